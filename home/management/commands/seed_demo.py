@@ -1,0 +1,40 @@
+"""Demo content for a new installation. Idempotent: running it again changes nothing."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from home.seed import DEMO_PASSWORD, seed_people
+from home.services import site_tree_ensure
+
+
+class Command(BaseCommand):
+    help = "Create demo people and content (idempotent). Prints the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only seed when the database has no people yet (what `make run` uses).",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        from django.contrib.auth import get_user_model
+
+        if if_empty and get_user_model().objects.exists():
+            self.stdout.write("Database already has content; not seeding.")
+        else:
+            with transaction.atomic():
+                site_tree_ensure()
+                people = seed_people()
+            call_command("update_index", verbosity=0)
+            call_command("rebuild_references_index", verbosity=0)
+            self.stdout.write(self.style.SUCCESS(f"Demo content ready ({len(people)} people)."))
+        self.print_logins()
+
+    def print_logins(self):
+        from home.seed import DEMO_PEOPLE
+
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for person in DEMO_PEOPLE:
+            self.stdout.write(f"  {person['email']:<32} {person['role']}")

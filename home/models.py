@@ -1,0 +1,61 @@
+"""The home page and the site-wide settings editors manage in the Wagtail admin."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.licensing import LICENCE_CHOICES
+
+
+class HomePage(Page):
+    hero_heading = models.CharField(max_length=140, default="Learn together, in the open.")
+    hero_text = models.TextField(
+        blank=True,
+        default=(
+            "Join a small study circle of peers, follow an openly licensed course on a schedule that suits you, "
+            "and review each other's work. No teachers, no fees: just people learning together."
+        ),
+    )
+    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text")], heading="Hero"),
+        FieldPanel("intro"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["how_it_works"] = HOW_A_CIRCLE_WORKS
+        return context
+
+
+HOW_A_CIRCLE_WORKS = [
+    ("Find a course", "Browse openly licensed courses written by learners and educators."),
+    ("Join or start a circle", "Meet a small group of peers online or in person, once a week."),
+    ("Do the work together", "Each meeting covers a module; you submit your work for an activity."),
+    ("Review each other", "Peers give rubric-based feedback, and you rate how helpful it was."),
+]
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    site_name = models.CharField(max_length=100, default="Learning Commons")
+    default_licence = models.CharField(
+        max_length=20,
+        choices=LICENCE_CHOICES,
+        default="CC-BY-SA-4.0",
+        help_text="Suggested for new courses; authors may choose another.",
+    )
+    tagline = models.CharField(max_length=200, blank=True, default="Open peer-to-peer learning")
+
+    panels = [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("default_licence")]
+
+    class Meta:
+        verbose_name = "site settings"

@@ -1,0 +1,25 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from wagtail.models import Page
+
+SEARCH_RESULTS_PER_PAGE = 10
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = Page.objects.none()
+    if query:
+        results = Page.objects.live().public().specific().search(query)
+    page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "home/search.html", {"query": query, "results": page})
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context: the failure may be in the database or a context processor.
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,2 @@
+def unread_notifications(request):
+    return {}

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+
+from .api import api_router
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("p2pu.accounts.urls")),
+    path("notifications/", include("p2pu.notifications.urls")),
+    path("search/", home_views.search, name="search"),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap, name="sitemap"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving catches everything else, so it comes last.
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "home.views.page_not_found"
+handler500 = "home.views.server_error"
