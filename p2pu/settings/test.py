@@ -23,3 +23,4 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Rate limits would trip over the many sign-ups a test run makes; a dedicated test turns them on.
 ACCOUNT_RATE_LIMITS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+STATIC_ROOT = tempfile.mkdtemp(prefix="lc-test-static-")

@@ -1,0 +1,35 @@
+"""The production settings refuse an unsafe start and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k7#Qm2!vX9pL4wZ8rT1yB6nC3hJ5dF0sG-aE_uI+oP=lK*mN&bV^cX%zS@qW"
+
+
+def run_manage(*args, secret_key=None):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "p2pu.settings.production", "ALLOWED_HOSTS": "example.org"}
+    env.pop("SECRET_KEY", None)
+    if secret_key is not None:
+        env["SECRET_KEY"] = secret_key
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = run_manage("check", secret_key="dev-only-insecure-key-do-not-use-in-production")
+    assert result.returncode != 0
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", secret_key=STRONG_KEY)
+    assert result.returncode == 0, result.stderr + result.stdout
