@@ -1,0 +1,305 @@
+"""The one block library every module body is written with, and the blocks a rubric is made of.
+
+Stable identities: every item of a StreamField carries a UUID (``block.id``) that Wagtail keeps
+across revisions, copies and publishes. Study circles therefore refer to an activity by
+``(module page id, activity block id)`` — see ``ModulePage.activities()`` — and peer reviews
+refer to a rubric criterion by its block id (see ``Rubric.criteria_list()``).
+
+Nothing here fetches anything over the network at render time: videos render as a link card
+naming the provider, not as an embedded player.
+"""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .licensing import LICENCE_CHOICES
+from .validators import validate_web_url
+
+#: What authors may format in rich text: enough for course prose, nothing that embeds or runs code.
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "code", "blockquote"]
+#: For short rich text inside other blocks (callouts, prompts), where headings would break the outline.
+INLINE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "code"]
+
+#: A licence field inside a block may also be left empty: "not stated".
+OPTIONAL_LICENCE_CHOICES = [("", "Not stated"), *LICENCE_CHOICES]
+
+
+class WebURLBlock(blocks.URLBlock):
+    """A URL limited to http(s): a ``javascript:`` link typed here is refused when saved."""
+
+    def __init__(self, required=True, help_text=None, validators=(), **kwargs):
+        super().__init__(required=required, help_text=help_text, validators=[*validators, validate_web_url], **kwargs)
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Section (level 2)"), ("h3", "Subsection (level 3)")],
+        default="h2",
+        help_text="The module title is the only level 1 heading; start sections at level 2.",
+    )
+
+    class Meta:
+        icon = "title"
+        label = "Heading"
+        template = "courses/blocks/heading_block.html"
+        preview_value = {"text": "Before you start", "level": "h2"}
+        description = "A section heading; it also appears in the module's outline."
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250,
+        required=False,
+        help_text="Describe the image for people who cannot see it. Leave empty only if it is purely decorative.",
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+    credit = blocks.CharBlock(max_length=250, required=False, help_text="Who made the image, e.g. “Photo: Ana Lima”.")
+    licence = blocks.ChoiceBlock(choices=OPTIONAL_LICENCE_CHOICES, required=False, default="")
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "courses/blocks/image_block.html"
+        description = "An image with alt text, caption, credit and licence."
+
+
+#: Host names (without "www.") of well-known video sites, for the "Watch on …" link.
+VIDEO_PROVIDERS = {
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "youtube-nocookie.com": "YouTube",
+    "vimeo.com": "Vimeo",
+    "player.vimeo.com": "Vimeo",
+    "archive.org": "Internet Archive",
+    "ted.com": "TED",
+    "dailymotion.com": "Dailymotion",
+    "khanacademy.org": "Khan Academy",
+    "commons.wikimedia.org": "Wikimedia Commons",
+}
+
+
+def video_provider(url: str) -> str:
+    """The provider's name for a video URL, or its host name when the site is not a known one."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    return VIDEO_PROVIDERS.get(host) or host
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video or other media hosted elsewhere, shown as a card with a link to watch it there.
+
+    Embedding would fetch the provider's player (and its trackers) on every page view; a link
+    card keeps pages fast, private and working offline.
+    """
+
+    url = WebURLBlock(label="URL", help_text="The page where the video can be watched, e.g. on YouTube or Vimeo.")
+    title = blocks.CharBlock(max_length=200)
+    duration_minutes = blocks.IntegerBlock(required=False, min_value=1, max_value=1000, label="Length in minutes")
+    description = blocks.TextBlock(required=False, max_length=1000)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["provider"] = video_provider(value["url"]) if value.get("url") else ""
+        return context
+
+    class Meta:
+        icon = "media"
+        label = "Video or media link"
+        template = "courses/blocks/video_block.html"
+        preview_value = {
+            "url": "https://www.youtube.com/watch?v=example",
+            "title": "How a study circle meets",
+            "duration_minutes": 6,
+        }
+        description = "A link card to a video hosted elsewhere (no player is embedded)."
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=[("note", "Note"), ("tip", "Tip"), ("warning", "Warning")], default="note")
+    title = blocks.CharBlock(max_length=120, required=False)
+    text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        label = "Callout"
+        template = "courses/blocks/callout_block.html"
+        preview_value = {"kind": "tip", "title": "Tip", "text": "<p>Agree on a time-keeper before you start.</p>"}
+        description = "A highlighted note, tip or warning."
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(max_length=2000)
+    source = blocks.CharBlock(max_length=250, required=False, help_text="Who said or wrote it, and where.")
+    source_url = WebURLBlock(required=False, label="Source URL")
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"
+        template = "courses/blocks/quote_block.html"
+        preview_value = {"text": "We learn best together.", "source": "A learner"}
+        description = "A quotation with its source."
+
+
+class CodeBlock(blocks.StructBlock):
+    language = blocks.ChoiceBlock(
+        choices=[
+            ("text", "Plain text"),
+            ("python", "Python"),
+            ("javascript", "JavaScript"),
+            ("html", "HTML"),
+            ("css", "CSS"),
+            ("sql", "SQL"),
+            ("r", "R"),
+            ("bash", "Shell"),
+            ("json", "JSON"),
+            ("markdown", "Markdown"),
+        ],
+        default="text",
+    )
+    code = blocks.TextBlock()
+
+    class Meta:
+        icon = "code"
+        label = "Code"
+        template = "courses/blocks/code_block.html"
+        preview_value = {"language": "python", "code": "print('hello, circle')"}
+        description = "A code listing, shown exactly as typed."
+
+
+class ExternalResourceBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=200)
+    url = WebURLBlock(label="URL")
+    author = blocks.CharBlock(max_length=200, required=False)
+    licence = blocks.ChoiceBlock(choices=OPTIONAL_LICENCE_CHOICES, required=False, default="")
+    description = blocks.TextBlock(required=False, max_length=1000)
+
+    class Meta:
+        icon = "link-external"
+        label = "External resource"
+        template = "courses/blocks/external_resource_block.html"
+        preview_value = {
+            "title": "The Learning Circle Facilitator Handbook",
+            "url": "https://www.p2pu.org/en/facilitate/",
+            "author": "Peer 2 Peer University",
+            "licence": "CC-BY-4.0",
+        }
+        description = "A link to a reading or resource elsewhere, with its author and licence."
+
+
+class DiscussionQuestionBlock(blocks.StructBlock):
+    question = blocks.TextBlock(max_length=500)
+    guidance = blocks.TextBlock(
+        required=False, max_length=1000, help_text="Optional hints for the facilitator or the group."
+    )
+
+    class Meta:
+        icon = "help"
+        label = "Discussion question"
+        template = "courses/blocks/discussion_question_block.html"
+        preview_value = {"question": "What made a group you learned in work well?"}
+        description = "A question for the circle to discuss when it meets."
+
+
+class SubmissionType:
+    TEXT = "text"
+    LINK = "link"
+    FILE = "file"
+    CHOICES = [(TEXT, "Written text"), (LINK, "A link"), (FILE, "A file upload")]
+
+
+class ActivityBlock(blocks.StructBlock):
+    """Work a learner submits and peers review with the rubric.
+
+    Circles refer to an activity by (module page id, this block's id); see ``ModulePage.activities()``.
+    """
+
+    title = blocks.CharBlock(max_length=120)
+    prompt = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
+    submission_type = blocks.ChoiceBlock(choices=SubmissionType.CHOICES, default=SubmissionType.TEXT)
+    rubric = SnippetChooserBlock("courses.Rubric", required=False, help_text="How peers will review the work.")
+    reviews_per_submission = blocks.IntegerBlock(
+        default=3, min_value=0, max_value=10, help_text="How many peers review each submission (0: no peer review)."
+    )
+    due_offset_days = blocks.IntegerBlock(
+        default=7,
+        min_value=0,
+        max_value=365,
+        label="Due after (days)",
+        help_text="Days after the meeting that covers this module.",
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["reviews_per_submission"] and value["rubric"] is None:
+            raise StructBlockValidationError(
+                block_errors={"rubric": ValidationError("Choose a rubric, or set reviews per submission to 0.")}
+            )
+        return value
+
+    class Meta:
+        icon = "tasks"
+        label = "Activity"
+        template = "courses/blocks/activity_block.html"
+        description = "Work learners submit and review with a rubric."
+
+
+class ModuleBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow", label="Text")
+    image = ImageBlock()
+    video = VideoBlock()
+    callout = CalloutBlock()
+    quote = QuoteBlock()
+    code = CodeBlock()
+    resource = ExternalResourceBlock()
+    discussion = DiscussionQuestionBlock()
+    activity = ActivityBlock()
+
+    class Meta:
+        template = "courses/blocks/module_body_block.html"
+
+
+# --- Rubrics -----------------------------------------------------------------------------
+
+
+class LevelBlock(blocks.StructBlock):
+    score = blocks.IntegerBlock(min_value=0, max_value=100)
+    label = blocks.CharBlock(max_length=60, help_text="e.g. “Developing”, “Proficient”.")
+    descriptor = blocks.TextBlock(max_length=500, help_text="What work at this level looks like.")
+
+    class Meta:
+        icon = "list-ol"
+        label = "Level"
+
+
+class CriterionBlock(blocks.StructBlock):
+    name = blocks.CharBlock(max_length=120)
+    description = blocks.TextBlock(required=False, max_length=500)
+    levels = blocks.ListBlock(LevelBlock(), min_num=2, max_num=6)
+
+    def clean(self, value):
+        value = super().clean(value)
+        scores = [level["score"] for level in value["levels"]]
+        if len(scores) != len(set(scores)):
+            raise StructBlockValidationError(
+                block_errors={"levels": ValidationError("Each level needs a different score.")}
+            )
+        return value
+
+    class Meta:
+        icon = "list-ul"
+        label = "Criterion"
+        template = "courses/blocks/criterion_block.html"
+
+
+class RubricCriteriaBlock(blocks.StreamBlock):
+    criterion = CriterionBlock()
+
+    class Meta:
+        min_num = 1

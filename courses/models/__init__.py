@@ -1,0 +1,19 @@
+"""The courses app's models, split by concern; import them from here (``from courses.models import ...``)."""
+
+from .authorship import CourseCredit, CourseInvitation, CreditRole, InvitationStatus
+from .pages import LANGUAGE_CHOICES, CourseIndexPage, CoursePage, CourseTopic, Level, ModulePage
+from .rubrics import Rubric
+
+__all__ = [
+    "LANGUAGE_CHOICES",
+    "CourseCredit",
+    "CourseIndexPage",
+    "CourseInvitation",
+    "CoursePage",
+    "CourseTopic",
+    "CreditRole",
+    "InvitationStatus",
+    "Level",
+    "ModulePage",
+    "Rubric",
+]

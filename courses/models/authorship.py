@@ -1,0 +1,127 @@
+"""Who made a course: credits (with consent) and invitations to co-author.
+
+Credits are a plain foreign key to the course, not a ParentalKey: consent (``accepted_at``,
+``accepted_licence``) is given outside the page editor, and publishing an older page revision
+must never roll it back, as restoring a revision's child objects would.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from ..licensing import LICENCE_CHOICES
+
+
+class CreditRole(models.TextChoices):
+    AUTHOR = "author", "Author"
+    MAINTAINER = "maintainer", "Maintainer"
+    EDITOR = "editor", "Editor"
+    TRANSLATOR = "translator", "Translator"
+    ILLUSTRATOR = "illustrator", "Illustrator"
+
+
+class CourseCreditQuerySet(models.QuerySet):
+    def accepted(self):
+        """Credits whose person has accepted the credit and the course's current licence."""
+        return self.filter(accepted_at__isnull=False, accepted_licence=F("course__licence"))
+
+    def public(self):
+        """What the public pages show: accepted credits, in the maintainers' chosen order."""
+        return self.accepted().order_by("sort_order", "pk")
+
+    def pending(self):
+        """Credits still waiting for consent to the course's current licence (these block publishing)."""
+        return self.exclude(pk__in=self.accepted().values("pk"))
+
+
+class CourseCredit(models.Model):
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="credits")
+    # PROTECT: a credit is attribution the licence requires; an account with credits is turned
+    # into an external name before it can be deleted.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="course_credits"
+    )
+    external_name = models.CharField(
+        max_length=200, blank=True, help_text="For someone without an account on this site."
+    )
+    external_url = models.URLField(blank=True, help_text="Their web page, if they have one.")
+    role = models.CharField(max_length=20, choices=CreditRole.choices, default=CreditRole.AUTHOR)
+    sort_order = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_licence = models.CharField(
+        max_length=20,
+        choices=LICENCE_CHOICES,
+        blank=True,
+        help_text="The licence the person agreed to; a different course licence asks them again.",
+    )
+    opted_out_of_derivatives = models.BooleanField(
+        default=False,
+        help_text="Leave my name out of the credits of remixes of this course (CC BY 4.0 §3(a)(3)).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseCreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(external_name=""),
+                name="courses_credit_person_or_external_name",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "person", "role"],
+                condition=Q(person__isnull=False),
+                name="courses_credit_unique_person_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def name(self) -> str:
+        return self.person.get_display_name() if self.person_id else self.external_name
+
+    @property
+    def url(self) -> str:
+        return self.person.get_absolute_url() if self.person_id else self.external_url
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None and self.accepted_licence == self.course.licence
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+
+
+class CourseInvitation(models.Model):
+    """An invitation by e-mail to co-author a course; accepting it creates a credit."""
+
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(max_length=20, choices=CreditRole.choices, default=CreditRole.AUTHOR)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "email"],
+                condition=Q(status="pending"),
+                name="courses_invitation_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.course} ({self.get_status_display()})"

@@ -1,0 +1,312 @@
+"""The course pages: the catalog, a course, and a course's modules."""
+
+from django.conf.locale import LANG_INFO
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageLogEntry
+from wagtail.search import index
+
+from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
+from ..licensing import LICENCE_CHOICES, Licence
+from ..serializers import CreditListField
+from .authorship import CourseCredit
+
+#: Languages a course can be written in: codes Django knows, offered in this order.
+COURSE_LANGUAGE_CODES = ["en", "es", "fr", "pt", "de", "it", "nl", "pl", "ar", "sw", "hi", "zh-hans", "ja", "ko"]
+LANGUAGE_CHOICES = [
+    (code, f"{LANG_INFO[code]['name']} ({LANG_INFO[code]['name_local']})") for code in COURSE_LANGUAGE_CODES
+]
+
+#: Rendition of a course's cover image on catalog cards; prefetched for the whole page of cards.
+COVER_CARD_FILTER = "fill-640x360"
+#: How many published versions the public history lists.
+HISTORY_LENGTH = 20
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+def outcomes_field(item_name: str, item_label: str) -> StreamField:
+    """A short list of plain-text statements (outcomes, objectives), each with a stable id."""
+    return StreamField(
+        [(item_name, blocks.CharBlock(max_length=255, label=item_label))],
+        blank=True,
+        help_text="One statement per item, e.g. “Plan a one-hour circle meeting”.",
+    )
+
+
+class CourseIndexPage(Page):
+    """The catalog at /courses/: every published course, with search and filters."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    courses_per_page = 12
+
+    def courses(self):
+        """Live, public courses in the catalog, newest first, with everything a card shows prefetched."""
+        return (
+            CoursePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("cover_image")
+            .prefetch_related(
+                "topics",
+                Prefetch("credits", queryset=CourseCredit.objects.public().select_related("person")),
+                Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(COVER_CARD_FILTER)),
+            )
+            .order_by("-first_published_at", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        page_obj = Paginator(self.courses(), self.courses_per_page).get_page(request.GET.get("page"))
+        context.update(page_obj=page_obj, courses=page_obj.object_list)
+        return context
+
+    def topics(self):
+        """Topics used by at least one live course in this catalog, for the filter."""
+        live_course_ids = CoursePage.objects.child_of(self).live().public().values("pk")
+        return (
+            Tag.objects.filter(courses_coursetopic_items__content_object__in=live_course_ids)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class CourseTopic(TaggedItemBase):
+    content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CoursePage(Page):
+    summary = models.CharField(max_length=300, help_text="One or two sentences for the catalog card.")
+    description = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    outcomes = outcomes_field("outcome", "Learning outcome")
+    topics = ClusterTaggableManager(through=CourseTopic, blank=True)
+    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    estimated_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    licence = models.CharField(max_length=20, choices=LICENCE_CHOICES, default=Licence.CC_BY_SA.value)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cover_image_alt = models.CharField(
+        "cover image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for people who cannot see it; leave empty if it is decorative.",
+    )
+    change_note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What changed in this version, in a few words. Shown in the course's public history.",
+    )
+    # The course's own collection of images and documents, so its authors see only their files.
+    collection = models.ForeignKey(
+        "wagtailcore.Collection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("outcomes"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics"),
+                FieldRowPanel([FieldPanel("language"), FieldPanel("level"), FieldPanel("estimated_hours")]),
+                FieldPanel("licence"),
+            ],
+            heading="About the course",
+        ),
+        MultiFieldPanel([FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading="Cover image"),
+        FieldPanel("change_note"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.SearchField("outcomes"),
+        index.RelatedFields("topics", [index.SearchField("name", boost=2)]),
+        index.AutocompleteField("summary"),
+        index.FilterField("language"),
+        index.FilterField("level"),
+        index.FilterField("licence"),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("description"),
+        APIField("outcomes"),
+        APIField("topics"),
+        APIField("language"),
+        APIField("level"),
+        APIField("estimated_hours"),
+        APIField("licence"),
+        APIField("licence_url"),
+        APIField("cover_image"),
+        APIField("cover_image_alt"),
+        APIField("change_note"),
+        APIField("credits", serializer=CreditListField(source="public_credits")),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = "course"
+
+    @property
+    def licence_enum(self) -> Licence:
+        return Licence(self.licence)
+
+    @property
+    def licence_url(self) -> str:
+        return self.licence_enum.url
+
+    def modules(self):
+        """Live, public modules in outline order."""
+        return ModulePage.objects.child_of(self).live().public().order_by("path")
+
+    @cached_property
+    def public_credits(self):
+        """Credits shown publicly: those accepted for the course's current licence."""
+        return list(self.credits.public().select_related("person"))
+
+    def published_versions(self):
+        """Who published what, when, for the course and its modules, newest first.
+
+        Read from Wagtail's publish log: each entry knows its user and the revision whose
+        change note it published.
+        """
+        return (
+            PageLogEntry.objects.filter(action="wagtail.publish", page__path__startswith=self.path)
+            .select_related("user", "revision", "page")
+            .order_by("-timestamp", "-pk")[:HISTORY_LENGTH]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = list(self.modules())
+        context["credits"] = self.public_credits
+        return context
+
+
+class ModulePage(Page):
+    summary = models.CharField(max_length=300, blank=True)
+    objectives = outcomes_field("objective", "Objective")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration in minutes",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(6000)],
+        help_text="About how long a learner needs for this module, including its activities.",
+    )
+    licence = models.CharField(
+        max_length=20,
+        choices=LICENCE_CHOICES,
+        blank=True,
+        help_text="Leave empty to use the course's licence.",
+    )
+    body = StreamField(ModuleBodyBlock(), blank=True)
+    change_note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What changed in this version, in a few words. Shown in the course's public history.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("licence")]),
+        FieldPanel("body"),
+        FieldPanel("change_note"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("objectives"),
+        index.SearchField("body"),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("objectives"),
+        APIField("duration_minutes"),
+        APIField("licence"),
+        APIField("effective_licence"),
+        APIField("effective_licence_url"),
+        APIField("change_note"),
+        APIField("body"),
+    ]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "module"
+
+    @cached_property
+    def course(self) -> "CoursePage | None":
+        return CoursePage.objects.ancestor_of(self).first()
+
+    @property
+    def effective_licence(self) -> str:
+        """The module's own licence, or the course's when the module does not set one."""
+        if self.licence:
+            return self.licence
+        return self.course.licence if self.course else ""
+
+    @property
+    def effective_licence_url(self) -> str:
+        return Licence(self.effective_licence).url if self.effective_licence else ""
+
+    def activities(self):
+        """The activities in the body as ``(block_id, value)`` pairs, in order.
+
+        ``block_id`` is the StreamField item's UUID, which Wagtail keeps across revisions, so a
+        circle stores ``(module page id, block_id)`` to refer to an activity.
+        """
+        return [(block.id, block.value) for block in self.body if block.block_type == "activity"]
+
+    def activity(self, block_id: str):
+        """One activity's value by its block id, or None when this module has no such activity."""
+        return next((value for activity_id, value in self.activities() if activity_id == block_id), None)
+
+    def headings(self):
+        """Section headings in the body, for the module's own table of contents."""
+        return [(block.id, block.value) for block in self.body if block.block_type == "heading"]
+
+    def _live_siblings(self):
+        return ModulePage.objects.sibling_of(self, inclusive=False).live().public()
+
+    def previous_module(self):
+        return self._live_siblings().filter(path__lt=self.path).order_by("-path").first()
+
+    def next_module(self):
+        return self._live_siblings().filter(path__gt=self.path).order_by("path").first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context["previous_module"] = self.previous_module()
+        context["next_module"] = self.next_module()
+        context["credits"] = self.course.public_credits if self.course else []
+        return context
