@@ -1,7 +1,28 @@
+from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404, render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .forms import ProfileForm
+from .services import profile_update
 
 
 def profile(request, username):
     person = get_object_or_404(get_user_model(), username=username, is_active=True)
     return render(request, "accounts/profile.html", {"person": person})
+
+
+@login_required
+def profile_edit(request):
+    # Only ever the signed-in person's own profile: no URL names whose profile to edit.
+    form = ProfileForm.for_user(request.user, data=request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your profile has been saved.")
+        return redirect("accounts:profile_edit")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+def settings_index(request):
+    return render(request, "accounts/settings.html")

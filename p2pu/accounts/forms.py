@@ -1,0 +1,60 @@
+from django import forms
+
+from .models import LANGUAGE_CHOICES, User, time_zone_choices
+
+
+def _model_max_length(name: str) -> int:
+    return User._meta.get_field(name).max_length
+
+
+class ProfileForm(forms.Form):
+    """What a person tells others about themselves, and which parts their public profile shows.
+
+    A plain form rather than a ModelForm: saving goes through ``profile_update``, and an invalid
+    submission must not touch the signed-in user object that the rest of the page renders.
+    """
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=_model_max_length("display_name"),
+        required=False,
+        help_text="How your name appears to others. Leave it empty to use your username.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    bio = forms.CharField(
+        label="About you",
+        max_length=_model_max_length("bio"),
+        required=False,
+        help_text="What you are learning, what you can help others with. Plain text.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text="Meeting times are shown to you in this time zone.",
+        error_messages={"invalid_choice": "Choose a time zone from the list."},
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages you can learn in",
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-columns"}),
+        error_messages={"invalid_choice": "Choose languages from the list."},
+    )
+    show_bio = forms.BooleanField(label="Show “About you”", required=False)
+    show_languages = forms.BooleanField(label="Show my languages", required=False)
+    show_time_zone = forms.BooleanField(label="Show my time zone", required=False)
+
+    profile_fields = ("display_name", "bio", "time_zone", "languages")
+    visibility_fields = ("show_bio", "show_languages", "show_time_zone")
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "ProfileForm":
+        initial = {name: getattr(user, name) for name in cls.profile_fields + cls.visibility_fields}
+        return cls(data, initial=initial)
+
+    def profile_field_rows(self):
+        return [self[name] for name in self.profile_fields]
+
+    def visibility_field_rows(self):
+        return [self[name] for name in self.visibility_fields]

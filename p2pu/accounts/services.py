@@ -1,0 +1,34 @@
+"""Writes to accounts. Views and other apps change a person's profile only through here."""
+
+from django.core.exceptions import ValidationError
+
+from .models import User
+
+# The fields a person edits about themselves; anything else (username, e-mail, staff flags) has its own flow.
+PROFILE_FIELDS = frozenset(
+    {"display_name", "bio", "time_zone", "languages", "show_bio", "show_languages", "show_time_zone"}
+)
+
+
+def profile_update(*, user: User, **fields) -> User:
+    """Set the given profile fields on ``user`` and save only those.
+
+    Raises TypeError for a field that is not part of the profile and ValidationError for a bad value
+    (e.g. an unknown time zone); in both cases nothing is saved and ``user`` is left as it was.
+    """
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    # Validate against the model's own rules first, so callers other than the form get the same checks.
+    cleaned, errors = {}, {}
+    for name, value in fields.items():
+        try:
+            cleaned[name] = user._meta.get_field(name).clean(value, user)
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    for name, value in cleaned.items():
+        setattr(user, name, value)
+    user.save(update_fields=sorted(cleaned))
+    return user
