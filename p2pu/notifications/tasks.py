@@ -1,0 +1,63 @@
+"""Celery tasks: thin wrappers that fetch by id and call a service.
+
+The e-mail tasks retry transient SMTP and connection failures with exponential backoff (30 s, 1 min,
+2 min, … with jitter, at most an hour apart); the services' claims make a retry or a duplicated message
+harmless, and the last attempt marks the e-mail failed instead of handing it back.
+"""
+
+import datetime as dt
+
+from celery import shared_task
+
+from . import services
+
+EMAIL_RETRY_OPTIONS = {
+    "autoretry_for": services.TRANSIENT_EMAIL_ERRORS,
+    "retry_backoff": 30,
+    "retry_backoff_max": 60 * 60,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+@shared_task(bind=True, **EMAIL_RETRY_OPTIONS)
+def send_notification_email(self, notification_id: int) -> None:
+    services.notification_email_deliver(
+        notification_id=notification_id, will_retry=self.request.retries < self.max_retries
+    )
+
+
+@shared_task
+def send_daily_digests() -> None:
+    services.daily_digests_send()
+
+
+@shared_task(bind=True, **EMAIL_RETRY_OPTIONS)
+def send_daily_digest(self, user_id: int, date: str) -> None:
+    services.digest_deliver(
+        user_id=user_id, date=dt.date.fromisoformat(date), will_retry=self.request.retries < self.max_retries
+    )
+
+
+@shared_task(bind=True, **EMAIL_RETRY_OPTIONS)
+def send_rendered_email(
+    self,
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    from_email: str | None = None,
+    headers: dict[str, str] | None = None,
+    dedupe_key: str,
+) -> None:
+    services.rendered_email_send(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=from_email,
+        headers=headers,
+        dedupe_key=dedupe_key,
+        will_retry=self.request.retries < self.max_retries,
+    )

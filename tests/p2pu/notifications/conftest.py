@@ -1,0 +1,33 @@
+"""Kinds registered only for these tests, and a helper that records a notification as a feature would."""
+
+import pytest
+
+from p2pu.notifications import kinds
+
+PING = "test.ping"
+DIGESTED = "test.digested"
+
+
+@pytest.fixture(autouse=True)
+def notification_kinds(monkeypatch):
+    """A registry of two test kinds, restored afterwards so other tests see the real registry."""
+    monkeypatch.setattr(kinds, "_registry", {})
+    kinds.register(PING, label="Someone pinged you")
+    kinds.register(DIGESTED, label="Something worth a digest", default=kinds.Frequency.DAILY)
+    return kinds.all_kinds()
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Record a notification and run the after-commit e-mail task, as a committed request would."""
+    from p2pu.notifications.services import notification_send
+
+    counter = iter(range(1_000_000))
+
+    def send(recipient, kind=PING, **fields):
+        fields.setdefault("title", "You have a ping")
+        fields.setdefault("dedupe_key", f"test-event-{next(counter)}")
+        with django_capture_on_commit_callbacks(execute=True):
+            return notification_send(recipient=recipient, kind=kind, **fields)
+
+    return send
