@@ -164,6 +164,11 @@ class CodeBlock(blocks.StructBlock):
     )
     code = blocks.TextBlock()
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["language_label"] = dict(self.child_blocks["language"].field.choices).get(value["language"], "Code")
+        return context
+
     class Meta:
         icon = "code"
         label = "Code"
@@ -234,6 +239,11 @@ class ActivityBlock(blocks.StructBlock):
         help_text="Days after the meeting that covers this module.",
     )
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["submission_label"] = dict(SubmissionType.CHOICES).get(value["submission_type"], "")
+        return context
+
     def clean(self, value):
         value = super().clean(value)
         if value["reviews_per_submission"] and value["rubric"] is None:
@@ -295,7 +305,6 @@ class CriterionBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         label = "Criterion"
-        template = "courses/blocks/criterion_block.html"
 
 
 class RubricCriteriaBlock(blocks.StreamBlock):

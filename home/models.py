@@ -7,7 +7,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cohorts.models import Circle
 from courses.licensing import LICENCE_CHOICES
+from courses.models import CoursePage
+
+FEATURED_COURSES = 6
+
+UPCOMING_CIRCLES = 6
 
 
 class HomePage(Page):
@@ -33,6 +39,10 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["how_it_works"] = HOW_A_CIRCLE_WORKS
+        context["upcoming_circles"] = Circle.objects.upcoming()[:UPCOMING_CIRCLES]
+        context["featured_courses"] = (
+            CoursePage.objects.live().public().order_by("-first_published_at")[:FEATURED_COURSES]
+        )
         return context
 
 

@@ -1,10 +1,10 @@
 """The course pages: the catalog, a course, and a course's modules."""
 
-from django.conf.locale import LANG_INFO
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -18,26 +18,17 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
+from ..catalog import CatalogFilterForm
+from ..choices import LANGUAGE_CHOICES, Level
 from ..licensing import LICENCE_CHOICES, Licence
+from ..metadata import citation, course_json_ld, module_json_ld
 from ..serializers import CreditListField
 from .authorship import CourseCredit
-
-#: Languages a course can be written in: codes Django knows, offered in this order.
-COURSE_LANGUAGE_CODES = ["en", "es", "fr", "pt", "de", "it", "nl", "pl", "ar", "sw", "hi", "zh-hans", "ja", "ko"]
-LANGUAGE_CHOICES = [
-    (code, f"{LANG_INFO[code]['name']} ({LANG_INFO[code]['name_local']})") for code in COURSE_LANGUAGE_CODES
-]
 
 #: Rendition of a course's cover image on catalog cards; prefetched for the whole page of cards.
 COVER_CARD_FILTER = "fill-640x360"
 #: How many published versions the public history lists.
 HISTORY_LENGTH = 20
-
-
-class Level(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
 
 
 def outcomes_field(item_name: str, item_label: str) -> StreamField:
@@ -80,8 +71,11 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        page_obj = Paginator(self.courses(), self.courses_per_page).get_page(request.GET.get("page"))
-        context.update(page_obj=page_obj, courses=page_obj.object_list)
+        form = CatalogFilterForm(request.GET or None, topics=self.topics())
+        page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
+        context.update(
+            filter_form=form, page_obj=page_obj, courses=page_obj.object_list, extra_query=form.query_string()
+        )
         return context
 
     def topics(self):
@@ -193,21 +187,55 @@ class CoursePage(Page):
         return list(self.credits.public().select_related("person"))
 
     def published_versions(self):
-        """Who published what, when, for the course and its modules, newest first.
+        """Who published what, when, for the course and its live modules, newest first.
 
-        Read from Wagtail's publish log: each entry knows its user and the revision whose
-        change note it published.
+        Read from Wagtail's publish log: each entry knows its user and the revision it
+        published, whose title and change note it shows. Returns plain dicts: ``published_at``,
+        ``published_by`` (a display name, or None for the system), ``title``, ``is_module``,
+        ``change_note``.
         """
-        return (
-            PageLogEntry.objects.filter(action="wagtail.publish", page__path__startswith=self.path)
-            .select_related("user", "revision", "page")
+        entries = (
+            PageLogEntry.objects.filter(action="wagtail.publish", page__path__startswith=self.path, page__live=True)
+            .annotate(
+                # Read from the JSON in the database, so the revisions' whole bodies are not loaded.
+                version_title=KeyTextTransform("title", "revision__content"),
+                version_change_note=KeyTextTransform("change_note", "revision__content"),
+            )
+            .select_related("user")
+            .only("timestamp", "page_id", "user")
             .order_by("-timestamp", "-pk")[:HISTORY_LENGTH]
         )
+        return [
+            {
+                "published_at": entry.timestamp,
+                "published_by": entry.user.get_display_name() if entry.user else None,
+                "title": entry.version_title,
+                "is_module": entry.page_id != self.pk,
+                "change_note": entry.version_change_note or "",
+            }
+            for entry in entries
+        ]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = list(self.modules())
-        context["credits"] = self.public_credits
+        modules = list(self.modules())
+        url = self.get_full_url(request)
+        credits = self.public_credits
+        context.update(
+            catalog=self.get_parent(),
+            modules=modules,
+            credits=credits,
+            history=self.published_versions(),
+            citation=citation(self.title, credits=credits, url=url, licence=self.licence),
+            json_ld=course_json_ld(
+                self,
+                url=url,
+                modules=modules,
+                module_urls=[module.get_full_url(request) for module in modules],
+                credits=credits,
+                absolute_url=request.build_absolute_uri,
+            ),
+        )
         return context
 
 
@@ -305,8 +333,24 @@ class ModulePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.course
-        context["previous_module"] = self.previous_module()
-        context["next_module"] = self.next_module()
-        context["credits"] = self.course.public_credits if self.course else []
+        course = self.course
+        credits = course.public_credits if course else []
+        url = self.get_full_url(request)
+        course_url = course.get_full_url(request) if course else ""
+        context.update(
+            course=course,
+            catalog=course.get_parent() if course else None,
+            previous_module=self.previous_module(),
+            next_module=self.next_module(),
+            credits=credits,
+            citation=citation(self.title, credits=credits, url=url, licence=self.effective_licence),
+            json_ld=module_json_ld(
+                self,
+                url=url,
+                course=course,
+                course_url=course_url,
+                credits=credits,
+                absolute_url=request.build_absolute_uri,
+            ),
+        )
         return context

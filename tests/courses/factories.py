@@ -6,6 +6,7 @@ Pages are added to the tree and published, as an author would, unless ``publish=
     module = ModulePageFactory(parent=course, body=[activity_block(rubric=RubricFactory())])
     draft = CoursePageFactory(publish=False)          # a never-published draft (live=False)
     CourseCreditFactory(course=course, person=user)   # an accepted author credit
+    CoursePageFactory(topics=["Data", "Maps"])        # topics (tags) by name
 
 ``activity_block()`` and friends return raw StreamField items (with a fixed ``id``, so a
 test can find an activity again by its block id).
@@ -41,8 +42,10 @@ class PageFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Page {n}")
 
     @classmethod
-    def _create(cls, model_class, *args, parent=None, publish=True, **kwargs):
+    def _create(cls, model_class, *args, parent=None, publish=True, topics=(), **kwargs):
         page = model_class(*args, **kwargs)
+        if topics:
+            page.topics.add(*topics)
         if not publish:
             page.live = False
         parent.add_child(instance=page)

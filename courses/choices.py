@@ -1,0 +1,22 @@
+"""Choices shared by the course models and the catalog's filters."""
+
+from django.conf.locale import LANG_INFO
+from django.db import models
+
+#: Languages a course can be written in: codes Django knows, offered in this order.
+COURSE_LANGUAGE_CODES = ["en", "es", "fr", "pt", "de", "it", "nl", "pl", "ar", "sw", "hi", "zh-hans", "ja", "ko"]
+
+
+def _language_label(code: str) -> str:
+    """English name, then the language's own name for its speakers: "Spanish (español)"."""
+    info = LANG_INFO[code]
+    return info["name"] if info["name"] == info["name_local"] else f"{info['name']} ({info['name_local']})"
+
+
+LANGUAGE_CHOICES = [(code, _language_label(code)) for code in COURSE_LANGUAGE_CODES]
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"

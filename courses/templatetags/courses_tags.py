@@ -1,0 +1,63 @@
+"""Template helpers for course pages: safe links, licences, JSON-LD, and hooks other apps fill in."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from wagtail import hooks
+
+from ..licensing import Licence
+from ..validators import is_web_url
+
+register = template.Library()
+
+# What json_script escapes: with these as \u escapes, the JSON can never close the <script>
+# element or open a comment, whatever text an author typed into a course.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def web_url(value) -> str:
+    """The URL if it is an http(s) link, else an empty string, so no javascript: link is ever rendered."""
+    return value if value and is_web_url(value) else ""
+
+
+def _licence(code) -> Licence | None:
+    try:
+        return Licence(code)
+    except ValueError:
+        return None
+
+
+@register.filter
+def licence_label(code) -> str:
+    licence = _licence(code)
+    return licence.label if licence else ""
+
+
+@register.filter
+def licence_url(code) -> str:
+    licence = _licence(code)
+    return licence.url if licence else ""
+
+
+@register.simple_tag
+def json_ld(data: dict):
+    """``<script type="application/ld+json">`` for structured data, escaped like Django's json_script."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 (escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def courses_hook(context, hook_name: str, *args):
+    """The HTML that other apps register for a place on a course page, e.g. ``courses_activity_actions``.
+
+    Each hook is called with ``(request, *args)`` and returns HTML built with ``format_html``
+    (plain strings are escaped), or an empty string. This lets cohorts add "Submit work" to an activity,
+    or list the circles running a course, without courses importing cohorts.
+    """
+    request = context.get("request")
+    fragments = [fn(request, *args) for fn in hooks.get_hooks(hook_name)]
+    return mark_safe("".join(conditional_escape(fragment) for fragment in fragments if fragment))  # noqa: S308
