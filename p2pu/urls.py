@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("p2pu.accounts.urls")),
     path("notifications/", include("p2pu.notifications.urls")),
+    path("circles/", include("cohorts.urls")),
+    path("me/", include("cohorts.my_learning_urls")),
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),

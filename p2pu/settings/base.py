@@ -204,6 +204,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "p2pu.notifications.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=7),
     },
+    # Study circles: reminders 24 h and 1 h ahead (every 5 minutes keeps the 1-hour one on time),
+    # life-cycle moves, feedback prompts after meetings, a waitlist sweep, and Monday's facilitator digest.
+    "cohorts-meeting-reminders": {
+        "task": "cohorts.tasks.send_meeting_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    "cohorts-life-cycles": {
+        "task": "cohorts.tasks.advance_circle_life_cycles",
+        "schedule": crontab(minute="*/5"),
+    },
+    "cohorts-feedback-prompts": {
+        "task": "cohorts.tasks.send_feedback_prompts",
+        "schedule": crontab(minute="*/15"),
+    },
+    "cohorts-waitlist-sweep": {
+        "task": "cohorts.tasks.promote_waitlists",
+        "schedule": crontab(minute="*/15"),
+    },
+    "cohorts-facilitator-digest": {
+        "task": "cohorts.tasks.send_facilitator_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
 }
 
 # Wagtail

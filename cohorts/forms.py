@@ -1,0 +1,320 @@
+"""Forms for study circles. They check input; cohorts.services decides and writes."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from taggit.models import Tag
+
+from courses.models import CoursePage
+from p2pu.accounts.models import LANGUAGE_NAMES, time_zone_choices
+
+from .models import Circle, Role, ScheduleKind, VenueKind, Weekday
+from .models.circles import MAX_EXPLICIT_MEETINGS
+from .scheduling import TimeOfDay
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MEETING_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
+
+
+class MeetingDatesField(forms.Field):
+    """One local date and time per line (“2025-03-04 18:30”), stored as ISO strings."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(item.replace("T", " ") for item in value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        moments = []
+        for line in (value or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            moments.append(self._parse(line))
+        if len(moments) > MAX_EXPLICIT_MEETINGS:
+            raise forms.ValidationError(f"A circle can have at most {MAX_EXPLICIT_MEETINGS} meetings.")
+        return [moment.isoformat(timespec="minutes") for moment in sorted(set(moments))]
+
+    @staticmethod
+    def _parse(line: str) -> dt.datetime:
+        for fmt in MEETING_DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(line, fmt)
+            except ValueError:
+                continue
+        raise forms.ValidationError(
+            "“%(line)s” is not a date and time; write one per line like 2025-03-04 18:30.", params={"line": line}
+        )
+
+
+class CircleForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text="The schedule is written in this time zone; everyone sees the times in their own.",
+    )
+    meeting_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Meeting link",
+        help_text="Only members see it. You can add it later.",
+    )
+    meeting_dates = MeetingDatesField(
+        required=False,
+        label="Meeting dates",
+        help_text="For a schedule of chosen dates: one date and local time per line, e.g. 2025-03-04 18:30.",
+    )
+
+    class Meta:
+        model = Circle
+        fields = [
+            "name",
+            "description",
+            "language",
+            "time_zone",
+            "start_date",
+            "schedule_kind",
+            "weekday",
+            "meeting_time",
+            "weeks",
+            "meeting_dates",
+            "duration_minutes",
+            "venue_kind",
+            "meeting_url",
+            "venue_name",
+            "address",
+            "city",
+            "country",
+            "capacity",
+            "join_policy",
+            "listed",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "start_date": DATE_INPUT,
+            "meeting_time": TIME_INPUT,
+            "schedule_kind": forms.RadioSelect,
+            "venue_kind": forms.RadioSelect,
+            "join_policy": forms.RadioSelect,
+        }
+        labels = {"weekday": "Day of the week", "weeks": "Number of weeks", "capacity": "Seats for learners"}
+
+    #: The fieldsets the template draws, in order.
+    SECTIONS = [
+        ("About the circle", ["name", "description", "language"]),
+        (
+            "When it meets",
+            ["time_zone", "start_date", "schedule_kind", "weekday", "meeting_time", "weeks", "meeting_dates",
+             "duration_minutes"],
+        ),
+        ("Where it meets", ["venue_kind", "meeting_url", "venue_name", "address", "city", "country"]),
+        ("Who can join", ["capacity", "join_policy", "listed"]),
+    ]  # fmt: skip
+
+    def __init__(self, *args, editing_schedule: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weekday"].required = False
+        self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
+        if not editing_schedule:
+            # Once meetings have begun, single meetings are moved instead (cohorts.services.circle_update).
+            for name in ("time_zone", "start_date", "schedule_kind", "weekday", "meeting_time", "weeks",
+                         "meeting_dates"):
+                self.fields[name].disabled = True  # fmt: skip
+                self.fields[name].help_text = "Meetings have begun: move or cancel single meetings instead."
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, zone = cleaned.get("start_date"), cleaned.get("time_zone")
+        if self.instance.pk is None and start and zone and start < timezone.now().astimezone(ZoneInfo(zone)).date():
+            self.add_error("start_date", "Choose a day from today on.")
+        if cleaned.get("schedule_kind") == ScheduleKind.WEEKLY:
+            cleaned["meeting_dates"] = []
+        if cleaned.get("venue_kind") == VenueKind.ONLINE:
+            for name in ("venue_name", "address", "city", "country"):
+                cleaned[name] = ""
+        return cleaned
+
+
+class CircleFilterForm(forms.Form):
+    """The filters of /circles/; the choices come from what discoverable circles actually offer."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), required=False, empty_label="Any course")
+    topic = forms.ChoiceField(required=False)
+    language = forms.ChoiceField(required=False)
+    venue = forms.ChoiceField(
+        required=False,
+        label="Online or in person",
+        choices=[("", "Either"), *VenueKind.choices],
+    )
+    city = forms.ChoiceField(required=False)
+    weekday = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Day", choices=[("", "Any day"), *Weekday.choices]
+    )
+    time_of_day = forms.ChoiceField(
+        required=False,
+        label="Time of day",
+        choices=[
+            ("", "Any time"),
+            (TimeOfDay.MORNING, "Morning (5:00–12:00)"),
+            (TimeOfDay.AFTERNOON, "Afternoon (12:00–17:00)"),
+            (TimeOfDay.EVENING, "Evening (17:00–22:00)"),
+            (TimeOfDay.NIGHT, "Night (22:00–5:00)"),
+        ],
+    )
+    has_seats = forms.BooleanField(required=False, label="Only circles with free seats")
+
+    def __init__(self, *args, circles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = (
+            CoursePage.objects.live().filter(circles__in=circles).distinct().order_by("title").only("pk", "title")
+        )
+        topics = Tag.objects.filter(courses_coursetopic_items__content_object__circles__in=circles).distinct()
+        self.fields["topic"].choices = [("", "Any topic"), *topics.order_by("name").values_list("slug", "name")]
+        languages = sorted(set(circles.values_list("language", flat=True)), key=lambda c: LANGUAGE_NAMES.get(c, c))
+        self.fields["language"].choices = [("", "Any language")] + [(c, LANGUAGE_NAMES.get(c, c)) for c in languages]
+        cities = sorted(set(circles.exclude(city="").values_list("city", flat=True)))
+        self.fields["city"].choices = [("", "Any city")] + [(city, city) for city in cities]
+
+    def filter(self, circles, *, zone):
+        """Apply the valid filters to a Circle queryset; times of day and weekdays are the viewer's."""
+        data = self.cleaned_data
+        circles = circles.search(data.get("q") or "")
+        if data.get("course"):
+            circles = circles.filter(course=data["course"])
+        if data.get("topic"):
+            circles = circles.filter(course__tagged_items__tag__slug=data["topic"])
+        if data.get("language"):
+            circles = circles.filter(language=data["language"])
+        if data.get("venue"):
+            circles = circles.filter(venue_kind=data["venue"])
+        if data.get("city"):
+            circles = circles.filter(city=data["city"])
+        if data.get("has_seats"):
+            circles = circles.with_seats()
+        if data.get("weekday") is not None or data.get("time_of_day"):
+            circles = circles.meeting_at(weekday=data.get("weekday"), time_of_day=data.get("time_of_day"), zone=zone)
+        return circles.distinct()
+
+
+class JoinForm(forms.Form):
+    request_message = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="A note to the facilitators",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: why you would like to join, or anything they should know.",
+    )
+
+
+class CancelCircleForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        max_length=255,
+        label="Why (members will read this)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=150)
+    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class InvitePersonForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, label="Their username", help_text="As shown on their profile page, e.g. amara."
+    )
+    role = forms.ChoiceField(
+        choices=[(Role.LEARNER, "As a learner"), (Role.FACILITATOR, "As a co-facilitator")],
+        initial=Role.LEARNER,
+        widget=forms.RadioSelect,
+        label="Invite them",
+    )
+
+    def clean_username(self):
+        invitee = get_user_model().objects.filter(username__iexact=self.cleaned_data["username"].strip()).first()
+        if invitee is None or not invitee.is_active:
+            raise forms.ValidationError("Nobody here has that username.")
+        self.invitee = invitee
+        return invitee.username
+
+
+class InviteLinkForm(forms.Form):
+    valid_days = forms.TypedChoiceField(
+        coerce=int,
+        label="The link works for",
+        choices=[(1, "1 day"), (7, "7 days"), (14, "14 days"), (30, "30 days")],
+        initial=7,
+    )
+
+
+class MeetingMoveForm(forms.Form):
+    starts_at = forms.DateTimeField(widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    note = forms.CharField(
+        required=False, max_length=255, label="Why (members will read this)", widget=forms.TextInput()
+    )
+
+    def __init__(self, *args, circle: Circle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = circle.zone
+        self.fields["starts_at"].label = f"New date and time ({circle.time_zone})"
+
+    def full_clean(self):
+        # The facilitator types a wall-clock time in the circle's own zone, as the schedule is written.
+        with timezone.override(self.zone):
+            super().full_clean()
+
+
+class MeetingCancelForm(forms.Form):
+    note = forms.CharField(
+        required=False, max_length=255, label="Why (members will read this)", widget=forms.TextInput()
+    )
+
+
+class MeetingModuleForm(forms.Form):
+    module = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Module")
+
+    def __init__(self, *args, pinned_modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = [("", "No module (e.g. a review or project session)")] + [
+            (pin.module_id, f"{pin.position + 1}. {pin.title}") for pin in pinned_modules if pin.module_id
+        ]
+
+
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Who came"
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(m.pk, m.user.get_display_name()) for m in members]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        coerce=int,
+        label="How useful was this meeting for you?",
+        choices=[(5, "5 – very useful"), (4, "4"), (3, "3"), (2, "2"), (1, "1 – not useful")],
+        widget=forms.RadioSelect,
+    )
+    reflection = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="A short reflection",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What did you learn, what would you change? Your facilitators read this.",
+    )
+

@@ -1,0 +1,230 @@
+"""Who may do what in a study circle: the one place views, services and templates ask.
+
+Views build a ``CircleAccess`` once per request (one query for the viewer's membership) and pass it
+to templates; services build their own from the acting person, so a forged request that slips past
+a view is still refused. ``join_outcome`` is the single rule for what pressing "Join" does, used both
+to label the button and, under the circle's row lock, to decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from allauth.account.utils import has_verified_email
+
+from .models import CURRENT_STATUSES, Circle, CircleState, JoinPolicy, Membership, MembershipStatus, Role
+
+
+def is_verified(user) -> bool:
+    """Signed in with a confirmed e-mail address: the bar for starting or joining a circle."""
+    return bool(user and user.is_authenticated and has_verified_email(user))
+
+
+def start_refusal(*, user, course) -> str:
+    """Why this person may not start a circle around this course, or "" when they may."""
+    if not user.is_authenticated:
+        return "Sign in to start a study circle."
+    if not course.live:
+        return "Circles can only follow a published course."
+    if not is_verified(user):
+        return "Confirm your e-mail address before starting a study circle."
+    return ""
+
+
+@dataclass(frozen=True)
+class CircleAccess:
+    """What one person may see and do in one circle."""
+
+    user: object
+    circle: Circle
+    membership: Membership | None
+    #: Arrived with the circle's share key or a valid invitation link: lets them see an unlisted circle.
+    holds_link: bool = False
+
+    @property
+    def status(self) -> str | None:
+        return self.membership.status if self.membership else None
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.is_member and self.membership.role == Role.FACILITATOR
+
+    @property
+    def can_view(self) -> bool:
+        if self.is_facilitator:
+            return True
+        if self.circle.state == CircleState.DRAFT:
+            return False
+        if self.circle.listed or self.holds_link:
+            return True
+        return self.status in CURRENT_STATUSES
+
+    # Members only: the meeting link, who else is in the circle, the modules as pinned, messages.
+    @property
+    def can_see_members(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_see_meeting_url(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_read_modules(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_read_messages(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_see_everyones_feedback(self) -> bool:
+        return self.is_facilitator
+
+    # Facilitators run the circle: edit it, let people in, remove them, message them, change meetings.
+    @property
+    def can_manage(self) -> bool:
+        return self.is_facilitator and self.circle.state not in (CircleState.FINISHED, CircleState.CANCELLED)
+
+    @property
+    def can_take_attendance(self) -> bool:
+        return self.is_facilitator
+
+    @property
+    def can_leave(self) -> bool:
+        return self.status in (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING)
+
+    def can_give_feedback(self, meeting, *, now: dt.datetime) -> bool:
+        """Members give feedback on a meeting once it has begun; a cancelled meeting has none."""
+        return self.is_member and not meeting.is_cancelled and meeting.starts_at <= now
+
+
+def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = False) -> CircleAccess:
+    membership = None
+    if user is not None and user.is_authenticated:
+        membership = Membership.objects.filter(circle=circle, user=user).first()
+    holds_link = holds_link or bool(key and key == circle.access_key)
+    return CircleAccess(user=user, circle=circle, membership=membership, holds_link=holds_link)
+
+
+@dataclass(frozen=True)
+class JoinOutcome:
+    """What joining would do: the status the person gets, or why they cannot join."""
+
+    status: str | None
+    refusal: str = ""
+
+
+def join_outcome(
+    *,
+    circle: Circle,
+    membership: Membership | None,
+    verified: bool,
+    waitlist_count: int,
+    has_upcoming_meeting: bool,
+    via_invite: bool = False,
+) -> JoinOutcome:
+    """The rule for joining. ``via_invite``: the person holds a valid invitation link."""
+    status = membership.status if membership else None
+    if not verified:
+        return JoinOutcome(None, "Confirm your e-mail address before joining a circle.")
+    already = {
+        MembershipStatus.ACTIVE: "You are already a member of this circle.",
+        MembershipStatus.WAITLISTED: "You are already on this circle's waitlist.",
+        MembershipStatus.PENDING: "You have already asked to join; a facilitator will answer soon.",
+        MembershipStatus.REMOVED: "A facilitator removed you from this circle.",
+        MembershipStatus.DECLINED: "A facilitator declined your request to join this circle.",
+    }
+    if status in already:
+        return JoinOutcome(None, already[status])
+    if circle.state == CircleState.DRAFT:
+        return JoinOutcome(None, "This circle is not open for sign-up yet.")
+    if circle.state == CircleState.FINISHED:
+        return JoinOutcome(None, "This circle has finished.")
+    if circle.state == CircleState.CANCELLED:
+        return JoinOutcome(None, "This circle was cancelled.")
+    if not has_upcoming_meeting:
+        return JoinOutcome(None, "All of this circle's meetings are over.")
+    invited = status == MembershipStatus.INVITED
+    if invited and membership.role == Role.FACILITATOR:
+        return JoinOutcome(MembershipStatus.ACTIVE)  # facilitators take no seat
+    if not (invited or via_invite):
+        if circle.join_policy == JoinPolicy.INVITE:
+            return JoinOutcome(None, "This circle takes only people with an invitation. Ask a facilitator for one.")
+        if circle.join_policy == JoinPolicy.APPROVAL:
+            return JoinOutcome(MembershipStatus.PENDING)
+    # First come, first served: while anyone is waiting, a freed seat is theirs, not a newcomer's.
+    if circle.seats_taken < circle.capacity and waitlist_count == 0:
+        return JoinOutcome(MembershipStatus.ACTIVE)
+    return JoinOutcome(MembershipStatus.WAITLISTED)
+
+
+@dataclass(frozen=True)
+class JoinButton:
+    """The circle page's call to action, with a sentence saying why it is what it is."""
+
+    action: str  # "join" | "leave" | "accept" | "sign_in" | "none"
+    label: str
+    explanation: str
+
+
+def join_button(
+    *,
+    access: CircleAccess,
+    verified: bool,
+    waitlist_count: int,
+    waitlist_position: int | None,
+    has_upcoming_meeting: bool,
+    via_invite: bool = False,
+) -> JoinButton:
+    circle, membership = access.circle, access.membership
+    seats = f"{circle.seats_free} of {circle.capacity} seat{'' if circle.capacity == 1 else 's'} left."
+    if not access.user.is_authenticated:
+        return JoinButton("sign_in", "Sign in to join", f"{seats} Sign in or create an account to join this circle.")
+    if access.is_facilitator:
+        # Leaving or handing over is on the manage page, where the other facilitators are listed.
+        return JoinButton("none", "", "You facilitate this circle.")
+    if access.status == MembershipStatus.ACTIVE:
+        return JoinButton("leave", "Leave circle", "You are a member: your seat is yours until you leave.")
+    if access.status == MembershipStatus.WAITLISTED:
+        return JoinButton(
+            "leave",
+            "Leave waitlist",
+            f"You are number {waitlist_position} on the waitlist. When a seat frees up it goes to the first person "
+            "waiting, and we will tell you at once.",
+        )
+    if access.status == MembershipStatus.PENDING:
+        return JoinButton("leave", "Withdraw request", "You asked to join; a facilitator will answer soon.")
+    outcome = join_outcome(
+        circle=circle,
+        membership=membership,
+        verified=verified,
+        waitlist_count=waitlist_count,
+        has_upcoming_meeting=has_upcoming_meeting,
+        via_invite=via_invite,
+    )
+    invited = access.status == MembershipStatus.INVITED
+    if outcome.status is None:
+        return JoinButton("none", "", outcome.refusal)
+    if invited:
+        as_role = "a facilitator" if membership.role == Role.FACILITATOR else "a member"
+        return JoinButton("accept", "Accept invitation", f"You are invited to join as {as_role}. {seats}")
+    if outcome.status == MembershipStatus.PENDING:
+        full = "" if circle.seats_free else " All seats are taken, so if approved you join the waitlist."
+        return JoinButton("join", "Ask to join", f"A facilitator approves each request. {seats}{full}")
+    if outcome.status == MembershipStatus.WAITLISTED:
+        if waitlist_count:
+            waiting = f"{waitlist_count} {'person is' if waitlist_count == 1 else 'people are'} waiting"
+        else:
+            waiting = "nobody is waiting yet"
+        return JoinButton(
+            "join",
+            "Join waitlist",
+            f"All {circle.capacity} seats are taken and {waiting}. Join the waitlist: seats go first come, "
+            "first served when someone leaves.",
+        )
+    return JoinButton("join", "Join circle", seats)

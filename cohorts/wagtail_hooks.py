@@ -1,0 +1,64 @@
+"""Circles in other apps' pages (through their hooks) and in the Wagtail admin."""
+
+from django.db.models import F
+from django.template.loader import render_to_string
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from .models import Circle
+
+#: How many circles a course page lists before linking to all of them.
+CIRCLES_ON_COURSE_PAGE = 5
+
+
+@hooks.register("courses_course_sidebar")
+def circles_for_course(request, course):
+    """The course page's “Study circles” box: circles taking the course, and “Start a study circle”."""
+    circles = (
+        Circle.objects.discoverable()
+        .filter(course=course)
+        .with_seat_counts()
+        .with_next_meeting()
+        .order_by(F("next_meeting_at").asc(nulls_last=True), "pk")[:CIRCLES_ON_COURSE_PAGE]
+    )
+    return render_to_string(
+        "cohorts/includes/course_circles.html", {"course": course, "circles": circles}, request=request
+    )
+
+
+class CircleAdminPermissionPolicy(ModelPermissionPolicy):
+    """Site editors look after circles (fix a name, unlist one) but never create or delete them here.
+
+    Circles are started, filled and ended on the site, through cohorts.services, which keeps seats,
+    meetings and notifications consistent; the admin only edits the text fields below.
+    """
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Circle, CircleAdminPermissionPolicy(Circle))
+
+
+class CircleViewSet(ModelViewSet):
+    model = Circle
+    icon = "group"
+    menu_label = "Study circles"
+    menu_order = 310
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["name", "course", "state", "listed", "seats_taken", "capacity", "created_at"]
+    list_filter = ["state", "listed", "venue_kind", "join_policy"]
+    search_fields = ["name", "description", "city"]
+    form_fields = ["name", "description", "listed"]
+
+
+@hooks.register("register_admin_viewset")
+def register_circle_viewset():
+    return CircleViewSet("circles")
