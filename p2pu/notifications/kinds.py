@@ -63,6 +63,10 @@ def get(slug: str) -> Kind:
         ) from None
 
 
+def is_registered(slug: str) -> bool:
+    return slug in _registry
+
+
 def default_frequency(slug: str) -> Frequency:
     """The kind's default; a kind no longer registered still e-mails what was recorded under it."""
     kind = _registry.get(slug)

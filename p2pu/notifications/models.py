@@ -3,6 +3,8 @@
 Each e-mail-bearing row moves through ``pending → sending → sent``. A sender first claims the row with a
 conditional UPDATE (``pending → sending``); only the one that wins sends, so a retried or duplicated task
 can never send twice. A transient failure hands the row back (``sending → pending``) for the retry.
+A worker that dies mid-send leaves the row in ``sending``: a lost e-mail is preferred to a duplicate, and the
+notification itself is still listed on the site.
 """
 
 from django.conf import settings

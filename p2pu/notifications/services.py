@@ -202,7 +202,12 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 def _email_build(*, user, subject: str, template: str, context: dict, unsubscribe_kind: str) -> EmailMultiAlternatives:
     """An HTML and plain-text e-mail to one person, with RFC 8058 one-click unsubscribe headers."""
+    # A kind no longer registered has no preference of its own left to switch off.
+    if unsubscribe_kind != ALL_KINDS and not kinds.is_registered(unsubscribe_kind):
+        unsubscribe_kind = ALL_KINDS
     link = unsubscribe_url(user=user, kind=unsubscribe_kind)
+    # A line break in a header would make the message invalid.
+    subject = " ".join(subject.split())
     context = {
         **context,
         "user": user,
@@ -378,7 +383,7 @@ def unsubscribe_token_read(*, token: str) -> Unsubscription:
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=settings.SIGNED_LINK_MAX_AGE)
     user = get_user_model().objects.filter(pk=data.get("user")).first() if isinstance(data, dict) else None
     kind = data.get("kind") if isinstance(data, dict) else None
-    if user is None or (kind != ALL_KINDS and kind not in {k.slug for k in kinds.all_kinds()}):
+    if user is None or (kind != ALL_KINDS and not kinds.is_registered(kind)):
         raise signing.BadSignature("The link names no current person or kind of notification.")
     return Unsubscription(user=user, kind=kind)
 

@@ -234,3 +234,21 @@ def test_mark_all_read_touches_only_my_unread(user, other_user, send):
     assert services.notifications_mark_all_read(user=user) == 0
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_a_kind_retired_since_still_emails_with_an_all_email_unsubscribe(
+    user, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        notification = services.notification_send(
+            recipient=user, kind="test.ping", title="Line one\nline two", dedupe_key="k"
+        )
+    monkeypatch.setattr(kinds, "_registry", {})
+
+    assert services.notification_email_deliver(notification_id=notification.pk) is True
+
+    message = mailoutbox[0]
+    assert message.subject == "Line one line two"
+    link = message.extra_headers["List-Unsubscribe"][1:-1]
+    assert "Unsubscribe from all notification e-mail" in message.body
+    assert services.unsubscribe_token_read(token=link.rstrip("/").rsplit("/", 1)[-1]).kind == kinds.ALL_KINDS
