@@ -38,7 +38,8 @@ class ProfileForm(forms.Form):
         label="Languages you can learn in",
         choices=LANGUAGE_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-columns"}),
+        help_text="Every language you could follow a study circle in.",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
         error_messages={"invalid_choice": "Choose languages from the list."},
     )
     show_bio = forms.BooleanField(label="Show “About you”", required=False)

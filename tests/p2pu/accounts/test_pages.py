@@ -3,9 +3,12 @@
 from html.parser import HTMLParser
 
 import pytest
+from allauth.account.decorators import verified_email_required
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.http import HttpResponse
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -150,3 +153,18 @@ def test_settings_page_links_every_account_setting(client, user):
         user.get_absolute_url(),
     ):
         assert f'href="{url}"' in html
+
+
+def test_verified_email_required_page_uses_the_site_layout(rf, user):
+    """allauth shows this page from its @verified_email_required decorator, for views that use it."""
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    request = rf.get("/somewhere/")
+    request.user = user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+
+    response = verified_email_required(lambda request: HttpResponse("the protected page"))(request)
+
+    html = assert_site_page(response)
+    assert "the protected page" not in html
+    assert "Confirm your e-mail address first" in html
