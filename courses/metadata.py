@@ -1,6 +1,7 @@
 """Open metadata for course and module pages: schema.org LearningResource (LRMI) as JSON-LD, and citations."""
 
 from .licensing import Licence, tasl_text
+from .validators import is_web_url
 
 
 def iso_duration(minutes: int | None) -> str | None:
@@ -15,8 +16,9 @@ def _people(credits, absolute_url) -> list[dict]:
     people = []
     for credit in credits:
         person = {"@type": "Person", "name": credit.name}
-        if credit.url:
-            person["url"] = absolute_url(credit.url)
+        url = absolute_url(credit.url) if credit.url else ""
+        if is_web_url(url):
+            person["url"] = url
         people.append(person)
     return people
 

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from .validators import is_web_url
+
 
 class CreditListField(serializers.Field):
     """A course's public credits as ``[{"name", "role", "url"}]``; never e-mail addresses or consent details."""
@@ -11,4 +13,11 @@ class CreditListField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, credits):
-        return [{"name": credit.name, "role": credit.role, "url": credit.url or None} for credit in credits]
+        return [{"name": credit.name, "role": credit.role, "url": _safe_url(credit.url)} for credit in credits]
+
+
+def _safe_url(url: str) -> str | None:
+    """A profile path on this site, or an http(s) address; None for anything else."""
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return url if is_web_url(url) else None

@@ -240,3 +240,16 @@ def test_home_page_features_the_latest_live_courses(client, home_page):
     response = client.get("/")
     assert "Featured course" in response.text
     assert "A draft" not in response.text
+
+
+def test_text_typed_into_course_fields_is_escaped_everywhere(client):
+    script = "<script>alert('xss')</script>"
+    course = CoursePageFactory(
+        title=f"Course {script}", summary=script, change_note=script, outcomes=[("outcome", script)], topics=[script]
+    )
+    ModulePageFactory(parent=course, title=script, summary=script, objectives=[("objective", script)])
+    CourseCreditFactory(course=course, person=None, external_name=script, external_url="javascript:alert(1)")
+    for url in ("/courses/", course.url, f"{course.url}{course.get_children().first().slug}/"):
+        html = client.get(url).text
+        assert "<script>alert" not in html, url
+        assert "javascript:" not in html, url

@@ -68,6 +68,7 @@ class TestApi:
         )
         CourseCreditFactory(course=course, person=UserFactory(username="amara", display_name="Amara Okafor"))
         CourseCreditFactory(course=course, person=UserFactory(display_name="Pending"), accepted_at=None)
+        CourseCreditFactory(course=course, person=None, external_name="Ext", external_url="javascript:alert(1)")
         data = client.get(f"/api/v2/pages/{course.pk}/").json()
         assert data["meta"]["type"] == "courses.CoursePage"
         assert data["summary"] == course.summary
@@ -77,7 +78,10 @@ class TestApi:
         assert (data["language"], data["level"], data["estimated_hours"]) == ("es", "intermediate", 8)
         assert data["licence"] == "CC-BY-4.0"
         assert data["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"
-        assert data["credits"] == [{"name": "Amara Okafor", "role": "author", "url": "/people/amara/"}]
+        assert data["credits"] == [
+            {"name": "Amara Okafor", "role": "author", "url": "/people/amara/"},
+            {"name": "Ext", "role": "author", "url": None},
+        ]
 
     def test_module_detail_exposes_body_with_activity_ids_and_effective_licence(self, client):
         course = CoursePageFactory(licence="CC-BY-NC-SA-4.0")
