@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Courses"
+
+    def ready(self):
+        from wagtail.permissions import register_permission_policy
+
+        from . import notification_kinds, signals
+        from .models import Rubric
+        from .permissions import RubricPermissionPolicy
+
+        notification_kinds.register()
+        # Before anything asks Wagtail for the rubric policy, or it would fall back to model-wide permissions.
+        register_permission_policy(Rubric, RubricPermissionPolicy(Rubric))
+        signals.connect()

@@ -1,9 +1,126 @@
-"""Admin screens for the courses app."""
+"""Admin screens for the courses app, and the admin hooks that keep learner authors to their own courses."""
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.html import format_html, format_html_join
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Rubric
+from . import permissions, services
+from .licensing import Licence
+from .models import CoursePage, Rubric
+from .urls import admin_urlpatterns
+from .workflows import REVIEW_WORKFLOW_NAME
+
+# --- Rubrics: a snippet that belongs to a course --------------------------------------------------------
+# A rubric is written for a course (Rubric.course) and edited by that course's authors; rubrics with no
+# course are site-wide, kept by site editors, and any author may choose them for an activity.
+# RubricPermissionPolicy (registered in CoursesConfig.ready) says who may do what with which rubric;
+# Wagtail's snippet views check only model-wide permissions, so each view of one rubric below checks
+# the rubric itself as well.
+
+
+class RubricForm(WagtailAdminModelForm):
+    """Learner authors file a rubric under one of their own courses; site editors may leave it site-wide."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        course = self.fields["course"]
+        if for_user is not None and not permissions.is_site_editor(for_user):
+            course.queryset = permissions.courses_authored_by(for_user).order_by("title")
+            course.required = True
+            course.empty_label = None
+        course.help_text = "The course whose authors may edit this rubric."
+        if not course.required:
+            course.help_text += " Leave empty for a rubric every course may use, kept by site editors."
+
+
+class RubricInstanceCheck:
+    """Refuse a view of one rubric unless the policy allows the action on that rubric."""
+
+    instance_actions = ["change"]
+
+    def get_object(self, *args, **kwargs):
+        rubric = super().get_object(*args, **kwargs)
+        policy = self.permission_policy
+        if not policy.user_has_any_permission_for_instance(self.request.user, self.instance_actions, rubric):
+            raise PermissionDenied
+        return rubric
+
+
+class RubricEditView(RubricInstanceCheck, snippet_views.EditView):
+    pass
+
+
+class RubricCopyView(RubricInstanceCheck, snippet_views.CopyView):
+    pass
+
+
+class RubricDeleteView(RubricInstanceCheck, snippet_views.DeleteView):
+    instance_actions = ["delete"]
+
+
+class RubricUsageView(RubricInstanceCheck, snippet_views.UsageView):
+    pass
+
+
+class RubricHistoryView(RubricInstanceCheck, snippet_views.HistoryView):
+    pass
+
+
+class RubricInspectView(RubricInstanceCheck, snippet_views.InspectView):
+    pass
+
+
+class RubricRevisionsCompareView(RubricInstanceCheck, snippet_views.RevisionsCompareView):
+    pass
+
+
+class ChoosableRubrics:
+    """The chooser lists, and returns, only the rubrics this person may use."""
+
+    def get_object_list(self):
+        return permissions.rubrics_choosable_by(self.request.user)
+
+    def get_object(self, pk):
+        return permissions.rubrics_choosable_by(self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return permissions.rubrics_choosable_by(self.request.user).filter(pk__in=pks)
+
+
+class RubricChooseView(ChoosableRubrics, snippet_chooser.ChooseView):
+    pass
+
+
+class RubricChooseResultsView(ChoosableRubrics, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class RubricChosenView(ChoosableRubrics, snippet_chooser.SnippetChosenView):
+    pass
+
+
+class RubricChosenMultipleView(ChoosableRubrics, snippet_chooser.SnippetChosenMultipleView):
+    pass
+
+
+class RubricChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = RubricChooseView
+    choose_results_view_class = RubricChooseResultsView
+    chosen_view_class = RubricChosenView
+    chosen_multiple_view_class = RubricChosenMultipleView
 
 
 class RubricViewSet(SnippetViewSet):
@@ -16,5 +133,179 @@ class RubricViewSet(SnippetViewSet):
     list_filter = ["course"]
     search_fields = ["title", "description"]
 
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("course"), FieldPanel("description"), FieldPanel("criteria")],
+        base_form_class=RubricForm,
+    )
+    edit_view_class = RubricEditView
+    copy_view_class = RubricCopyView
+    delete_view_class = RubricDeleteView
+    usage_view_class = RubricUsageView
+    history_view_class = RubricHistoryView
+    inspect_view_class = RubricInspectView
+    revisions_compare_view_class = RubricRevisionsCompareView
+    chooser_viewset_class = RubricChooserViewSet
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_any_permission_for(request.user, ["change", "delete"])
+
 
 register_snippet(RubricViewSet)
+
+
+# --- Learner authors in the admin ----------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_course_authoring_urls():
+    return [path("courses/", include((admin_urlpatterns, "courses_authoring")))]
+
+
+#: Main menu items a learner author keeps: their pages, their course's images and documents, rubrics.
+LEARNER_AUTHOR_MENU = {"explorer", "images", "documents", "rubrics"}
+
+
+@hooks.register("construct_main_menu")
+def keep_learner_authors_to_their_courses(request, menu_items):
+    # Wagtail already hides what their permissions do not reach; this also drops the reports, the
+    # help menu (it links off-site) and anything else a learner author has no use for.
+    if permissions.is_course_author_only(request.user):
+        menu_items[:] = [item for item in menu_items if item.name in LEARNER_AUTHOR_MENU]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_courses_drafts_from_chooser(pages, request):
+    """Linking to a page: learner authors see live pages and their own drafts, not other courses' drafts."""
+    if permissions.is_site_editor(request.user):
+        return pages
+    own = Q()
+    for path_prefix in permissions.courses_authored_by(request.user).values_list("path", flat=True):
+        own |= Q(path__startswith=path_prefix)
+    return pages.filter(Q(live=True) | Q(depth__lte=2) | own) if own else pages.filter(Q(live=True) | Q(depth__lte=2))
+
+
+class CourseAuthorsButton(PageMenuItem):
+    label = "Authors and credits"
+    icon_name = "group"
+
+    def __init__(self, *, course, **kwargs):
+        super().__init__(url=reverse("courses_authoring:authors", args=[course.pk]), **kwargs)
+        self.course = course
+
+    def is_shown(self, user):
+        return permissions.can_view_authors(user=user, course=self.course)
+
+
+@hooks.register("register_page_header_buttons")
+def course_authors_button(page, user, view_name, next_url=None):
+    if page.specific_class is CoursePage:
+        yield CourseAuthorsButton(page=page, course=page, priority=40)
+
+
+class SubmitForReviewMenuItem(SubmitForModerationMenuItem):
+    """Wagtail names the action after the workflow ("Submit to Course review"); say what it does."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        workflow_state = page.current_workflow_state if page and page.pk else None
+        if not (workflow_state and workflow_state.status == workflow_state.STATUS_NEEDS_CHANGES):
+            context["label"] = "Submit for review"
+        return context
+
+
+@hooks.register("construct_page_action_menu")
+def label_submit_for_review(menu_items, request, context):
+    page = context.get("page") if context.get("page") and context["page"].pk else context.get("parent_page")
+    workflow = page.get_workflow() if page is not None else None
+    if workflow is None or workflow.name != REVIEW_WORKFLOW_NAME:
+        return
+    for index, item in enumerate(menu_items):
+        if type(item) is SubmitForModerationMenuItem:
+            menu_items[index] = SubmitForReviewMenuItem(order=item.order)
+
+
+def _blocked_message(page, blockers, licence):
+    people = format_html_join(
+        ", ",
+        "{} ({}{})",
+        (
+            (
+                credit.name,
+                credit.get_role_display().lower(),
+                "" if credit.person_id else ", to be confirmed by a maintainer",
+            )
+            for credit in blockers
+        ),
+    )
+    return format_html(
+        "“{}” can't be published yet: everyone credited must first accept the credit and the licence {}. "
+        "Waiting for: {}. They can accept on their “Credits to accept” page.",
+        page.get_admin_display_title(),
+        Licence(licence).label,
+        people,
+    )
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_without_consent(request, page):
+    course = permissions.course_for_page(page)
+    if course is None:
+        return None
+    # For the course itself, the licence just submitted in the form; for a module, the course's.
+    licence = page.licence if isinstance(page, CoursePage) else permissions.licence_to_publish(page=page, course=course)
+    blockers = permissions.publish_blockers(page=page, licence=licence)
+    if not blockers:
+        return None
+    # The revision is already saved as a draft; only publishing is refused.
+    messages.error(request, _blocked_message(page, blockers, licence))
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_without_consent(request, action_type, objects, action_class_instance):
+    if action_type != "publish":
+        return None
+    for page in objects:
+        blockers = permissions.publish_blockers(page=page)
+        if blockers:
+            licence = permissions.licence_to_publish(page=page, course=permissions.course_for_page(page))
+            messages.error(request, _blocked_message(page, blockers, licence))
+            return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_edit_page")
+def warn_while_publishing_is_blocked(request, page):
+    """Tell everyone working on the page, before they try, why it cannot be published yet."""
+    if request.method == "GET" and permissions.course_for_page(page) is not None:
+        blockers = permissions.publish_blockers(page=page)
+        if blockers:
+            course = permissions.course_for_page(page)
+            licence = permissions.licence_to_publish(page=page, course=course)
+            messages.warning(request, _blocked_message(page, blockers, licence))
+
+
+@hooks.register("after_edit_page")
+def ask_for_consent_to_a_new_licence(request, page):
+    if isinstance(page, CoursePage):
+        services.credits_consent_request(course=page, licence=page.licence, requested_by=request.user)
+
+
+@hooks.register("before_delete_page")
+def keep_courses_from_co_authors(request, page):
+    """Wagtail lets anyone who may edit an unpublished page delete it; a whole course is its maintainers' call."""
+    if page.specific_class is CoursePage and not permissions.can_manage_authors(
+        user=request.user, course=CoursePage.objects.get(pk=page.pk)
+    ):
+        raise PermissionDenied
+    return None
+
+
+@hooks.register("before_serve_document")
+def keep_unpublished_courses_documents_private(document, request):
+    """Documents of a course nobody has published yet are its authors' working files."""
+    course = CoursePage.objects.filter(collection_id=document.collection_id).first()
+    if course is not None and not course.live and not course.permissions_for_user(request.user).can_edit():
+        raise Http404
+    return None

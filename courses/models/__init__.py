@@ -2,6 +2,7 @@
 
 from .authorship import CourseCredit, CourseInvitation, CreditRole, InvitationStatus
 from .pages import LANGUAGE_CHOICES, CourseIndexPage, CoursePage, CourseTopic, Level, ModulePage
+from .review import CourseReviewTask
 from .rubrics import Rubric
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "CourseIndexPage",
     "CourseInvitation",
     "CoursePage",
+    "CourseReviewTask",
     "CourseTopic",
     "CreditRole",
     "InvitationStatus",

@@ -56,6 +56,10 @@ class CourseCredit(models.Model):
         blank=True,
         help_text="The licence the person agreed to; a different course licence asks them again.",
     )
+    # Agreement to the licence an unpublished version of the course moves to. It becomes
+    # accepted_licence when that version is published, so until then the live course keeps
+    # crediting everyone under the licence it is published with.
+    accepted_next_licence = models.CharField(max_length=20, choices=LICENCE_CHOICES, blank=True)
     opted_out_of_derivatives = models.BooleanField(
         default=False,
         help_text="Leave my name out of the credits of remixes of this course (CC BY 4.0 §3(a)(3)).",

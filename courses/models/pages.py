@@ -121,6 +121,11 @@ class CoursePage(Page):
     collection = models.ForeignKey(
         "wagtailcore.Collection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The Wagtail group whose page, collection and rubric permissions let the course's credited
+    # people edit it; courses.services keeps its members in step with the credits.
+    authors_group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="authored_course"
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -165,9 +170,19 @@ class CoursePage(Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
+    # A copy (a remix) gets an authoring space of its own rather than sharing this one.
+    exclude_fields_in_copy = ["collection", "authors_group"]
 
     class Meta:
         verbose_name = "course"
+
+    def with_content_json(self, content):
+        # The authoring space belongs to the course, not to one version of it: restoring or
+        # publishing a revision saved before the space existed must not unset it.
+        page = super().with_content_json(content)
+        page.collection_id = self.collection_id
+        page.authors_group_id = self.authors_group_id
+        return page
 
     @property
     def licence_enum(self) -> Licence:

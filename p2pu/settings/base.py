@@ -202,7 +202,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
-        "schedule": crontab(minute=0, hour=7),
+        # Hourly: each person's digest goes out soon after 07:00 in their own time zone.
+        "schedule": crontab(minute=0),
     },
     # Study circles: reminders 24 h and 1 h ahead (every 5 minutes keeps the 1-hour one on time),
     # life-cycle moves, feedback prompts after meetings, a waitlist sweep, and Monday's facilitator digest.
@@ -244,6 +245,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
+
+# Course authoring: learner authors write in the Wagtail admin (see courses.permissions).
+# Drafts save themselves shortly after each change (milliseconds; 0 would turn autosave off), and
+# people editing the same page see each other (ping interval in milliseconds).
+WAGTAIL_AUTOSAVE_INTERVAL = 500
+WAGTAIL_EDITING_SESSION_PING_INTERVAL = 10_000
+# An approved course review publishes by itself: course maintainers hold no "publish" permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflow_actions.publish_workflow_state"
+# Admin page search lists only pages the person may explore (Wagtail's default, pinned on purpose).
+WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = True
+# No Gravatar images in the admin: the site works offline and tells no third party who edits.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Signed links (unsubscribe, invitations) expire after this many seconds unless a view says otherwise.
 SIGNED_LINK_MAX_AGE = 60 * 60 * 24 * 30

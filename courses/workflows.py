@@ -1,0 +1,53 @@
+"""The course review workflow: one Wagtail workflow with one CourseReviewTask, assigned to the catalog,
+so that every course and module under it is reviewed before it is published; and who hears about a
+submission.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowTask
+from wagtail.permissions import page_permission_policy
+
+from p2pu.notifications.services import notifications_send_many
+
+from . import notification_kinds
+from .models import CourseIndexPage, CourseReviewTask
+from .permissions import course_for_page, maintainers_of
+
+REVIEW_WORKFLOW_NAME = "Course review"
+REVIEW_TASK_NAME = "Review by another maintainer"
+
+
+@transaction.atomic
+def review_workflow_ensure(*, catalog: CourseIndexPage) -> Workflow:
+    """The review workflow, assigned to the catalog unless a site editor gave it another. Idempotent."""
+    task = CourseReviewTask.objects.order_by("pk").first() or CourseReviewTask.objects.create(name=REVIEW_TASK_NAME)
+    workflow = Workflow.objects.filter(workflow_tasks__task=task).order_by("pk").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=REVIEW_WORKFLOW_NAME)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.get_or_create(page=catalog, defaults={"workflow": workflow})
+    return workflow
+
+
+def reviewers_of(*, page, submitted_by):
+    """Who hears about a submission: the course's other maintainers, or the site editors if there are none."""
+    course = course_for_page(page)
+    reviewers = maintainers_of(course, exclude=submitted_by)
+    if reviewers.exists():
+        return reviewers
+    catalog = course.get_parent()
+    return page_permission_policy.users_with_permission_for_instance("publish", catalog).exclude(pk=submitted_by.pk)
+
+
+def review_requested_notify(*, task_state: TaskState, user) -> None:
+    page = task_state.workflow_state.content_object
+    notifications_send_many(
+        recipients=reviewers_of(page=page, submitted_by=user),
+        kind=notification_kinds.REVIEW,
+        title=f"{user.get_display_name()} asks you to review “{page.get_admin_display_title()}”",
+        body="Approve it to publish it, or request changes with a comment.",
+        url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        actor=user,
+        dedupe_key=f"course.review_requested:{task_state.pk}",
+    )
