@@ -202,8 +202,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
-        # Hourly: each person's digest goes out soon after 07:00 in their own time zone.
-        "schedule": crontab(minute=0),
+        "schedule": crontab(minute=0, hour=7),
     },
     # Study circles: reminders 24 h and 1 h ahead (every 5 minutes keeps the 1-hour one on time),
     # life-cycle moves, feedback prompts after meetings, a waitlist sweep, and Monday's facilitator digest.
