@@ -2,6 +2,7 @@
 
 from .authorship import CourseCredit, CourseInvitation, CreditRole, InvitationStatus
 from .pages import LANGUAGE_CHOICES, CourseIndexPage, CoursePage, CourseTopic, Level, ModulePage
+from .remix import Derivation, DerivationKind
 from .review import CourseReviewTask
 from .rubrics import Rubric
 
@@ -14,6 +15,8 @@ __all__ = [
     "CourseReviewTask",
     "CourseTopic",
     "CreditRole",
+    "Derivation",
+    "DerivationKind",
     "InvitationStatus",
     "Level",
     "ModulePage",
