@@ -2,7 +2,11 @@
 
 from django.core.exceptions import ValidationError
 
+from p2pu.notifications.services import notification_send
+
 from .models import User
+
+WELCOME_KIND = "accounts.welcome"
 
 # The fields a person edits about themselves; anything else (username, e-mail, staff flags) has its own flow.
 PROFILE_FIELDS = frozenset(
@@ -32,3 +36,18 @@ def profile_update(*, user: User, **fields) -> User:
         setattr(user, name, value)
     user.save(update_fields=sorted(cleaned))
     return user
+
+
+def welcome_send(*, user: User):
+    """Greet a person once, when they first confirm an e-mail address (later confirmations change nothing)."""
+    return notification_send(
+        recipient=user,
+        kind=WELCOME_KIND,
+        title="Welcome to Learning Commons",
+        body=(
+            "Your e-mail address is confirmed. Find a course you like, join a study circle or start one, "
+            "and tell people a little about yourself on your profile."
+        ),
+        url="/courses/",
+        dedupe_key=WELCOME_KIND,
+    )

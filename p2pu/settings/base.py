@@ -145,6 +145,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
+# Tell people by e-mail when their password or e-mail address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Commons] "
 ACCOUNT_ADAPTER = "p2pu.accounts.adapters.AccountAdapter"
@@ -202,7 +204,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
-        "schedule": crontab(minute=0, hour=7),
+        # Hourly: each person's digest goes out soon after 07:00 in their own time zone.
+        "schedule": crontab(minute=0),
     },
     # Study circles: reminders 24 h and 1 h ahead (every 5 minutes keeps the 1-hour one on time),
     # life-cycle moves, feedback prompts after meetings, a waitlist sweep, and Monday's facilitator digest.
