@@ -105,7 +105,12 @@ class CircleForm(forms.ModelForm):
             "venue_kind": forms.RadioSelect,
             "join_policy": forms.RadioSelect,
         }
-        labels = {"weekday": "Day of the week", "weeks": "Number of weeks", "capacity": "Seats for learners"}
+        labels = {
+            "name": "Name of the circle",
+            "weekday": "Day of the week",
+            "weeks": "Number of weeks",
+            "capacity": "Seats for learners",
+        }
 
     #: The fieldsets the template draws, in order.
     SECTIONS = [
@@ -125,8 +130,15 @@ class CircleForm(forms.ModelForm):
         self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
         if not editing_schedule:
             # Once meetings have begun, single meetings are moved instead (cohorts.services.circle_update).
-            for name in ("time_zone", "start_date", "schedule_kind", "weekday", "meeting_time", "weeks",
-                         "meeting_dates"):
+            for name in (
+                "time_zone",
+                "start_date",
+                "schedule_kind",
+                "weekday",
+                "meeting_time",
+                "weeks",
+                "meeting_dates",
+            ):
                 self.fields[name].disabled = True  # fmt: skip
                 self.fields[name].help_text = "Meetings have begun: move or cancel single meetings instead."
 
@@ -317,4 +329,3 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What did you learn, what would you change? Your facilitators read this.",
     )
-
