@@ -1,8 +1,8 @@
 """Study circles for tests, built through cohorts.services as a facilitator would build them.
 
-    circle = make_circle()                                   # open, weekly, 3 meetings from next week
-    circle = make_circle(capacity=1, join_policy="approval") # any circle field may be overridden
-    draft = make_circle(publish=False)
+circle = make_circle()                                   # open, weekly, 3 meetings from next week
+circle = make_circle(capacity=1, join_policy="approval") # any circle field may be overridden
+draft = make_circle(publish=False)
 """
 
 import datetime as dt
