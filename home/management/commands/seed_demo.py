@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home.seed import DEMO_PASSWORD, seed_people
+from home.seed_circles import seed_circles
 from home.seed_courses import seed_courses
 from home.services import site_tree_ensure
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 site_tree_ensure()
                 people = seed_people()
                 seed_courses()
+                seed_circles()
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Demo content ready ({len(people)} people)."))
