@@ -1,5 +1,6 @@
 """Admin screens for the courses app, and the admin hooks that keep learner authors to their own courses."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -123,6 +125,21 @@ class RubricChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = RubricChosenMultipleView
 
 
+def _courses_to_filter_by(request):
+    if permissions.is_site_editor(request.user):
+        return CoursePage.objects.order_by("title")
+    return permissions.courses_authored_by(request.user).order_by("title")
+
+
+class RubricFilterSet(WagtailFilterSet):
+    # Only courses the person writes: the listing must not name other courses, drafts included.
+    course = django_filters.ModelChoiceFilter(queryset=_courses_to_filter_by, label="Course")
+
+    class Meta:
+        model = Rubric
+        fields = ["course"]
+
+
 class RubricViewSet(SnippetViewSet):
     model = Rubric
     icon = "tasks"
@@ -130,7 +147,7 @@ class RubricViewSet(SnippetViewSet):
     menu_order = 300
     add_to_admin_menu = True
     list_display = ["title", "course", "updated_at"]
-    list_filter = ["course"]
+    filterset_class = RubricFilterSet
     search_fields = ["title", "description"]
 
     edit_handler = ObjectList(

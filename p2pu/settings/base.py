@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "p2pu.accounts.middleware.TimezoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Course authoring: Wagtail's reports reach past a learner author's own course (see the module).
+    "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
 ]
 
 ROOT_URLCONF = "p2pu.urls"

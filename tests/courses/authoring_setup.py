@@ -23,7 +23,8 @@ def started_course(*, maintainer=None, title: str = "Writing together", licence:
 
 
 def course_maintainer(course: CoursePage):
-    return course.credits.get(role=CreditRole.MAINTAINER).person
+    """The course's first maintainer: the person who started it."""
+    return course.credits.filter(role=CreditRole.MAINTAINER).order_by("pk").first().person
 
 
 def coauthor(course: CoursePage, *, role: str = CreditRole.AUTHOR, person=None):
@@ -44,9 +45,10 @@ def learner_authors_group() -> Group:
 
 
 def refused(response) -> bool:
-    """Wagtail's admin answers a refusal with 403/404, or by sending the person to the dashboard (with
-    "Sorry, you do not have permission") or to the login page when they have no admin access at all."""
-    if response.status_code in (403, 404):
+    """Wagtail's admin answers a refusal with 403/404 (405 for a method the URL does not take), or by
+    sending the person to the dashboard (with "Sorry, you do not have permission") or to the login
+    page when they have no admin access at all."""
+    if response.status_code in (403, 404, 405):
         return True
     location = response.get("Location", "")
     return response.status_code == 302 and (
@@ -95,3 +97,26 @@ def module_form_data(*, title: str, slug: str, body=(), **changes) -> dict:
     }
     data.update(changes)
     return nested_form_data(data)
+
+
+def list_block(items) -> dict:
+    """ListBlock form data, for use inside ``nested_form_data``."""
+    data = {
+        str(index): {"value": item, "deleted": "", "order": str(index), "id": ""} for index, item in enumerate(items)
+    }
+    data["count"] = str(len(items))
+    return data
+
+
+def rubric_form_data(*, title: str, course) -> dict:
+    """A rubric with one criterion scored 1 and 2, as the admin's rubric form posts it."""
+    levels = [{"score": str(score), "label": f"Level {score}", "descriptor": f"At level {score}."} for score in (1, 2)]
+    criterion = {"name": "Clarity", "description": "", "levels": list_block(levels)}
+    return nested_form_data(
+        {
+            "title": title,
+            "course": course.pk if course else "",
+            "description": "",
+            "criteria": streamfield([("criterion", criterion)]),
+        }
+    )

@@ -1,0 +1,370 @@
+"""Every authoring boundary tested from the side that must be refused.
+
+Course A, with a draft module, a rubric, an image, a document and a review in progress, is probed by
+a learner who writes no course, by the author of another course (who does have admin access), and by
+anonymous visitors. None of them gets anything of A from the admin; a learner author's admin shows
+only their own courses, and refuses users, groups, settings, workflows, collections and reports.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import WorkflowState
+
+from courses import services
+from courses.models import CoursePage, ModulePage, Rubric
+from tests.courses.authoring_setup import (
+    coauthor,
+    course_form_data,
+    course_maintainer,
+    edit_url,
+    module_form_data,
+    refused,
+    rubric_form_data,
+    site_editor,
+    started_course,
+)
+from tests.courses.factories import criteria
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Quokkaneering"
+#: What course A's things are called; a search for SECRET may echo the word, never these.
+TITLES = [f"{SECRET} {thing}" for thing in ("course", "module", "rubric", "image", "document")]
+
+
+@dataclass
+class CourseA:
+    course: CoursePage
+    module: ModulePage
+    rubric: Rubric
+    image: object
+    document: object
+    revision_id: int
+    task_state_id: int
+    task_id: int
+    workflow_state_id: int
+
+
+@pytest.fixture
+def course_a(client):
+    course = started_course(title=f"{SECRET} course")
+    maintainer = course_maintainer(course)
+    module = services.module_create(course=course, title=f"{SECRET} module", slug="secret-module", user=maintainer)
+    rubric = services.rubric_create(title=f"{SECRET} rubric", criteria=criteria("Clarity"), course=course)
+    image = get_image_model().objects.create(
+        title=f"{SECRET} image", file=get_test_image_file(), collection=course.collection
+    )
+    document = get_document_model().objects.create(
+        title=f"{SECRET} document", file=ContentFile(b"notes", name="notes.txt"), collection=course.collection
+    )
+    client.force_login(maintainer)
+    client.post(edit_url(course), course_form_data(course) | {"action-submit": "1"})
+    client.logout()
+    state = WorkflowState.objects.for_instance(course).get()
+    return CourseA(
+        course=course,
+        module=module,
+        rubric=rubric,
+        image=image,
+        document=document,
+        revision_id=course.get_latest_revision().pk,
+        task_state_id=state.current_task_state.pk,
+        task_id=state.current_task_state.task_id,
+        workflow_state_id=state.pk,
+    )
+
+
+def admin_urls_of(a: CourseA) -> dict[str, str]:
+    """Every admin URL that shows or changes something of course A."""
+    course, module = a.course.pk, a.module.pk
+    rubric = "wagtailsnippets_courses_rubric:%s"
+    return {
+        "edit course": reverse("wagtailadmin_pages:edit", args=[course]),
+        "edit module": reverse("wagtailadmin_pages:edit", args=[module]),
+        "preview": reverse("wagtailadmin_pages:preview_on_edit", args=[course]),
+        "view draft": reverse("wagtailadmin_pages:view_draft", args=[module]),
+        "explore": reverse("wagtailadmin_explore", args=[course]),
+        "add module": reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course]),
+        "add subpage": reverse("wagtailadmin_pages:add_subpage", args=[course]),
+        "delete": reverse("wagtailadmin_pages:delete", args=[module]),
+        "copy": reverse("wagtailadmin_pages:copy", args=[course]),
+        "move": reverse("wagtailadmin_pages:move", args=[module]),
+        "lock": reverse("wagtailadmin_pages:lock", args=[course]),
+        "usage": reverse("wagtailadmin_pages:usage", args=[course]),
+        "history": reverse("wagtailadmin_pages:history", args=[course]),
+        "revision": reverse("wagtailadmin_pages:revisions_view", args=[course, a.revision_id]),
+        "revert": reverse("wagtailadmin_pages:revisions_revert", args=[course, a.revision_id]),
+        "compare": reverse("wagtailadmin_pages:revisions_compare", args=[course, "earliest", "latest"]),
+        "workflow history": reverse("wagtailadmin_pages:workflow_history", args=[course]),
+        "workflow history detail": reverse(
+            "wagtailadmin_pages:workflow_history_detail", args=[course, a.workflow_state_id]
+        ),
+        "workflow action": reverse("wagtailadmin_pages:workflow_action", args=[course, "approve", a.task_state_id]),
+        "workflow preview": reverse("wagtailadmin_pages:workflow_preview", args=[course, a.task_id]),
+        "authors": reverse("courses_authoring:authors", args=[course]),
+        "rubric edit": reverse(rubric % "edit", args=[a.rubric.pk]),
+        "rubric delete": reverse(rubric % "delete", args=[a.rubric.pk]),
+        "rubric copy": reverse(rubric % "copy", args=[a.rubric.pk]),
+        "rubric history": reverse(rubric % "history", args=[a.rubric.pk]),
+        "rubric usage": reverse(rubric % "usage", args=[a.rubric.pk]),
+        "rubric compare": reverse(rubric % "revisions_compare", args=[a.rubric.pk, "earliest", "latest"]),
+        "rubric revert": reverse(rubric % "revisions_revert", args=[a.rubric.pk, a.rubric.latest_revision_id]),
+        "rubric chosen": reverse("wagtailsnippetchoosers_courses_rubric:chosen", args=[a.rubric.pk]),
+        "image edit": reverse("wagtailimages:edit", args=[a.image.pk]),
+        "image delete": reverse("wagtailimages:delete", args=[a.image.pk]),
+        "image url": reverse("wagtailimages:url_generator", args=[a.image.pk]),
+        "image usage": reverse("wagtailimages:image_usage", args=[a.image.pk]),
+        "image chosen": reverse("wagtailimages_chooser:chosen", args=[a.image.pk]),
+        "document edit": reverse("wagtaildocs:edit", args=[a.document.pk]),
+        "document delete": reverse("wagtaildocs:delete", args=[a.document.pk]),
+        "document usage": reverse("wagtaildocs:document_usage", args=[a.document.pk]),
+        "document chosen": reverse("wagtaildocs_chooser:chosen", args=[a.document.pk]),
+    }
+
+
+#: Listings and searches in the admin: they answer 200 but must not mention course A.
+ADMIN_LISTINGS = [
+    "/admin/",
+    "/admin/pages/",
+    "/admin/pages/usage/courses/coursepage/",
+    "/admin/pages/usage/courses/modulepage/",
+    f"/admin/api/main/pages/?search={SECRET}",
+    "/admin/api/main/pages/?type=courses.CoursePage",
+    f"/admin/pages/search/?q={SECRET}",
+    f"/admin/choose-page/search/?q={SECRET}",
+    "/admin/snippets/courses/rubric/",
+    "/admin/snippets/choose/courses/rubric/",
+    "/admin/images/",
+    "/admin/images/chooser/",
+    "/admin/documents/",
+    "/admin/documents/chooser/",
+]
+
+
+def assert_nothing_of_a(client, a: CourseA):
+    for name, url in admin_urls_of(a).items():
+        response = client.get(url)
+        if name == "explore" and not refused(response):
+            # Wagtail sends people exploring outside their pages back to the root of their own.
+            assert response["Location"] != url and f"/{a.course.pk}/" not in response["Location"]
+        else:
+            assert refused(response), f"GET {name}: {url}"
+        assert refused(client.post(url, {"comment": ""})), f"POST {name}: {url}"
+    a.course.refresh_from_db()
+    assert not a.course.live and Rubric.objects.filter(pk=a.rubric.pk).exists()
+    assert WorkflowState.objects.get(pk=a.workflow_state_id).status == "in_progress"
+
+
+def assert_no_drafts_on_the_site(client, a: CourseA):
+    assert client.get("/courses/quokkaneering-course/").status_code == 404
+    assert client.get("/courses/quokkaneering-course/secret-module/").status_code == 404
+    assert client.get(f"/api/v2/pages/{a.course.pk}/").status_code == 404
+    assert client.get(f"/api/v2/pages/{a.module.pk}/").status_code == 404
+    for url in ("/courses/", f"/search/?q={SECRET}", f"/api/v2/pages/?search={SECRET}", "/sitemap.xml"):
+        text = client.get(url).content.decode()
+        for title in TITLES:
+            assert title not in text, url
+
+
+class TestALearnerWhoWritesNoCourse:
+    def test_gets_nothing_of_course_a(self, client, course_a):
+        client.force_login(UserFactory())
+        assert_nothing_of_a(client, course_a)
+
+    def test_has_no_admin_at_all(self, client, course_a):
+        client.force_login(UserFactory())
+        response = client.get("/admin/")
+        assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+class TestTheAuthorOfAnotherCourse:
+    @pytest.fixture
+    def author_of_b(self, client):
+        course_b = started_course(title="Course B")
+        author = coauthor(course_b)
+        client.force_login(author)
+        return author
+
+    def test_gets_nothing_of_course_a(self, client, course_a, author_of_b):
+        assert client.get("/admin/").status_code == 200  # they do have an admin, for course B
+        assert_nothing_of_a(client, course_a)
+
+    def test_finds_nothing_of_course_a_in_listings_searches_and_choosers(self, client, course_a, author_of_b):
+        for url in ADMIN_LISTINGS:
+            response = client.get(url, follow=True)
+            assert response.status_code == 200, url
+            for title in TITLES:
+                assert title not in response.content.decode(), url
+
+    def test_cannot_add_to_course_a_through_forms_of_their_own(self, client, course_a, author_of_b):
+        # A module posted straight to A's add URL, and a rubric filed under A, are both refused.
+        add_module = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course_a.course.pk])
+        assert refused(client.post(add_module, module_form_data(title="Intruder", slug="intruder")))
+        response = client.post(
+            reverse("wagtailsnippets_courses_rubric:add"), rubric_form_data(title="Intruder", course=course_a.course)
+        )
+        assert response.status_code == 200 and list(response.context["form"].errors) == ["course"]
+        assert not ModulePage.objects.filter(title="Intruder").exists()
+        assert not Rubric.objects.filter(title="Intruder").exists()
+
+    def test_cannot_reach_course_a_from_the_invitation_or_credits_pages(self, client, course_a):
+        maintainer_of_b = course_maintainer(started_course(title="Course B"))
+        client.force_login(maintainer_of_b)
+        credit = course_a.course.credits.get()
+        assert client.post(reverse("courses:credit_accept", args=[credit.pk])).status_code == 404
+        assert SECRET not in client.get("/courses/credits/").text
+        invite = client.post(
+            reverse("courses_authoring:authors", args=[course_a.course.pk]),
+            {"action": "invite", "email": "x@example.net", "role": "author"},
+        )
+        assert refused(invite)
+
+
+class TestAnonymousVisitors:
+    def test_get_nothing_of_course_a_from_the_admin(self, client, course_a):
+        for name, url in admin_urls_of(course_a).items():
+            response = client.get(url)
+            assert refused(response), f"GET {name}: {url}"
+
+    def test_never_see_the_draft_on_the_site(self, client, course_a):
+        assert_no_drafts_on_the_site(client, course_a)
+
+    def test_cannot_download_an_unpublished_courses_documents(self, client, course_a):
+        document = course_a.document
+        assert client.get(document.url).status_code == 404
+        client.force_login(UserFactory())
+        assert client.get(document.url).status_code == 404
+        client.force_login(course_maintainer(course_a.course))
+        assert client.get(document.url).status_code == 200
+
+
+class TestSignedInLearners:
+    def test_see_drafts_nowhere_on_the_site_either(self, client, course_a):
+        client.force_login(UserFactory())
+        assert_no_drafts_on_the_site(client, course_a)
+
+
+class TestALearnerAuthorsAdmin:
+    @pytest.fixture
+    def author(self, client):
+        course = started_course(title="Course B")
+        author = coauthor(course)
+        client.force_login(author)
+        return author
+
+    def test_the_menu_shows_their_pages_images_documents_and_rubrics_only(self, client, author):
+        sidebar = client.get("/admin/").text  # the menu is rendered as JSON props for the sidebar
+        for name in ("explorer", "images", "documents", "rubrics"):
+            assert f'"name": "{name}"' in sidebar, name
+        for name in ("users", "groups", "settings", "reports", "help", "workflows", "collections", "snippets"):
+            assert f'"name": "{name}"' not in sidebar, name
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/admin/users/",
+            "/admin/groups/",
+            "/admin/sites/",
+            "/admin/collections/",
+            "/admin/workflows/list/",
+            "/admin/workflows/tasks/index/",
+            "/admin/settings/home/sitesettings/",
+            "/admin/redirects/",
+            "/admin/reports/locked/",
+            "/admin/reports/workflow/",
+            "/admin/reports/workflow_tasks/",
+            "/admin/reports/site-history/",
+            "/admin/reports/aging-pages/",
+            "/admin/reports/page-types-usage/",
+            "/admin/snippets/",
+        ],
+    )
+    def test_refuses_them_everything_else(self, client, author, url):
+        assert refused(client.get(url)), url
+
+    def test_their_explorer_starts_at_their_course(self, client, author):
+        response = client.get("/admin/pages/")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("wagtailadmin_explore", args=[CoursePage.objects.get().pk])
+
+    def test_they_cannot_publish_or_delete_the_course(self, client, author):
+        course = CoursePage.objects.get()
+        response = client.post(edit_url(course), course_form_data(course) | {"action-publish": "1"})
+        assert response.status_code == 302
+        course.refresh_from_db()
+        assert not course.live
+        assert refused(client.post(reverse("wagtailadmin_pages:delete", args=[course.pk])))
+        assert CoursePage.objects.filter(pk=course.pk).exists()
+
+    def test_but_the_maintainer_may_delete_their_draft_course(self, client, author):
+        course = CoursePage.objects.get()
+        client.force_login(course_maintainer(course))
+        client.post(reverse("wagtailadmin_pages:delete", args=[course.pk]))
+        assert not CoursePage.objects.filter(pk=course.pk).exists()
+
+
+class TestRubrics:
+    @pytest.fixture
+    def setting(self, client):
+        mine = started_course(title="Mine")
+        theirs = started_course(title="Theirs")
+        site_wide = services.rubric_create(title="Site-wide rubric", criteria=criteria("Clarity"))
+        their_rubric = services.rubric_create(title="Their rubric", criteria=criteria("Clarity"), course=theirs)
+        client.force_login(course_maintainer(mine))
+        return mine, theirs, site_wide, their_rubric
+
+    def test_authors_write_rubrics_for_their_own_course(self, client, setting):
+        mine, theirs, site_wide, their_rubric = setting
+        add = client.get(reverse("wagtailsnippets_courses_rubric:add"))
+        assert add.status_code == 200
+        assert list(add.context["form"].fields["course"].queryset) == [mine]
+        response = client.post(
+            reverse("wagtailsnippets_courses_rubric:add"), rubric_form_data(title="Our rubric", course=mine)
+        )
+        assert response.status_code == 302
+        rubric = Rubric.objects.get(title="Our rubric")
+        assert rubric.course == mine
+        assert client.get(reverse("wagtailsnippets_courses_rubric:edit", args=[rubric.pk])).status_code == 200
+
+    def test_a_rubric_must_belong_to_one_of_their_courses(self, client, setting):
+        response = client.post(
+            reverse("wagtailsnippets_courses_rubric:add"), rubric_form_data(title="Homeless", course=None)
+        )
+        assert response.status_code == 200 and list(response.context["form"].errors) == ["course"]
+
+    def test_site_wide_rubrics_can_be_chosen_but_not_edited(self, client, setting):
+        mine, theirs, site_wide, their_rubric = setting
+        assert refused(client.get(reverse("wagtailsnippets_courses_rubric:edit", args=[site_wide.pk])))
+        chooser = client.get(reverse("wagtailsnippetchoosers_courses_rubric:choose"))
+        assert "Site-wide rubric" in chooser.text and "Their rubric" not in chooser.text
+        chosen = client.get(reverse("wagtailsnippetchoosers_courses_rubric:chosen", args=[site_wide.pk]))
+        assert chosen.status_code == 200
+        assert (
+            client.get(reverse("wagtailsnippetchoosers_courses_rubric:chosen", args=[their_rubric.pk])).status_code
+            == 404
+        )
+
+    def test_site_editors_see_and_edit_every_rubric(self, client, setting):
+        mine, theirs, site_wide, their_rubric = setting
+        client.force_login(site_editor())
+        listing = client.get(reverse("wagtailsnippets_courses_rubric:list")).text
+        assert "Site-wide rubric" in listing and "Their rubric" in listing
+        assert client.get(reverse("wagtailsnippets_courses_rubric:edit", args=[their_rubric.pk])).status_code == 200
+
+
+def test_reviewing_never_lets_an_author_publish_on_their_own(client):
+    """Even a maintainer with a co-maintainer cannot publish a change nobody else approved."""
+    course = started_course()
+    coauthor(course, role="maintainer")
+    client.force_login(course_maintainer(course))
+    client.post(edit_url(course), course_form_data(course) | {"action-publish": "1"})
+    course.refresh_from_db()
+    assert not course.live
+    assert not course.permissions_for_user(course_maintainer(course)).can_publish()
