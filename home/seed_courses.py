@@ -14,7 +14,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from courses.models import CoursePage, CreditRole, Rubric
-from courses.services import catalog_ensure, course_create, credit_add, module_create, rubric_create
+from courses.services import (
+    catalog_ensure,
+    course_authoring_ensure,
+    course_create,
+    credit_add,
+    module_create,
+    rubric_create,
+)
 from home.services import site_tree_ensure
 
 _BLOCK_NAMESPACE = uuid.UUID("6f1c7a52-3e0b-4c55-9c1e-2d8a0b6c9f10")
@@ -683,5 +690,6 @@ def seed_courses() -> list[CoursePage]:
     courses = []
     for spec in DEMO_COURSES:
         course = CoursePage.objects.child_of(catalog).filter(slug=spec["slug"]).first()
-        courses.append(course or _course_seed(catalog, spec, people))
+        # Its credited people edit it in the admin, and their changes go through review.
+        courses.append(course_authoring_ensure(course=course or _course_seed(catalog, spec, people)))
     return courses

@@ -362,3 +362,18 @@ def test_every_course_under_the_catalog_uses_one_workflow():
     started_course(title="A")
     started_course(title="B")
     assert WorkflowPage.objects.filter(page=CourseIndexPage.objects.get()).count() == 1
+
+
+def test_the_demo_courses_are_written_by_their_credited_people(site_tree, client):
+    from home.seed import seed_people
+    from home.seed_courses import seed_courses
+
+    seed_people()
+    courses = seed_courses()
+    seed_courses()  # idempotent
+    assert WorkflowPage.objects.get(page=CourseIndexPage.objects.get()).workflow.name == "Course review"
+    for course in courses:
+        credited = set(course.credits.exclude(person=None).values_list("person", flat=True))
+        assert set(course.authors_group.user_set.values_list("pk", flat=True)) == credited
+        client.force_login(course.credits.exclude(person=None).first().person)
+        assert client.get(edit_url(course)).status_code == 200
