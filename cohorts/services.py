@@ -12,6 +12,7 @@ person once; e-mail and follow-up jobs are queued with ``transaction.on_commit``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -89,7 +90,12 @@ JOB_CHUNK = 500
 
 def local_time_for(user, instant: dt.datetime) -> str:
     """An instant as one person reads it: “Tue 5 Mar 2024, 18:00 (Europe/Berlin)”."""
-    zone_name = getattr(user, "time_zone", "") or "UTC"
+    return _local_time(getattr(user, "time_zone", "") or "UTC", instant)
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_time(zone_name: str, instant: dt.datetime) -> str:
+    # Cached: the reminder job formats the same few meeting times for thousands of people.
     try:
         zone = zoneinfo.ZoneInfo(zone_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
