@@ -16,3 +16,8 @@ class CoursesConfig(AppConfig):
         # Before anything asks Wagtail for the rubric policy, or it would fall back to model-wide permissions.
         register_permission_policy(Rubric, RubricPermissionPolicy(Rubric))
         signals.connect()
+
+        from .remix import signals as remix_signals
+        from .remix import wagtail_hooks as remix_wagtail_hooks  # noqa: F401 (registers the remix admin hooks)
+
+        remix_signals.connect()

@@ -297,7 +297,8 @@ def tasl_text(
     return _with_changes(f"{_credit(title, authors, source_url)} is {_licence_statement(licence)}", changes)
 
 
-def _author_names(credits: Sequence[CreditSnapshot]) -> list[str]:
+def author_names(credits: Sequence[CreditSnapshot]) -> list[str]:
+    """The names to credit, with people who asked to be left out counted as "earlier contributors"."""
     names = [credit["name"] for credit in credits if not credit.get("opted_out")]
     hidden = len(credits) - len(names)
     if hidden == 1:
@@ -313,7 +314,7 @@ def _chain_line(snapshot: AttributionSnapshot, user_title: str | None) -> str:
         lead = "Includes" if verbatim else "Adapted from"
     else:
         lead = f"“{user_title}” " + ("includes" if verbatim else "was adapted from")
-    credit = _credit(snapshot["title"], _author_names(snapshot["authors"]), snapshot.get("source_url"))
+    credit = _credit(snapshot["title"], author_names(snapshot["authors"]), snapshot.get("source_url"))
     statement = _licence_statement(Licence(snapshot["licence"]))
     return _with_changes(f"{lead} {credit}, {statement}", snapshot.get("changes"))
 

@@ -31,8 +31,11 @@ def _without_empty(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 
 
-def course_json_ld(course, *, url: str, modules, module_urls: list[str], credits, absolute_url) -> dict:
-    """``absolute_url`` turns a path (a profile page) into a full URL, e.g. ``request.build_absolute_uri``."""
+def course_json_ld(
+    course, *, url: str, modules, module_urls: list[str], credits, absolute_url, based_on: list[dict] = ()
+) -> dict:
+    """``absolute_url`` turns a path (a profile page) into a full URL, e.g. ``request.build_absolute_uri``;
+    ``based_on`` lists the works the course is adapted from or includes (``isBasedOn``)."""
     return _without_empty(
         {
             "@context": "https://schema.org",
@@ -48,6 +51,7 @@ def course_json_ld(course, *, url: str, modules, module_urls: list[str], credits
             "timeRequired": iso_duration(course.estimated_hours * 60 if course.estimated_hours else None),
             "keywords": [topic.name for topic in course.topics.all()],
             "license": Licence(course.licence).url,
+            "isBasedOn": list(based_on),
             "isAccessibleForFree": True,
             "author": _people(credits, absolute_url),
             "dateModified": course.last_published_at.isoformat() if course.last_published_at else None,
@@ -60,7 +64,9 @@ def course_json_ld(course, *, url: str, modules, module_urls: list[str], credits
     )
 
 
-def module_json_ld(module, *, url: str, course, course_url: str, credits, absolute_url) -> dict:
+def module_json_ld(
+    module, *, url: str, course, course_url: str, credits, absolute_url, based_on: list[dict] = ()
+) -> dict:
     licence = module.effective_licence
     return _without_empty(
         {
@@ -76,6 +82,7 @@ def module_json_ld(module, *, url: str, course, course_url: str, credits, absolu
             "inLanguage": course.language if course else None,
             "timeRequired": iso_duration(module.duration_minutes),
             "license": Licence(licence).url if licence else None,
+            "isBasedOn": list(based_on),
             "isAccessibleForFree": True,
             "author": _people(credits, absolute_url),
             "dateModified": module.last_published_at.isoformat() if module.last_published_at else None,

@@ -217,6 +217,28 @@ def credit_is_settled(credit: CourseCredit, *, draft_licence: str | None) -> boo
     return credit.course.licence in agreed and (draft_licence or credit.course.licence) in agreed
 
 
+# --- Remixing (courses.remix) ----------------------------------------------------------------------------
+
+
+def can_remix(user) -> bool:
+    """Remix a published course, or use a published module in a course of one's own."""
+    return is_verified(user)
+
+
+def can_edit_course(*, user, course) -> bool:
+    """Work on the course: see its sources and drafts, take upstream changes into it."""
+    return user.is_authenticated and course.permissions_for_user(user).can_edit()
+
+
+def can_add_modules(*, user, course) -> bool:
+    return user.is_authenticated and course.permissions_for_user(user).can_add_subpage()
+
+
+def courses_to_add_modules_to(user):
+    """The courses someone may import a module into: those they write (not every course a site editor could edit)."""
+    return courses_authored_by(user).order_by("title", "pk")
+
+
 def rubrics_choosable_by(user):
     """Rubrics an activity may use: site-wide ones and those of the person's own courses (all, for site editors)."""
     if is_site_editor(user):

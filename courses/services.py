@@ -121,7 +121,7 @@ def credit_add(
 # functions keep the domain's own rules: the last maintainer stays, an invitation is answered once.
 
 #: Paths under /courses/ that courses.urls serves, which a course's slug must not shadow.
-RESERVED_COURSE_SLUGS = frozenset({"start", "credits", "invitations"})
+RESERVED_COURSE_SLUGS = frozenset({"start", "credits", "invitations", "remix"})
 
 
 def learner_authors_group_ensure() -> Group:

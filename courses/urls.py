@@ -4,7 +4,7 @@ Their first path segments are reserved: courses.services.RESERVED_COURSE_SLUGS k
 course's slug from shadowing them.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from . import authoring_views
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("credits/<int:credit_id>/accept/", authoring_views.credit_accept, name="credit_accept"),
     path("credits/<int:credit_id>/decline/", authoring_views.credit_decline, name="credit_decline"),
     path("invitations/<uuid:token>/", authoring_views.invitation, name="invitation"),
+    path("remix/", include("courses.remix.urls")),
 ]
 
 #: Mounted under /admin/ by the register_admin_urls hook, so Wagtail's admin-access check applies.

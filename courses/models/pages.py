@@ -12,6 +12,7 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry
@@ -22,6 +23,7 @@ from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
 from ..licensing import LICENCE_CHOICES, Licence
 from ..metadata import citation, course_json_ld, module_json_ld
+from ..remix.admin_forms import CoursePageForm, ModulePageForm
 from ..serializers import CreditListField
 from .authorship import CourseCredit
 
@@ -92,7 +94,7 @@ class CourseTopic(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(Page):
+class CoursePage(RoutablePageMixin, Page):
     summary = models.CharField(max_length=300, help_text="One or two sentences for the catalog card.")
     description = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     outcomes = outcomes_field("outcome", "Learning outcome")
@@ -170,6 +172,8 @@ class CoursePage(Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
+    # Offers only the licences the course's sources allow (courses.remix).
+    base_form_class = CoursePageForm
     # A copy (a remix) gets an authoring space of its own rather than sharing this one.
     exclude_fields_in_copy = ["collection", "authors_group"]
 
@@ -232,14 +236,19 @@ class CoursePage(Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
+        # courses.remix reads these models, so it is imported once they exist.
+        from ..remix.queries import attribution_for
+
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
         url = self.get_full_url(request)
         credits = self.public_credits
+        remix = attribution_for(self)
         context.update(
             catalog=self.get_parent(),
             modules=modules,
             credits=credits,
+            remix=remix,
             history=self.published_versions(),
             citation=citation(self.title, credits=credits, url=url, licence=self.licence),
             json_ld=course_json_ld(
@@ -249,9 +258,17 @@ class CoursePage(Page):
                 module_urls=[module.get_full_url(request) for module in modules],
                 credits=credits,
                 absolute_url=request.build_absolute_uri,
+                based_on=remix.based_on,
             ),
         )
         return context
+
+    @path("remixes/", name="remixes")
+    def remixes(self, request):
+        """The remix family at /courses/<course>/remixes/: the course's sources and published remixes."""
+        from ..remix.views import family
+
+        return family(request, self)
 
 
 class ModulePage(Page):
@@ -302,6 +319,8 @@ class ModulePage(Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
+    # Offers only the licences the module's sources allow, and keeps verbatim inclusions as they are.
+    base_form_class = ModulePageForm
 
     class Meta:
         verbose_name = "module"
@@ -347,18 +366,24 @@ class ModulePage(Page):
         return self._live_siblings().filter(path__gt=self.path).order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
+        # courses.remix reads these models, so it is imported once they exist.
+        from ..remix.queries import attribution_for
+
         context = super().get_context(request, *args, **kwargs)
         course = self.course
         credits = course.public_credits if course else []
         url = self.get_full_url(request)
         course_url = course.get_full_url(request) if course else ""
+        remix = attribution_for(self)
         context.update(
             course=course,
             catalog=course.get_parent() if course else None,
             previous_module=self.previous_module(),
             next_module=self.next_module(),
             credits=credits,
-            citation=citation(self.title, credits=credits, url=url, licence=self.effective_licence),
+            remix=remix,
+            # Material included verbatim is cited as its authors published it.
+            citation=remix.citation or citation(self.title, credits=credits, url=url, licence=self.effective_licence),
             json_ld=module_json_ld(
                 self,
                 url=url,
@@ -366,6 +391,7 @@ class ModulePage(Page):
                 course_url=course_url,
                 credits=credits,
                 absolute_url=request.build_absolute_uri,
+                based_on=remix.based_on,
             ),
         )
         return context

@@ -26,7 +26,10 @@ class CourseReviewTask(Task):
         if not permissions.can_review(user=user, page=obj):
             return []
         actions = [("reject", "Request changes", True)]
-        if not permissions.publish_blockers(page=obj):
+        # A remix's licence and change note (courses.remix) must allow publishing too.
+        from ..remix.queries import publish_refusals
+
+        if not permissions.publish_blockers(page=obj) and not publish_refusals(obj.get_latest_revision_as_object()):
             actions += [("approve", "Approve", False), ("approve", "Approve with comment", True)]
         return actions
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from home.seed import DEMO_PASSWORD, seed_people
 from home.seed_circles import seed_circles
 from home.seed_courses import seed_courses
+from home.seed_remixes import seed_remixes
 from home.services import site_tree_ensure
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 people = seed_people()
                 seed_courses()
                 seed_circles()
+                seed_remixes()
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Demo content ready ({len(people)} people)."))

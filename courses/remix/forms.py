@@ -1,0 +1,88 @@
+"""Forms of the remix pages on the site."""
+
+from django import forms
+
+from ..licensing import LICENCE_CHOICES, Licence
+from ..models.remix import DerivationKind
+from ..validators import validate_web_url
+
+
+def _licence_choices(allowed) -> list[tuple[str, str]]:
+    return [(licence.value, licence.label) for licence in allowed]
+
+
+class RemixForm(forms.Form):
+    title = forms.CharField(label="Title of your remix", max_length=255)
+    licence = forms.ChoiceField(
+        label="Licence of your remix",
+        widget=forms.RadioSelect,
+        help_text="Only the licences the source allows for an adaptation are offered.",
+    )
+
+    def __init__(self, *args, allowed: tuple[Licence, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["licence"].choices = _licence_choices(allowed)
+        # The most permissive licence the source allows, which keeps the remix as reusable as possible.
+        self.fields["licence"].initial = allowed[0].value if allowed else None
+
+
+class ModuleImportForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label="Add it to",
+        queryset=None,
+        empty_label=None,
+        help_text="One of the courses you write. The module is added at the end, as a draft.",
+    )
+    kind = forms.ChoiceField(
+        label="How to use it",
+        widget=forms.RadioSelect,
+        choices=[
+            (DerivationKind.ADAPTATION, "Adapt it: an editable copy you can change"),
+            (DerivationKind.VERBATIM, "Include it verbatim: kept exactly as it is, under its own licence"),
+        ],
+        initial=DerivationKind.ADAPTATION,
+    )
+
+    def __init__(self, *args, courses, no_adaptation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        if no_adaptation:
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] != "adaptation"
+            ]
+            self.fields["kind"].initial = DerivationKind.VERBATIM
+
+
+class ExternalSourceForm(forms.Form):
+    url = forms.URLField(label="Web address", max_length=500, assume_scheme="https", validators=[validate_web_url])
+    title = forms.CharField(max_length=255, help_text="As its authors give it.")
+    author = forms.CharField(
+        max_length=255, required=False, help_text="The people or organisation to credit, as they ask to be credited."
+    )
+    licence = forms.ChoiceField(choices=[("", "Choose a licence"), *LICENCE_CHOICES])
+    kind = forms.ChoiceField(
+        label="How this course uses it",
+        widget=forms.RadioSelect,
+        choices=[
+            (DerivationKind.ADAPTATION, "Adapted: changed or mixed into this course"),
+            (DerivationKind.VERBATIM, "Included verbatim: used exactly as it is"),
+        ],
+        initial=DerivationKind.ADAPTATION,
+    )
+    target = forms.ChoiceField(label="Used in")
+
+    def __init__(self, *args, course, modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [
+            (str(course.pk), f"The whole course, “{course.title}”"),
+            *((str(module.pk), f"Module “{module.title}”") for module in modules),
+        ]
+
+
+class ChangesForm(forms.Form):
+    changes = forms.CharField(
+        label="What you changed",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown after the source in your attribution, e.g. “shortened, examples for libraries”.",
+    )

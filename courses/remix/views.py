@@ -1,0 +1,325 @@
+"""Remix pages on the site: remix a course, use a module in my course, a course's sources, compare
+with a source, take upstream changes, credits in remixes, and the remix family.
+
+Who may do what comes from courses.permissions; writes go through courses.remix.services. A course
+or module nobody may see yet (a draft, a private page) answers 404, as if it did not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..licensing import Licence, is_allowed
+from ..models import CourseCredit, CoursePage, ModulePage
+from ..models.remix import Derivation, DerivationKind
+from . import diff, queries, services
+from .forms import ChangesForm, ExternalSourceForm, ModuleImportForm, RemixForm
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _verify_first(request):
+    return render(request, "courses/remix/verify_first.html", status=403)
+
+
+def _public(model, pk):
+    """A live page anyone may read, or 404."""
+    return get_object_or_404(model.objects.live().public(), pk=pk)
+
+
+def _why_fixed(resolution, sources) -> str:
+    """Why fewer than all licences are offered, in the words of the first rule that removes one."""
+    for licence in Licence:
+        if licence not in resolution.allowed:
+            return is_allowed(licence, sources)[1]
+    return ""
+
+
+# --- Remix a course -------------------------------------------------------------------------------------
+
+
+@login_required
+def course_remix(request, course_id):
+    if not permissions.can_remix(request.user):
+        return _verify_first(request)
+    source = CoursePage.objects.live().public().filter(pk=course_id).first()
+    if source is None:
+        draft = get_object_or_404(CoursePage, pk=course_id)
+        if not permissions.can_edit_course(user=request.user, course=draft):
+            raise Http404
+        # Its own authors learn why: only what has been published may be remixed.
+        return render(request, "courses/remix/not_published.html", {"course": draft}, status=409)
+
+    plan = services.remix_plan(source=source)
+    resolution = plan.resolution()
+    context = {"source": source, "resolution": resolution, "modules": [item.module for item in plan.modules]}
+    if not resolution.ok:
+        return render(request, "courses/remix/refused.html", context, status=400 if request.method == "POST" else 200)
+
+    form = RemixForm(request.POST or None, allowed=resolution.allowed, initial={"title": f"{source.title} (remix)"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            remix = services.remix_course(
+                source=source, user=request.user, licence=form.cleaned_data["licence"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"“{remix.title}” is your draft remix. Change what you like, say what you changed in the change "
+                "note, then submit it for review to publish it.",
+            )
+            return redirect("wagtailadmin_pages:edit", remix.pk)
+    context.update(
+        form=form,
+        fixed=len(resolution.allowed) == 1,
+        why=_why_fixed(resolution, plan.sources()) if len(resolution.allowed) < len(Licence) else "",
+    )
+    return render(request, "courses/remix/remix.html", context)
+
+
+# --- Use a module in my course ---------------------------------------------------------------------------
+
+
+@login_required
+def module_import(request, module_id):
+    if not permissions.can_remix(request.user):
+        return _verify_first(request)
+    source = _public(ModulePage, module_id)
+    course = source.course
+    licence = Licence(source.effective_licence)
+    courses = permissions.courses_to_add_modules_to(request.user).exclude(pk=course.pk if course else None)
+    form = ModuleImportForm(request.POST or None, courses=courses, no_adaptation=licence.no_derivatives)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["course"]
+        if not permissions.can_add_modules(user=request.user, course=target):
+            raise Http404
+        try:
+            result = services.module_import(
+                source=source, course=target, user=request.user, kind=form.cleaned_data["kind"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            how = "included verbatim" if result.link.is_verbatim else "added as an adaptation you can edit"
+            messages.success(request, f"“{result.module.title}” is {how} in “{target.title}”, as a draft.")
+            if target.licence not in result.resolution.allowed:
+                options = ", ".join(option.label for option in result.resolution.allowed)
+                messages.warning(
+                    request,
+                    f"Before “{target.title}” can be published, change its licence to one its sources allow: "
+                    f"{options}.",
+                )
+            return redirect("wagtailadmin_pages:edit", result.module.pk)
+    return render(
+        request,
+        "courses/remix/module_import.html",
+        {"source": source, "course": course, "licence": licence, "form": form, "has_courses": courses.exists()},
+    )
+
+
+# --- A course's sources ----------------------------------------------------------------------------------
+
+
+def _course_for_authors(request, course_id) -> CoursePage:
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if not permissions.can_edit_course(user=request.user, course=course):
+        raise Http404
+    return course
+
+
+@login_required
+def course_sources(request, course_id):
+    course = _course_for_authors(request, course_id)
+    modules = list(ModulePage.objects.child_of(course).order_by("path"))
+    links = list(
+        Derivation.objects.of_course(course)
+        .select_related("target_page", "source_page", "source_page__live_revision")
+        .order_by("target_page__path", "created_at", "pk")
+    )
+    external_form = ExternalSourceForm(
+        request.POST if request.POST.get("action") == "external" else None,
+        course=course,
+        modules=modules,
+        prefix="external",
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "external":
+            if external_form.is_valid():
+                data = external_form.cleaned_data
+                target = (
+                    course
+                    if data["target"] == str(course.pk)
+                    else next(module for module in modules if str(module.pk) == data["target"])
+                )
+                try:
+                    services.external_source_add(
+                        target=target,
+                        user=request.user,
+                        url=data["url"],
+                        title=data["title"],
+                        author=data["author"],
+                        licence=data["licence"],
+                        kind=data["kind"],
+                    )
+                except ValidationError as error:
+                    if hasattr(error, "error_dict"):
+                        for name, errors in error.error_dict.items():
+                            external_form.add_error(name, errors)
+                    else:
+                        external_form.add_error(None, error)
+                else:
+                    messages.success(request, f"“{data['title']}” is now listed among the sources.")
+                    return redirect("courses:remix_sources", course.pk)
+        elif request.POST.get("action") == "changes":
+            link = next((link for link in links if str(link.pk) == request.POST.get("link")), None)
+            if link is None:
+                raise Http404
+            changes_form = ChangesForm(request.POST)
+            if changes_form.is_valid():
+                services.derivation_changes_set(derivation=link, changes=changes_form.cleaned_data["changes"])
+                messages.success(request, f"Saved what you changed from “{link.title}”.")
+            else:
+                messages.error(request, "Say in a few words what you changed (up to 1000 characters).")
+            return redirect("courses:remix_sources", course.pk)
+    rows = [
+        {
+            "link": link,
+            "target": link.target_page,
+            "is_course": link.target_page_id == course.pk,
+            "upstream": services.upstream_revision(link) is not None,
+            "comparable": link.taken_revision_id is not None,
+        }
+        for link in links
+    ]
+    resolution = queries.course_resolution(course)
+    return render(
+        request,
+        "courses/remix/sources.html",
+        {
+            "course": course,
+            "rows": rows,
+            "resolution": resolution,
+            "licence": Licence(course.licence),
+            "licence_allowed": course.licence in resolution.allowed,
+            "external_form": external_form,
+        },
+    )
+
+
+# --- Compare with the source, and upstream changes ------------------------------------------------------
+
+
+def _link(derivation_id) -> Derivation:
+    return get_object_or_404(
+        Derivation.objects.select_related("target_page", "target_course", "taken_revision"), pk=derivation_id
+    )
+
+
+def derivation_compare(request, derivation_id):
+    """The target's text next to the source version it came from (or last took over).
+
+    Anyone may compare a published course or module; its authors compare their latest draft.
+    """
+    link = _link(derivation_id)
+    target = link.target_page.specific
+    showing_draft = permissions.can_edit_course(user=request.user, course=link.target_course)
+    if showing_draft:
+        new = queries.latest_content(target)
+    elif type(target).objects.live().public().filter(pk=target.pk).exists():
+        new = queries.live_content(target)
+    else:
+        raise Http404
+    if link.taken_revision is None:
+        # An external work, or a source deleted since: there is no text here to compare with.
+        raise Http404
+    rows = diff.compare(diff.paragraphs(link.taken_revision.content), diff.paragraphs(new))
+    return render(
+        request,
+        "courses/remix/compare.html",
+        {
+            "link": link,
+            "target": target,
+            "rows": rows,
+            "changed": diff.has_changes(rows),
+            "showing_draft": showing_draft,
+        },
+    )
+
+
+@login_required
+def derivation_upstream(request, derivation_id):
+    link = _link(derivation_id)
+    if not permissions.can_edit_course(user=request.user, course=link.target_course):
+        raise Http404
+    revision = services.upstream_revision(link)
+    if request.method == "POST":
+        try:
+            services.upstream_changes_take(derivation=link, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _message(error))
+            return redirect("courses:remix_upstream", link.pk)
+        messages.success(
+            request,
+            f"The source's changes are in a new draft of “{link.target_page.title}”. Review it, then submit it "
+            "for review to publish it.",
+        )
+        return redirect("wagtailadmin_pages:edit", link.target_page_id)
+    rows = []
+    if revision is not None and link.taken_revision is not None:
+        rows = diff.compare(diff.paragraphs(link.taken_revision.content), diff.paragraphs(revision.content))
+    return render(
+        request,
+        "courses/remix/upstream.html",
+        {
+            "link": link,
+            "course": link.target_course,
+            "revision": revision,
+            "rows": rows,
+            "note": revision.content.get("change_note", "") if revision else "",
+        },
+    )
+
+
+# --- Credits in remixes ---------------------------------------------------------------------------------
+
+
+@login_required
+def remix_credits(request):
+    credits = CourseCredit.objects.filter(person=request.user).select_related("course").order_by("course__title", "pk")
+    return render(request, "courses/remix/credits.html", {"credits": credits})
+
+
+@login_required
+@require_POST
+def remix_credit_set(request, credit_id):
+    credit = get_object_or_404(CourseCredit.objects.select_related("course", "person"), pk=credit_id)
+    if credit.person_id != request.user.pk:
+        raise Http404
+    opted_out = request.POST.get("opted_out") == "1"
+    services.credit_opt_out_set(credit=credit, opted_out=opted_out)
+    if opted_out:
+        messages.success(request, f"Remixes of “{credit.course.title}” now credit you as “an earlier contributor”.")
+    else:
+        messages.success(request, f"Remixes of “{credit.course.title}” now credit you by name.")
+    return redirect("courses:remix_credits")
+
+
+# --- The remix family -----------------------------------------------------------------------------------
+
+
+def family(request, course: CoursePage):
+    """/courses/<course>/remixes/: the course's sources and published remixes (a CoursePage route)."""
+    return TemplateResponse(
+        request,
+        "courses/remix/family.html",
+        {"page": course, "course": course, "family": queries.family_of(course), "kinds": DerivationKind},
+    )
