@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html, format_html_join
 from wagtail import hooks
@@ -188,6 +189,11 @@ def keep_learner_authors_to_their_courses(request, menu_items):
     # help menu (it links off-site) and anything else a learner author has no use for.
     if permissions.is_course_author_only(request.user):
         menu_items[:] = [item for item in menu_items if item.name in LEARNER_AUTHOR_MENU]
+
+
+@hooks.register("insert_global_admin_css")
+def readable_confirmation_banner():
+    return format_html('<link rel="stylesheet" href="{}">', static("courses/css/admin.css"))
 
 
 @hooks.register("construct_page_chooser_queryset")

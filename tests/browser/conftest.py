@@ -2,7 +2,8 @@
 
 Every document the browser loads gets axe-core injected by an init script, which runs the audit
 when the page has loaded and reports back through an exposed binding. Any serious or critical
-violation on any page fails the test. A page the test left before its audit finished fails it
+violation on any page fails the test, except a short list of Wagtail's own on its admin pages
+(WAGTAIL_ADMIN_KNOWN_VIOLATIONS). A page the test left before its audit finished fails it
 too, so that no page goes unchecked: wait with `axe_settled(page)` before leaving a page.
 """
 
@@ -10,6 +11,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -69,6 +71,30 @@ def browser():
         browser.close()
 
 
+# Wagtail's own admin is not ours to change, and Wagtail 8.0 has a few serious findings in widgets its
+# JavaScript builds. They are tolerated on /admin/ pages only, by rule and by the element axe reports
+# (matched at the end of its selector); any other finding on an admin page, and every finding on the
+# public site, fails. (The admin's low-contrast confirmation banner is fixed instead: courses/static/
+# courses/css/admin.css.)
+WAGTAIL_ADMIN_PATH = "/admin/"
+WAGTAIL_ADMIN_KNOWN_VIOLATIONS = {
+    # Draftail's editable area is a role="textbox" named only through its field's <label for> of
+    # another element.
+    ("aria-input-field-name", ".notranslate"),
+    # The tag field's typing box (jQuery tag-it) has no label of its own.
+    ("label", ".ui-autocomplete-input"),
+}
+
+
+def is_known_wagtail_admin_violation(url: str, violation: dict) -> bool:
+    if not urlsplit(url).path.startswith(WAGTAIL_ADMIN_PATH):
+        return False
+    return all(
+        any(rule == violation["id"] and target.endswith(selector) for rule, selector in WAGTAIL_ADMIN_KNOWN_VIOLATIONS)
+        for target in violation["targets"]
+    )
+
+
 class AxeAudit:
     """Collects axe results per loaded document and knows which loads are still unaudited."""
 
@@ -79,7 +105,9 @@ class AxeAudit:
 
     def report(self, source, url, blocking):
         self.audited.append(url)
-        self.violations.extend((url, violation) for violation in blocking)
+        self.violations.extend(
+            (url, violation) for violation in blocking if not is_known_wagtail_admin_violation(url, violation)
+        )
 
     def failures(self) -> list[str]:
         lines = [
@@ -98,21 +126,27 @@ def axe_audit():
     return AxeAudit()
 
 
-@pytest.fixture
-def page(browser, live_server, axe_audit, settings):
-    settings.SITE_URL = live_server.url
-    settings.WAGTAILADMIN_BASE_URL = live_server.url
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def audited_page(browser, base_url: str, axe_audit: AxeAudit):
+    """A page in a browser context of its own (its own cookies: a second person), audited like every other."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     context.expose_binding("__reportAxe", axe_audit.report)
     context.add_init_script(path=str(AXE_SCRIPT))
     context.add_init_script(script=AXE_RUNNER)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("load", lambda p: axe_audit.loaded.append(p.url))
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, axe_audit, settings):
+    settings.SITE_URL = live_server.url
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    page = audited_page(browser, live_server.url, axe_audit)
     yield page
     if not page.is_closed() and page.url.startswith("http"):
         axe_settled(page)
-    context.close()
+    page.context.close()
     failures = axe_audit.failures()
     if failures:
         pytest.fail("Accessibility (axe-core, serious or critical):\n" + "\n".join(failures), pytrace=False)
@@ -122,10 +156,3 @@ def axe_settled(page) -> None:
     """Wait until the audit of the current document has reported."""
     page.wait_for_function("window.__axeDone === true", timeout=15_000)
 
-
-def pytest_collection_finish(session):
-    # Browser tests flush the database between tests; restoring what migrations created
-    # (Wagtail's root page, locale, collections and groups) keeps later tests working.
-    for item in session.items:
-        if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
