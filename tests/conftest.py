@@ -27,6 +27,20 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
+def pytest_collection_finish(session):
+    # A transactional test flushes the database when it ends. Restoring what the migrations created
+    # (Wagtail's root page, locale and collections, content types, groups) for every such test keeps
+    # the tests that follow working, whichever order they run in; a flush without it would also
+    # re-create content types that the next restore then collides with.
+    for item in session.items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        )
+        if transactional and not (marker is not None and marker.kwargs.get("serialized_rollback")):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -155,4 +155,3 @@ def page(browser, live_server, axe_audit, settings):
 def axe_settled(page) -> None:
     """Wait until the audit of the current document has reported."""
     page.wait_for_function("window.__axeDone === true", timeout=15_000)
-

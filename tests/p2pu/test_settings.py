@@ -11,7 +11,9 @@ STRONG_KEY = "k7#Qm2!vX9pL4wZ8rT1yB6nC3hJ5dF0sG-aE_uI+oP=lK*mN&bV^cX%zS@qW"
 
 def run_manage(*args, secret_key=None):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "p2pu.settings.production", "ALLOWED_HOSTS": "example.org"}
-    env.pop("SECRET_KEY", None)
+    # The browser tests' relaxation of async safety is for the test process only, never a deployment.
+    for name in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
     return subprocess.run(
