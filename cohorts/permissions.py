@@ -217,14 +217,17 @@ def join_button(
         full = "" if circle.seats_free else " All seats are taken, so if approved you join the waitlist."
         return JoinButton("join", "Ask to join", f"A facilitator approves each request. {seats}{full}")
     if outcome.status == MembershipStatus.WAITLISTED:
-        if waitlist_count:
-            waiting = f"{waitlist_count} {'person is' if waitlist_count == 1 else 'people are'} waiting"
+        waiting = f"{waitlist_count} {'person is' if waitlist_count == 1 else 'people are'} waiting"
+        if circle.seats_free:
+            # A seat just freed up; it is being offered to the people who were already waiting.
+            situation = f"A seat has just freed up, but {waiting} for one already."
+        elif waitlist_count:
+            situation = f"All {circle.capacity} seats are taken and {waiting}."
         else:
-            waiting = "nobody is waiting yet"
+            situation = f"All {circle.capacity} seats are taken and nobody is waiting yet."
         return JoinButton(
             "join",
             "Join waitlist",
-            f"All {circle.capacity} seats are taken and {waiting}. Join the waitlist: seats go first come, "
-            "first served when someone leaves.",
+            f"{situation} Join the waitlist: seats go first come, first served when someone leaves.",
         )
     return JoinButton("join", "Join circle", seats)

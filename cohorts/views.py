@@ -307,13 +307,17 @@ def circle_join(request, circle_id: int):
 @require_POST
 @login_required
 def circle_leave(request, circle_id: int):
-    circle, _ = _circle_with_access(request, circle_id)
+    circle, access = _circle_with_access(request, circle_id)
     try:
-        membership = services.membership_leave(circle=circle, user=request.user)
+        services.membership_leave(circle=circle, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(circle)
-    messages.success(request, f"You left {circle.name}." if membership.joined_at else "You are no longer waiting.")
+    left = {
+        MembershipStatus.WAITLISTED: "You left the waitlist.",
+        MembershipStatus.PENDING: "Your request to join is withdrawn.",
+    }
+    messages.success(request, left.get(access.status, f"You left {circle.name}."))
     return redirect(circle if circle.listed else reverse("my_learning:index"))
 
 

@@ -303,3 +303,13 @@ def test_the_home_page_lists_upcoming_circles(client, course, home_page):
     make_circle(course=course, name="Still a draft", publish=False)
     page = client.get("/").content.decode()
     assert "Open and upcoming" in page and "Still a draft" not in page
+
+
+def test_a_freed_seat_waiting_for_promotion_is_explained_to_newcomers(client, course):
+    circle = make_circle(course=course, capacity=1)
+    member = join(circle)
+    join(circle)  # waiting
+    services.membership_leave(circle=circle, user=member.user)  # the promotion task has not run yet
+    client.force_login(UserFactory())
+    text = button_text(client, circle)
+    assert "Join waitlist" in text and "A seat has just freed up, but 1 person is waiting for one already." in text
