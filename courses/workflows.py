@@ -1,14 +1,14 @@
 """The course review workflow: one Wagtail workflow with one CourseReviewTask, assigned to the catalog,
 so that every course and module under it is reviewed before it is published; and who hears about a
-submission.
+submission and how it ended.
 """
 
 from django.db import transaction
 from django.urls import reverse
-from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 from wagtail.permissions import page_permission_policy
 
-from p2pu.notifications.services import notifications_send_many
+from p2pu.notifications.services import notification_send, notifications_send_many
 
 from . import notification_kinds
 from .models import CourseIndexPage, CourseReviewTask
@@ -50,4 +50,29 @@ def review_requested_notify(*, task_state: TaskState, user) -> None:
         url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
         actor=user,
         dedupe_key=f"course.review_requested:{task_state.pk}",
+    )
+
+
+def review_finished_notify(*, workflow_state: WorkflowState, user) -> None:
+    """Tell the person who submitted a course or module how its review ended."""
+    requester = workflow_state.requested_by
+    if requester is None or requester == user:
+        return
+    page = workflow_state.content_object.specific
+    task_state = workflow_state.current_task_state
+    reviewer = user.get_display_name() if user else "A reviewer"
+    if workflow_state.status == WorkflowState.STATUS_APPROVED:
+        title = f"{reviewer} approved “{page.title}”: it is published"
+        url = page.url or reverse("wagtailadmin_pages:edit", args=[page.pk])
+    else:
+        title = f"{reviewer} asks for changes to “{page.get_admin_display_title()}”"
+        url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    notification_send(
+        recipient=requester,
+        kind=notification_kinds.REVIEW,
+        title=title,
+        body=task_state.comment if task_state else "",
+        url=url,
+        actor=user,
+        dedupe_key=f"course.review_finished:{task_state.pk if task_state else workflow_state.pk}",
     )

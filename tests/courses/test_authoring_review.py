@@ -332,3 +332,48 @@ class TestEditingTogether:
         editor = client.get(edit_url(course)).text
         assert "w-autosave" in editor
         assert "w-session" in editor  # the editing-sessions controller that shows who else is editing
+
+
+class TestHearingAboutReviews:
+    """Course reviews are told through the notifications service (once, e-mailed through Celery after the
+    commit), not by Wagtail's in-request e-mail; other workflows keep Wagtail's."""
+
+    def test_the_submitter_hears_that_it_was_approved(
+        self, client, course_in_review, django_capture_on_commit_callbacks
+    ):
+        course, reviewer = course_in_review
+        submitter = course_maintainer(course)
+        client.force_login(reviewer)
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(client, course)
+        notification = Notification.objects.get(recipient=submitter, kind="course.review")
+        course.refresh_from_db()
+        assert "approved" in notification.title and notification.url == course.url
+        assert [message.subject for message in mail.outbox if message.to == [submitter.email]] == [notification.title]
+
+    def test_the_submitter_hears_which_changes_are_asked_for(self, client, course_in_review):
+        course, reviewer = course_in_review
+        client.force_login(reviewer)
+        url = reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "reject", task_state_of(course).pk])
+        client.post(url, {"comment": "Please add outcomes."})
+        notification = Notification.objects.get(recipient=course_maintainer(course), kind="course.review")
+        assert "changes" in notification.title and notification.body == "Please add outcomes."
+        assert notification.url == edit_url(course)
+
+    def test_site_editors_get_no_wagtail_email_for_a_course_submission(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        editor = site_editor()
+        course = started_course()
+        coauthor(course, role=CreditRole.MAINTAINER)
+        client.force_login(course_maintainer(course))
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(client, course)
+        assert not [message for message in mail.outbox if editor.email in message.to]
+
+    def test_other_workflows_keep_wagtails_email(self, home_page):
+        editor = UserFactory()
+        workflow = home_page.get_workflow()  # Wagtail's own "Moderators approval", from the root page
+        state = workflow.start(home_page, editor)
+        state.current_task_state.specific.approve(user=site_editor())
+        assert [message for message in mail.outbox if message.to == [editor.email]]
