@@ -8,6 +8,8 @@ class CohortsConfig(AppConfig):
     def ready(self):
         from p2pu.notifications import kinds
 
+        from .review import kinds as review_kinds
+
         kinds.register("circle.meeting_reminder", label="A circle meeting is coming up (a day and an hour before)")
         kinds.register("circle.meeting_changed", label="A circle meeting was moved or cancelled")
         kinds.register("circle.waitlist_promoted", label="A seat opened up for you in a circle")
@@ -23,3 +25,4 @@ class CohortsConfig(AppConfig):
             "circle.feedback_prompt", label="How was the meeting? (after each meeting)", default=kinds.Frequency.DAILY
         )
         kinds.register("circle.facilitator_digest", label="Weekly summary of the circles you facilitate")
+        review_kinds.register()

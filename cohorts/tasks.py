@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Circle
+from .review import tasks as review_tasks  # noqa: F401 (so Celery's autodiscovery registers them too)
 
 
 @shared_task

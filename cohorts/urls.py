@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("<int:circle_id>/meetings/<int:meeting_id>/module/", views.meeting_module, name="meeting_module"),
     path("<int:circle_id>/meetings/<int:meeting_id>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("<int:circle_id>/meetings/<int:meeting_id>/feedback/", views.meeting_feedback, name="meeting_feedback"),
+    path("<int:circle_id>/", include("cohorts.review.urls")),
 ]

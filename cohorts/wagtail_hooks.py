@@ -8,6 +8,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import Circle
+from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 
 #: How many circles a course page lists before linking to all of them.
 CIRCLES_ON_COURSE_PAGE = 5

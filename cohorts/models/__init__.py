@@ -14,6 +14,7 @@ from .circles import (
 )
 from .meetings import Attendance, CalendarFeed, Meeting, MeetingFeedback, MeetingStatus
 from .membership import CURRENT_STATUSES, Membership, MembershipStatus, Role
+from .review import *  # noqa: F403 (peer review; review.__all__ names them)
 
 __all__ = [
     "CURRENT_STATUSES",

@@ -65,6 +65,14 @@ class JoinPolicy(models.TextChoices):
     INVITE = "invite", "Only people with an invitation"
 
 
+class ReviewAnonymity(models.TextChoices):
+    """Who learns whose name in peer review (facilitators, who moderate, always see both)."""
+
+    REVIEWERS_HIDDEN = "reviewers_hidden", "Reviewers are anonymous; reviewers see whose work it is"
+    DOUBLE_BLIND = "double_blind", "Double-blind: neither side sees the other's name"
+    OPEN = "open", "Open: authors see who reviewed them"
+
+
 class CircleQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(listed=True)
@@ -223,6 +231,18 @@ class Circle(models.Model):
         "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     pinned_at = models.DateTimeField(null=True, blank=True)
+
+    # Peer review (cohorts.review): how anonymous it is, and whether learners must finish their own
+    # reviews before they read what others wrote about their work.
+    review_anonymity = models.CharField(
+        "anonymity in peer review",
+        max_length=20,
+        choices=ReviewAnonymity.choices,
+        default=ReviewAnonymity.REVIEWERS_HIDDEN,
+    )
+    feedback_after_own_reviews = models.BooleanField(
+        "show learners their feedback only once their own reviews are done", default=False
+    )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -231,7 +231,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cohorts.tasks.send_facilitator_digests",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    # Peer review: hand out reviews at passed deadlines, return expired rolling leases to the queue,
+    # remind reviewers a day ahead, and alert facilitators about work stuck short of reviews.
+    "review-allocate-at-deadlines": {
+        "task": "cohorts.review.tasks.allocate_due_reviews",
+        "schedule": crontab(minute="*/5"),
+    },
+    "review-expire-leases": {
+        "task": "cohorts.review.tasks.expire_review_leases",
+        "schedule": crontab(minute="*/15"),
+    },
+    "review-reminders": {
+        "task": "cohorts.review.tasks.send_review_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "review-stuck-submissions": {
+        "task": "cohorts.review.tasks.alert_stuck_submissions",
+        "schedule": crontab(minute=30),
+    },
 }
+
+# Peer review: how long a rolling-review lease lasts before its work goes back to the queue.
+REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Learning Commons"

@@ -1,0 +1,148 @@
+"""Who may see and do what in peer review: the one place views, services and templates ask.
+
+Built on ``cohorts.permissions.CircleAccess`` (the viewer's membership). The rules:
+
+- Only active learners submit work; facilitators run the round, moderate, and may review work
+  themselves (their reviews anchor the corrected scores).
+- A submission is seen by its authors, the circle's facilitators, and people holding an
+  assignment to review it. Nobody else, not even other members.
+- Names follow the circle's anonymity setting. Facilitators always see both sides; authors see
+  their reviewers' names only in an open circle; reviewers see the author's name unless the
+  circle is double-blind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cohorts.models import (
+    AssignmentState,
+    Circle,
+    CircleActivity,
+    CircleState,
+    ReviewAssignment,
+    Role,
+    Submission,
+    SubmissionAuthor,
+)
+from cohorts.models.circles import ReviewAnonymity
+from cohorts.permissions import CircleAccess
+
+#: Circle states in which learners hand in and revise work, and reviews are written.
+WORKING_STATES = (CircleState.OPEN, CircleState.RUNNING)
+
+
+def is_learner(access: CircleAccess) -> bool:
+    return access.is_member and access.membership.role == Role.LEARNER
+
+
+def can_submit_work(access: CircleAccess) -> bool:
+    return is_learner(access) and access.circle.state in WORKING_STATES
+
+
+def can_review(access: CircleAccess) -> bool:
+    """Members write the reviews they hold while the circle is open or running."""
+    return access.is_member and access.circle.state in WORKING_STATES
+
+
+def can_run_reviews(access: CircleAccess) -> bool:
+    """Facilitators see progress, hand out reviews, change settings and moderate flags."""
+    return access.is_facilitator
+
+
+def author_sees_reviewers(circle: Circle) -> bool:
+    return circle.review_anonymity == ReviewAnonymity.OPEN
+
+
+def reviewer_sees_author(circle: Circle) -> bool:
+    return circle.review_anonymity != ReviewAnonymity.DOUBLE_BLIND
+
+
+#: Anonymity from least to most: a circle may only move up this list once reviews have been written,
+#: so nobody who reviewed expecting to stay anonymous is ever named.
+ANONYMITY_ORDER = [ReviewAnonymity.OPEN, ReviewAnonymity.REVIEWERS_HIDDEN, ReviewAnonymity.DOUBLE_BLIND]
+
+
+def anonymity_change_refusal(*, circle: Circle, to: str, reviews_written: bool) -> str:
+    """Why the circle's anonymity may not change to ``to``, or "" when it may."""
+    if reviews_written and ANONYMITY_ORDER.index(to) < ANONYMITY_ORDER.index(circle.review_anonymity):
+        return "Reviews have already been written under the current setting, so it can only become more anonymous."
+    return ""
+
+
+def own_reviews_done(*, user, activity: CircleActivity) -> bool:
+    """Whether this person has done the reviews asked of them in this activity.
+
+    At the deadline: nothing left open of what was handed out. Rolling: ``k`` reviews done, or as
+    many as there is other work to review.
+    """
+    assignments = ReviewAssignment.objects.filter(activity=activity, reviewer=user)
+    if assignments.open().exists():
+        return False
+    if not activity.is_rolling:
+        return activity.is_allocated or not activity.has_peer_review
+    done = assignments.filter(state=AssignmentState.COMPLETED).count()
+    others = activity.submissions.submitted().exclude(authors__user=user).count()
+    return done >= min(activity.reviews_per_submission, others)
+
+
+@dataclass(frozen=True)
+class SubmissionAccess:
+    """What one person may see and do with one submission."""
+
+    access: CircleAccess
+    submission: Submission
+    is_author: bool
+    #: The viewer's own assignment to review this work (open, done, or hidden), if any.
+    assignment: ReviewAssignment | None
+
+    @property
+    def circle(self) -> Circle:
+        return self.access.circle
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.access.is_facilitator
+
+    @property
+    def can_view(self) -> bool:
+        if self.is_facilitator:
+            return True
+        return self.access.is_member and (self.is_author or self.assignment is not None)
+
+    @property
+    def can_edit(self) -> bool:
+        """Authors write drafts and revisions while the circle is open or running."""
+        return self.is_author and can_submit_work(self.access)
+
+    @property
+    def sees_authors(self) -> bool:
+        return self.is_author or self.is_facilitator or reviewer_sees_author(self.circle)
+
+    @property
+    def sees_reviewers(self) -> bool:
+        return self.is_facilitator or author_sees_reviewers(self.circle)
+
+    def can_read_feedback(self, *, own_reviews_done: bool) -> bool:
+        if self.is_facilitator:
+            return True
+        if not (self.is_author and self.access.is_member):
+            return False
+        return own_reviews_done or not self.circle.feedback_after_own_reviews
+
+    def can_respond_to(self, review) -> bool:
+        """Authors rate a review's helpfulness and flag it, once it is submitted and while it shows."""
+        return self.is_author and self.access.is_member and review.is_submitted and not review.is_hidden
+
+
+def submission_access(*, access: CircleAccess, submission: Submission) -> SubmissionAccess:
+    user = access.user
+    if not user.is_authenticated:
+        return SubmissionAccess(access, submission, is_author=False, assignment=None)
+    is_author = SubmissionAuthor.objects.filter(submission=submission, user=user).exists()
+    assignment = (
+        ReviewAssignment.objects.holding().filter(submission=submission, reviewer=user).first()
+        if not is_author
+        else None
+    )
+    return SubmissionAccess(access, submission, is_author=is_author, assignment=assignment)

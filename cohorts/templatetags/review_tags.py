@@ -1,0 +1,29 @@
+"""Template helpers for peer review: learners' formatted text, and the reviews on /me/."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from cohorts.models import ReviewAssignment
+from cohorts.review import markup as review_markup
+
+register = template.Library()
+
+
+@register.filter
+def markup(text: str) -> str:
+    """A learner's text with its light formatting; ``markup.render`` escapes everything they typed."""
+    return mark_safe(review_markup.render(text or ""))  # noqa: S308 (escaped before any tag is added)
+
+
+@register.filter
+def score(value: float) -> str:
+    """A score on a rubric's scale: “2”, “2.5”, “2.33”."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@register.inclusion_tag("cohorts/review/includes/reviews_to_do.html", takes_context=True)
+def reviews_to_do(context):
+    """The reviews handed to the signed-in person across their circles, soonest due first (one query)."""
+    user = context["request"].user
+    assignments = ReviewAssignment.objects.to_do_for(user).select_related("activity", "activity__circle")
+    return {"assignments": list(assignments), "request": context["request"]}
