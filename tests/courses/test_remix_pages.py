@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import rich_text
@@ -90,7 +91,7 @@ class TestAttributionThroughThePages:
             {
                 "@type": "CreativeWork",
                 "name": "Library circles",
-                "url": f"http://127.0.0.1:8000{library.url}",
+                "url": f"{settings.SITE_URL}{library.url}",
                 "license": "https://creativecommons.org/licenses/by-sa/4.0/",
                 "author": [{"@type": "Person", "name": "Dana"}],
             }
@@ -256,7 +257,9 @@ class TestTheEditorKeepsToTheSources:
         included = services.module_import(source=poem, course=remix, user=remixer, kind="verbatim").module
         client.force_login(remixer)
 
-        form = client.get(edit_url(remix)).context["form"]
+        editor = client.get(edit_url(remix))
+        assert f'href="{reverse("courses:remix_sources", args=[remix.pk])}"' in editor.text
+        form = editor.context["form"]
         assert {code for code, _label in form.fields["licence"].choices} == {
             "CC-BY-NC-4.0",
             "CC-BY-NC-SA-4.0",
