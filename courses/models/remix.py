@@ -31,9 +31,6 @@ class DerivationQuerySet(models.QuerySet):
         """Every derivation of the course and of its modules: what its licence must respect."""
         return self.filter(target_course=course)
 
-    def internal(self):
-        return self.filter(source_page__isnull=False)
-
 
 class Derivation(models.Model):
     # The work that draws on the source: a course or a module, and the course it belongs to (the

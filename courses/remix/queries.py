@@ -67,10 +67,6 @@ def module_resolution(module: ModulePage) -> Resolution:
     return resolve_licences(_sources(Derivation.objects.filter(target_page=module)))
 
 
-def resolution_for(page) -> Resolution:
-    return course_resolution(page) if isinstance(page, CoursePage) else module_resolution(page)
-
-
 def verbatim_link(module) -> Derivation | None:
     """The source a module is included verbatim from, if it is."""
     return Derivation.objects.filter(target_page=module, kind=DerivationKind.VERBATIM).first()

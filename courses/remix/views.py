@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..licensing import Licence, is_allowed
 from ..models import CourseCredit, CoursePage, ModulePage
-from ..models.remix import Derivation, DerivationKind
+from ..models.remix import Derivation
 from . import diff, queries, services
 from .forms import ChangesForm, ExternalSourceForm, ModuleImportForm, RemixForm
 
@@ -321,5 +321,5 @@ def family(request, course: CoursePage):
     return TemplateResponse(
         request,
         "courses/remix/family.html",
-        {"page": course, "course": course, "family": queries.family_of(course), "kinds": DerivationKind},
+        {"page": course, "course": course, "family": queries.family_of(course)},
     )

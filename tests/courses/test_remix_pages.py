@@ -399,6 +399,23 @@ class TestCompareAndUpstream:
         assert response.status_code == 200
         assert "Compare with source" in response.text
 
+    def test_maintainers_say_what_they_changed_from_each_source(self, client, remixed):
+        source, remix, _amara, dana = remixed
+        link = Derivation.objects.get(target_page=remix)
+        url = reverse("courses:remix_sources", args=[remix.pk])
+        client.force_login(dana)
+        client.post(url, {"action": "changes", "link": link.pk, "changes": "  Shorter, with library examples "})
+        link.refresh_from_db()
+        assert link.changes == "Shorter, with library examples"
+        client.post(url, {"action": "changes", "link": link.pk, "changes": ""})
+        link.refresh_from_db()
+        assert link.changes == "Shorter, with library examples"
+        someone_elses = services.remix_course(source=source, user=UserFactory(), licence="CC-BY-4.0")
+        foreign = Derivation.objects.get(target_page=someone_elses)
+        assert client.post(url, {"action": "changes", "link": foreign.pk, "changes": "Mine"}).status_code == 404
+        foreign.refresh_from_db()
+        assert foreign.changes == ""
+
     def test_an_external_source_is_added_on_the_sources_page(self, client, remixed):
         _source, remix, _amara, dana = remixed
         client.force_login(dana)
