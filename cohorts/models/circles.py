@@ -152,15 +152,6 @@ class CircleQuerySet(models.QuerySet):
             | Q(city__icontains=text)
         )
 
-    def facilitated_by(self, user):
-        from .membership import MembershipStatus, Role
-
-        return self.filter(
-            memberships__user=user,
-            memberships__role=Role.FACILITATOR,
-            memberships__status=MembershipStatus.ACTIVE,
-        )
-
 
 class Circle(models.Model):
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="circles")
@@ -319,10 +310,6 @@ class Circle(models.Model):
     @property
     def seats_free(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
-
-    @property
-    def is_joinable(self) -> bool:
-        return self.state in JOINABLE_STATES
 
     def has_newer_course_version(self) -> bool:
         """Whether the course or any of its modules was published again since the circle pinned its version."""

@@ -81,9 +81,6 @@ class Meeting(models.Model):
     def was_moved(self) -> bool:
         return self.originally_starts_at is not None and self.originally_starts_at != self.starts_at
 
-    def has_ended(self, *, now=None) -> bool:
-        return self.ends_at <= (now or timezone.now())
-
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")

@@ -75,7 +75,7 @@ def test_the_wrong_side_sees_no_members_no_meeting_link_no_feedback(client, cour
 
 def test_only_facilitators_read_everyones_feedback(client, course, facilitator, private_circle):
     circle, member, _, meeting = private_circle
-    other = join(circle.__class__.objects.get(pk=circle.pk), UserFactory())  # on the waitlist
+    other = join(circle)  # the one seat is taken: on the waitlist
     as_user(client, facilitator)
     assert "A private reflection" in client.get(meeting.get_absolute_url()).content.decode()
     co_learner_view = as_user(client, other.user).get(meeting.get_absolute_url()).content.decode()
