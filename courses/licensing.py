@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from itertools import combinations
 from typing import NotRequired, TypedDict
 
@@ -166,6 +167,8 @@ def _refusal(source: Source, objection: str) -> str:
     return f"“{source.title}” is under {source.licence.label}, {objection}"
 
 
+# Cached: the resolver asks it for every pair of sources, and a remixed course has one per module.
+@cache
 def can_adapt_together(a: Licence, b: Licence) -> bool:
     """Creative Commons' compatibility chart: can material under ``a`` and ``b`` be
     adapted together into one work? Symmetric.

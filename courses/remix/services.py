@@ -273,6 +273,8 @@ def _draft_copy_add(*, parent, page, user):
     page.owner = user
     page.live = False
     page.has_unpublished_changes = True
+    # The course's locale, which Wagtail would otherwise look up again for every page.
+    page.locale_id = parent.locale_id
     parent.add_child(instance=page)
     revision = Revision.objects.create(
         content_object=page,
