@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import ReferenceIndex, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -186,7 +187,8 @@ def remix_plan(*, source: CoursePage) -> RemixPlan:
         raise ValidationError("Only a published course can be remixed.")
     source = CoursePage.objects.select_related("live_revision").get(pk=source.pk)
     content = queries.live_content(source)
-    modules = list(ModulePage.objects.child_of(source).live().select_related("live_revision").order_by("path"))
+    # Public ones only: a module behind a login or password is not the source's to give away.
+    modules = list(ModulePage.objects.child_of(source).live().public().select_related("live_revision").order_by("path"))
     originals = {
         link.target_page_id: link
         for link in Derivation.objects.filter(target_page__in=[module.pk for module in modules]).verbatim()
@@ -313,6 +315,12 @@ def remix_course(*, source: CoursePage, user, licence: str, title: str = "") -> 
     catalog = source.get_parent().specific
     title = title.strip() or f"{plan.content.get('title', source.title)} (remix)"
     course_fields = _fields(CoursePage, plan.content, COURSE_CONTENT_FIELDS)
+    if (
+        course_fields.get("cover_image_id")
+        and not get_image_model().objects.filter(pk=course_fields["cover_image_id"]).exists()
+    ):
+        # The image was deleted after that version was published.
+        course_fields["cover_image_id"] = None
     tag_ids = [item["tag"] for item in plan.content.get("tagged_items", []) if item.get("tag")]
     topics = list(Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True)) if tag_ids else []
     remix = course_services.course_create(
