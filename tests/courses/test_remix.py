@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from wagtail.models import Revision
+from wagtail.models import PageViewRestriction, Revision
 
 from courses.licensing import Licence
 from courses.models import CoursePage, CreditRole, Derivation, DerivationKind, ModulePage, Rubric
@@ -82,6 +82,8 @@ class TestRemixACourse:
         draft_change(intro, body=[text_block("<p>UNPUBLISHED DRAFT TEXT</p>")], title="Draft title")
         draft_change(source, summary="UNPUBLISHED SUMMARY")
         ModulePageFactory(parent=source, title="Never published", publish=False)
+        private = ModulePageFactory(parent=source, title="Members only")
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
 
         remix = services.remix_course(source=source, user=UserFactory(), licence="CC-BY-4.0")
 
