@@ -930,13 +930,14 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
     for chunk in _chunks(due):
         with transaction.atomic():
             for meeting, lead, key in chunk:
-                for membership in members.get(meeting.circle_id, ()):
-                    if (membership.user_id, key) not in seen:
-                        sent += _reminder_send(meeting=meeting, lead=lead, user=membership.user, dedupe_key=key)
+                recipients = [m.user for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen]
+                if recipients:
+                    sent += _reminders_send(meeting=meeting, lead=lead, recipients=recipients, dedupe_key=key)
     return sent
 
 
-def _reminder_send(*, meeting: Meeting, lead: str, user, dedupe_key: str) -> bool:
+def _reminders_send(*, meeting: Meeting, lead: str, recipients: list, dedupe_key: str) -> int:
+    """One meeting's reminder to each recipient; only the time, in each one's own zone, differs."""
     circle = meeting.circle
     topic = f" ({meeting.module.title})" if meeting.module_id else ""
     if not circle.is_online:
@@ -945,15 +946,20 @@ def _reminder_send(*, meeting: Meeting, lead: str, user, dedupe_key: str) -> boo
         where = f"Join online: {circle.meeting_url}"
     else:
         where = "Online: the facilitators will share the link."
-    notification = notification_send(
-        recipient=user,
-        kind="circle.meeting_reminder",
-        title=f"{circle.name} meets {'in an hour' if lead == '1h' else 'tomorrow'}",
-        body=f"Meeting {meeting.number}{topic} starts {local_time_for(user, meeting.starts_at)}.\n{where}",
-        url=circle.get_absolute_url(),
-        dedupe_key=dedupe_key,
-    )
-    return notification is not None
+    title = f"{circle.name} meets {'in an hour' if lead == '1h' else 'tomorrow'}"
+    url = circle.get_absolute_url()
+    sent = 0
+    for user in recipients:
+        notification = notification_send(
+            recipient=user,
+            kind="circle.meeting_reminder",
+            title=title,
+            body=f"Meeting {meeting.number}{topic} starts {local_time_for(user, meeting.starts_at)}.\n{where}",
+            url=url,
+            dedupe_key=dedupe_key,
+        )
+        sent += notification is not None
+    return sent
 
 
 def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:
