@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -150,7 +150,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(state=SubmissionState.SUBMITTED)
 
     def by_author(self, user):
-        return self.filter(Exists(SubmissionAuthor.objects.filter(submission=OuterRef("pk"), user=user)))
+        return self.filter(authors__user=user)
 
     def with_review_load(self, *, now: dt.datetime):
         """Annotate ``review_load``: reviews done plus reviews under way (leases not yet expired)."""
@@ -158,11 +158,10 @@ class SubmissionQuerySet(models.QuerySet):
             ReviewAssignment.objects.filter(submission=OuterRef("pk"))
             .counting_towards_load(now=now)
             .order_by()
-            .values("submission")
-            .annotate(count=Count("pk"))
+            .annotate(count=_COUNT_ALL)
             .values("count")
         )
-        return self.annotate(review_load=Coalesce(Subquery(load, output_field=models.IntegerField()), 0))
+        return self.annotate(review_load=Subquery(load, output_field=models.IntegerField()))
 
     def with_reviews_done(self):
         """Annotate ``reviews_done``: completed reviews that still count (none hidden by a facilitator)."""
@@ -182,17 +181,26 @@ class SubmissionQuerySet(models.QuerySet):
         they reviewed or hold a lease on; fewest reviews done or under way first, then the one
         waiting longest, then the lowest id. Work released with fewer reviews is closed.
         """
-        taken = ReviewAssignment.objects.filter(submission=OuterRef("pk"), reviewer=reviewer).exclude(
-            state=AssignmentState.EXPIRED
+        # Both exclusions are the reviewer's own few rows, so they run once rather than per submission.
+        own = SubmissionAuthor.objects.filter(activity=activity, user=reviewer).values("submission_id")
+        taken = (
+            ReviewAssignment.objects.filter(activity=activity, reviewer=reviewer)
+            .exclude(state=AssignmentState.EXPIRED)
+            .values("submission_id")
         )
         return (
             self.filter(activity=activity, released_at__isnull=True)
             .submitted()
-            .exclude(Exists(SubmissionAuthor.objects.filter(submission=OuterRef("pk"), user=reviewer)))
-            .exclude(Exists(taken))
+            .exclude(pk__in=own)
+            .exclude(pk__in=taken)
             .with_review_load(now=now)
             .order_by("review_load", "submitted_at", "pk")
         )
+
+
+#: COUNT(*) in a correlated subquery: one number per outer row, without the GROUP BY that
+#: ``annotate(Count(...))`` would add.
+_COUNT_ALL = Func(Value(1), function="COUNT", output_field=models.IntegerField())
 
 
 class Submission(models.Model):
@@ -404,7 +412,8 @@ class ReviewAssignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["submission", "state"], name="cohorts_assignment_submission"),
+            # Covers the rolling queue's per-submission count (done plus live leases) without table reads.
+            models.Index(fields=["submission", "state", "source", "due_at"], name="cohorts_assignment_load"),
             models.Index(fields=["reviewer", "state"], name="cohorts_assignment_reviewer"),
             models.Index(fields=["state", "due_at"], name="cohorts_assignment_due"),
         ]

@@ -759,7 +759,9 @@ def moderation(request, circle_id: int, *, forms=None):
     circle, access = _facilitated_circle(request, circle_id)
     flags = (
         ReviewFlag.objects.filter(activity__circle=circle)
-        .select_related("activity", "raised_by", "resolved_by", "review", "review__reviewer")
+        .select_related(
+            "activity", "raised_by", "resolved_by", "review", "review__reviewer", "review__submission__activity"
+        )
         .prefetch_related(Prefetch("review__scores"))
         .order_by("resolved_at", "-raised_at", "pk")
     )
