@@ -7,11 +7,12 @@ who is not in the circle, a member of another circle, and people waiting or aski
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import services
-from cohorts.models import Meeting
+from cohorts.models import Circle, Meeting
 from tests.cohorts.factories import join, make_circle
 from tests.factories import UserFactory
 
@@ -192,3 +193,37 @@ def test_a_personal_calendar_feed_is_reachable_only_by_its_secret(client, privat
 def test_my_learning_needs_signing_in(client):
     response = client.get(reverse("my_learning:index"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_joining_leaving_and_declining_from_the_wrong_side(client, course, facilitator):
+    circle = make_circle(course=course, facilitator=facilitator)
+    member = join(circle)
+    anonymous = client.post(reverse("cohorts:join", args=[circle.pk]))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    outsider = UserFactory()
+    as_user(client, outsider)
+    client.post(reverse("cohorts:leave", args=[circle.pk]))
+    client.post(reverse("cohorts:invitation_decline", args=[circle.pk]))
+    assert not circle.memberships.filter(user=outsider).exists()
+    member.refresh_from_db()
+    assert member.status == "active"
+
+
+@pytest.mark.parametrize("service", ["circle_update", "circle_publish", "circle_cancel", "circle_message_send"])
+def test_only_facilitators_change_a_circle(course, facilitator, service):
+    # Publishing needs a draft, where nobody can have joined yet; every other change is tried by a member too.
+    circle = make_circle(course=course, facilitator=facilitator, publish=service != "circle_publish")
+    member = join(circle) if circle.state == "open" else None
+    arguments = {
+        "circle_update": {"name": "Taken over"},
+        "circle_publish": {},
+        "circle_cancel": {},
+        "circle_message_send": {"subject": "Hi", "body": "Spam"},
+    }[service]
+    actor_key = "sender" if service == "circle_message_send" else "by"
+    for outsider in [UserFactory(), *([member.user] if member else [])]:
+        with pytest.raises(PermissionDenied):
+            getattr(services, service)(circle=circle, **{actor_key: outsider}, **arguments)
+    stored = Circle.objects.get(pk=circle.pk)
+    assert (stored.name, stored.state) == (circle.name, circle.state)
+    assert not stored.messages.exists()
