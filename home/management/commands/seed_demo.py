@@ -8,6 +8,7 @@ from home.seed import DEMO_PASSWORD, seed_people
 from home.seed_circles import seed_circles
 from home.seed_courses import seed_courses
 from home.seed_remixes import seed_remixes
+from home.seed_reviews import seed_reviews
 from home.services import site_tree_ensure
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 people = seed_people()
                 seed_courses()
                 seed_circles()
+                seed_reviews()
                 seed_remixes()
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
