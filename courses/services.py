@@ -367,7 +367,7 @@ def coauthor_remove(*, credit: CourseCredit, removed_by) -> None:
 
     Their earlier contributions stay in the course's revisions.
     """
-    credit = CourseCredit.objects.select_for_update().select_related("course", "person").get(pk=credit.pk)
+    credit = CourseCredit.objects.select_for_update(of=("self",)).select_related("course", "person").get(pk=credit.pk)
     _keep_a_maintainer(credit)
     course, person, credit_id = credit.course, credit.person, credit.pk
     credit.delete()
