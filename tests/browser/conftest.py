@@ -58,7 +58,26 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _serialized_database_for_every_connection(django_db_setup):
+    """Keep the migrated database's contents (Wagtail's root page, locale, collections, groups) at hand
+    for the serialized rollback of every browser test.
+
+    Django keeps them on the connection object it set the test database up with. Once Playwright's
+    event loop runs, Django hands the test thread another connection object, which lacks them, so
+    after a first browser test had flushed the database the next ones found it empty whenever other
+    tests had set the database up first (as in a whole-suite run). On the class, every connection
+    object finds them.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if hasattr(connection, "_test_serialized_contents"):
+            type(connection)._test_serialized_contents = connection._test_serialized_contents
+
+
+@pytest.fixture(scope="session")
+def browser(_serialized_database_for_every_connection):
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     if not AXE_SCRIPT.exists():
