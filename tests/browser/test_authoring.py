@@ -5,6 +5,7 @@ import re
 from django.core import mail
 
 from courses import services
+from courses.models import CourseCredit
 from tests.browser.conftest import audited_page, axe_settled
 from tests.courses.factories import course_index, criteria
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -150,3 +151,12 @@ def test_learner_writes_a_course_a_co_author_reviews_and_publishes_it(page, brow
     page.goto("/search/?q=composting")
     axe_settled(page)
     assert page.get_by_role("link", name=TITLE).is_visible()
+
+    # A credit waiting for her consent (as after a change of licence) waits on her credits page.
+    CourseCredit.objects.filter(course_id=course_id, person__username="amara").update(accepted_at=None)
+    page.goto("/courses/credits/")
+    axe_settled(page)
+    page.get_by_role("button", name=f"Accept the credit on {TITLE}").click()
+    page.wait_for_url("**/courses/credits/")
+    axe_settled(page)
+    assert page.get_by_text("Nothing to accept").is_visible()
