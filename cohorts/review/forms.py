@@ -64,16 +64,21 @@ def validate_upload(upload) -> None:
         raise forms.ValidationError(f"This file's content is not a .{extension} file; check that it opens.")
 
 
+class WebAddressField(forms.URLField):
+    """A link that opens in a browser: http(s) only, so no javascript: or ftp: link reaches a page."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class SubmissionForm(forms.Form):
     """The work itself (text, link or file), with co-authors before the first submission."""
 
     text = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 14}))
-    link = forms.URLField(
+    link = WebAddressField(
         required=False,
         max_length=500,
         label="Link to your work",
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text="A web address starting with https://, e.g. a shared document or a video.",
     )
     file = forms.FileField(required=False, label="Your file", validators=[validate_upload])
@@ -98,12 +103,16 @@ class SubmissionForm(forms.Form):
         if submission_type == "text":
             text.label = "Your work"
             text.help_text = FORMATTING_HELP
+            text.required = True
             del self.fields["link"], self.fields["file"]
         else:
             text.label = "A note for your reviewers"
             text.help_text = FORMATTING_HELP
             text.widget.attrs["rows"] = 5
             del self.fields["file" if submission_type == "link" else "link"]
+            # A file is not required here: a revision keeps its file unless a new one comes.
+            if "link" in self.fields:
+                self.fields["link"].required = True
         if "file" in self.fields:
             allowed = ", ".join(sorted(ALLOWED_FILE_TYPES))
             keep = f" Leave empty to keep {current_file}." if current_file else ""

@@ -412,8 +412,12 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
             review.criteria_rows = [(c, review.scores_by_criterion.get(c["id"])) for c in activity.criteria]
             review.my_flag = next((f for f in review.flags.all() if f.raised_by_id == request.user.pk), None)
             review.can_respond = seen.can_respond_to(review)
+        my_flags = [
+            (review, flag) for review in reviews for flag in review.flags.all() if flag.raised_by_id == request.user.pk
+        ]
         context.update(
             reviews=shown,
+            my_flags=my_flags,
             hidden_count=sum(1 for r in reviews if r.is_hidden),
             result=results.for_submission(submission.pk),
             results=results,

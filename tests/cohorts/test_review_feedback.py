@@ -203,7 +203,7 @@ def test_a_flag_reaches_moderation_where_the_review_is_hidden_and_another_asked_
     client.force_login(author)
     flag_url = f"/circles/{rc.circle.pk}/feedback/{flagged.pk}/flag/"
     response = client.post(flag_url, {"reason": "hurtful", "explanation": ""})
-    assert "Say what is wrong" in response.content.decode() or "This field is required" in response.content.decode()
+    assert "This field is required." in response.content.decode() and not ReviewFlag.objects.exists()
     client.post(flag_url, {"reason": "hurtful", "explanation": "It insults me."})
     flag = ReviewFlag.objects.get()
     with pytest.raises(ValidationError, match="already flagged"):

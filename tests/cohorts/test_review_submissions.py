@@ -50,14 +50,25 @@ def test_a_draft_is_private_and_kept_until_submitted(client, rc):
     assert client.get(f"/circles/{rc.circle.pk}/submissions/{submission.pk}/").status_code == 404
 
 
-def test_submitting_empty_work_keeps_the_draft_and_shows_the_error_next_to_the_field(client, rc):
+def test_empty_work_is_refused_next_to_the_field(client, rc):
     client.force_login(rc.learners[0])
     response = post_work(client, rc, text="   ")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Write your work here before submitting it." in page
-    assert 'aria-invalid="true"' in page
-    assert Submission.objects.get().state == "draft"
+    assert "This field is required." in page and 'aria-invalid="true"' in page
+    assert not Submission.objects.exists()
+
+
+def test_a_refused_submit_keeps_the_draft_and_says_why_next_to_the_field(client, site_tree):
+    rc = review_circle(learners=2, submission_type="file")
+    client.force_login(rc.learners[0])
+    response = post_work(client, rc, text="My note for reviewers")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Upload your file before submitting it." in page and "Your draft is saved" in page
+    assert 'aria-invalid="true"' in page and "My note for reviewers" in page
+    submission = Submission.objects.get()
+    assert submission.state == "draft" and submission.versions.get().text == "My note for reviewers"
 
 
 def test_an_invalid_link_changes_nothing_and_keeps_what_was_typed(client, site_tree):
