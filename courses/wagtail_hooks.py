@@ -82,10 +82,6 @@ class RubricHistoryView(RubricInstanceCheck, snippet_views.HistoryView):
     pass
 
 
-class RubricInspectView(RubricInstanceCheck, snippet_views.InspectView):
-    pass
-
-
 class RubricRevisionsCompareView(RubricInstanceCheck, snippet_views.RevisionsCompareView):
     pass
 
@@ -160,7 +156,6 @@ class RubricViewSet(SnippetViewSet):
     delete_view_class = RubricDeleteView
     usage_view_class = RubricUsageView
     history_view_class = RubricHistoryView
-    inspect_view_class = RubricInspectView
     revisions_compare_view_class = RubricRevisionsCompareView
     chooser_viewset_class = RubricChooserViewSet
 

@@ -330,6 +330,18 @@ class TestManagingAuthors:
             "CC-BY-SA-4.0",
         )
 
+    def test_maintainers_confirm_external_credits_on_the_authors_page(self, client):
+        course = started_course()
+        external = services.external_credit_add(course=course, name="Ana Lima")
+        CourseCredit.objects.filter(pk=external.pk).update(accepted_at=None)
+        confirm = reverse("courses_authoring:credit_confirm", args=[course.pk, external.pk])
+        client.force_login(coauthor(course))  # an author, not a maintainer
+        assert refused(client.post(confirm))
+        client.force_login(course_maintainer(course))
+        assert client.post(confirm).status_code == 302
+        external.refresh_from_db()
+        assert external.accepted_at is not None and external.accepted_licence == course.licence
+
     def test_external_credit_links_must_be_web_addresses(self, client):
         course = started_course()
         client.force_login(course_maintainer(course))

@@ -183,6 +183,16 @@ class TestCreditWithConsent:
         # The changes were kept as a draft revision.
         assert course.revisions.count() == 2
 
+    def test_a_site_editors_bulk_publish_is_refused_too(self, client):
+        course = started_course()
+        course.credits.update(accepted_at=None)
+        client.force_login(site_editor())
+        url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={course.pk}"
+        response = client.post(url, {"include_descendants": ""}, follow=True)
+        course.refresh_from_db()
+        assert not course.live
+        assert "be published yet" in str(list(response.context["messages"])[-1])
+
     def test_changing_the_licence_asks_everyone_again(self, client, django_capture_on_commit_callbacks):
         course = started_course()
         author = coauthor(course)

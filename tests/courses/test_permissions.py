@@ -203,6 +203,11 @@ class TestTheAuthorOfAnotherCourse:
             for title in TITLES:
                 assert title not in response.content.decode(), url
 
+    def test_cannot_pick_course_a_rubric_in_the_chooser(self, client, course_a, author_of_b):
+        chosen = reverse("wagtailsnippetchoosers_courses_rubric:chosen_multiple") + f"?id={course_a.rubric.pk}"
+        response = client.get(chosen)
+        assert f"{SECRET} rubric" not in response.content.decode()
+
     def test_cannot_add_to_course_a_through_forms_of_their_own(self, client, course_a, author_of_b):
         # A module posted straight to A's add URL, and a rubric filed under A, are both refused.
         add_module = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course_a.course.pk])
@@ -357,6 +362,20 @@ class TestRubrics:
         listing = client.get(reverse("wagtailsnippets_courses_rubric:list")).text
         assert "Site-wide rubric" in listing and "Their rubric" in listing
         assert client.get(reverse("wagtailsnippets_courses_rubric:edit", args=[their_rubric.pk])).status_code == 200
+
+
+def test_the_rubric_policy_names_who_may_change_a_rubric():
+    from wagtail.permissions import policy_registry
+
+    course, other = started_course(title="A"), started_course(title="B")
+    rubric = services.rubric_create(title="A's rubric", criteria=criteria("Clarity"), course=course)
+    site_wide = services.rubric_create(title="Everyone's rubric", criteria=criteria("Clarity"))
+    editor = site_editor()
+    policy = policy_registry.get_by_type(Rubric)
+    assert set(policy.users_with_any_permission_for_instance(["change"], rubric)) == {course_maintainer(course), editor}
+    assert set(policy.users_with_any_permission_for_instance(["change"], site_wide)) == {editor}
+    assert not policy.user_has_permission_for_instance(course_maintainer(other), "change", rubric)
+    assert not policy.user_has_permission_for_instance(course_maintainer(course), "delete", rubric)
 
 
 def test_reviewing_never_lets_an_author_publish_on_their_own(client):
