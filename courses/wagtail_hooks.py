@@ -22,9 +22,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import permissions, services
 from .licensing import Licence
-from .models import CoursePage, Rubric
+from .models import CoursePage, CourseReviewTask, Rubric
 from .urls import admin_urlpatterns
-from .workflows import REVIEW_WORKFLOW_NAME
 
 # --- Rubrics: a snippet that belongs to a course --------------------------------------------------------
 # A rubric is written for a course (Rubric.course) and edited by that course's authors; rubrics with no
@@ -236,7 +235,8 @@ class SubmitForReviewMenuItem(SubmitForModerationMenuItem):
 def label_submit_for_review(menu_items, request, context):
     page = context.get("page") if context.get("page") and context["page"].pk else context.get("parent_page")
     workflow = page.get_workflow() if page is not None else None
-    if workflow is None or workflow.name != REVIEW_WORKFLOW_NAME:
+    # By its task rather than its name, which a site editor may change.
+    if workflow is None or not CourseReviewTask.objects.filter(workflow_tasks__workflow=workflow).exists():
         return
     for index, item in enumerate(menu_items):
         if type(item) is SubmitForModerationMenuItem:
