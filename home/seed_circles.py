@@ -7,9 +7,7 @@ job then moves them to "running" or "finished", as it would have on the day.
 """
 
 import datetime as dt
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -189,20 +187,8 @@ def _history(circle: Circle, facilitator) -> None:
             )
 
 
-def _broker_folders_ensure() -> None:
-    """The demo's notifications queue e-mail when the seed commits. `make run` seeds before it starts the
-    worker, which is what creates the embedded (filesystem) broker's folders, so make sure they exist."""
-    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        return
-    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-        if options.get(key):
-            Path(options[key]).mkdir(parents=True, exist_ok=True)
-
-
 @transaction.atomic
 def seed_circles() -> list[Circle]:
-    _broker_folders_ensure()
     people = {person.username: person for person in get_user_model().objects.all()}
     courses = {
         course.slug: course for course in CoursePage.objects.live().filter(slug__in=[FACILITATION, DATA, WRITING])

@@ -18,8 +18,6 @@ BIN = Path(sys.executable).parent
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var"))
-    for folder in ("celery/queue", "celery/processed"):
-        (var_dir / folder).mkdir(parents=True, exist_ok=True)
     commands = {
         "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "worker": [str(BIN / "celery"), "-A", "p2pu", "worker", "--loglevel=INFO", "--concurrency=2"],

@@ -11,7 +11,6 @@ import smtplib
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,6 +40,18 @@ DIGEST_LOCAL_HOUR = 7
 UNSUBSCRIBE_SALT = "p2pu.notifications.unsubscribe"
 
 EmailState = Notification.EmailState
+
+
+def _queue_after_commit(task, *args, **kwargs) -> None:
+    """Queue the task once the caller's transaction commits. Robust: a broker that is down is logged and
+    leaves the row pending, and never undoes what the caller committed."""
+
+    def queue_task():
+        task.delay(*args, **kwargs)
+
+    # Django names the failed callback in its log message by its qualified name.
+    queue_task.__qualname__ = f"queue {task.name}"
+    transaction.on_commit(queue_task, robust=True)
 
 
 # --- Preferences -------------------------------------------------------------------------------------
@@ -131,7 +142,7 @@ def notification_send(
         return None
     if notification.email_state == EmailState.PENDING:
         # robust: a broker outage after commit must not turn the caller's successful request into an error.
-        transaction.on_commit(partial(send_notification_email.delay, notification.pk), robust=True)
+        _queue_after_commit(send_notification_email, notification.pk)
     return notification
 
 
@@ -303,7 +314,7 @@ def daily_digests_send(*, now: dt.datetime | None = None) -> int:
     queued = 0
     for user_id, date in due.items():
         if (user_id, date) not in delivered:
-            transaction.on_commit(partial(send_daily_digest.delay, user_id, date.isoformat()), robust=True)
+            _queue_after_commit(send_daily_digest, user_id, date.isoformat())
             queued += 1
     return queued
 
@@ -420,7 +431,7 @@ def rendered_email_queue(
         "headers": dict(headers or {}),
         "dedupe_key": dedupe_key,
     }
-    transaction.on_commit(partial(send_rendered_email.delay, **task_kwargs), robust=True)
+    _queue_after_commit(send_rendered_email, **task_kwargs)
 
 
 def email_message_queue(*, message: EmailMessage, dedupe_key: str) -> None:

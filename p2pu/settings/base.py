@@ -191,6 +191,9 @@ else:
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }
+    # Anything may queue a task before a worker has started (seeding, the first sign-up).
+    for _folder in ("queue", "processed"):
+        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 
 # Celery: JSON only; no result backend (tasks report through the database).
 CELERY_ACCEPT_CONTENT = ["json"]
