@@ -370,13 +370,15 @@ class ReviewAssignmentQuerySet(models.QuerySet):
         return self.filter(under_way | Q(state=AssignmentState.COMPLETED))
 
     def to_do_for(self, user):
-        """This person's open reviews in circles they are an active member of, soonest due first."""
+        """This person's open reviews in running (or open) circles they are an active member of, soonest due first."""
+        from .circles import CircleState
         from .membership import MembershipStatus
 
         return (
             self.open()
             .filter(
                 reviewer=user,
+                activity__circle__state__in=[CircleState.OPEN, CircleState.RUNNING],
                 activity__circle__memberships__user=user,
                 activity__circle__memberships__status=MembershipStatus.ACTIVE,
             )

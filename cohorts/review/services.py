@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -75,8 +76,8 @@ def _learner_ids(circle: Circle) -> set[int]:
 
 
 def _lock(activity: CircleActivity) -> CircleActivity:
-    locked = CircleActivity.objects.select_for_update().select_related("circle").get(pk=activity.pk)
-    return locked
+    """The activity's row, locked until the transaction ends (only its own row: the circle stays free)."""
+    return CircleActivity.objects.select_for_update(of=("self",)).select_related("circle").get(pk=activity.pk)
 
 
 def _authors(submission: Submission) -> list:
@@ -428,7 +429,8 @@ def _allocate_more(
 
     ``wanted`` reviews more, or by default as many as it lacks of the activity's number. Reviewers
     are learners here who handed in work for the activity; never an author, never someone who
-    reviews (or whose review was hidden on) this work already.
+    reviews (or whose review was hidden on) this work already, and someone the authors review only
+    when nobody else is free.
     """
     holders = list(ReviewAssignment.objects.holding().filter(submission=submission).values_list("reviewer_id", "state"))
     active = sum(1 for _, state in holders if state != AssignmentState.DISCARDED)
@@ -453,14 +455,25 @@ def _allocate_more(
     )
     authors = frozenset(submission.authors.values_list("user_id", flat=True))
     already = {reviewer for reviewer, _ in holders}
-    result = allocation.allocate_late_submission(
-        allocation.Submission(id=submission.pk, authors=authors),
-        reviewers=pool,
-        load=load,
-        already_reviewing=already,
-        k=len(already) + wanted,
-        seed=submission.pk,
+    # People whose work the authors review come last, so no pair reviews each other while others are free.
+    reviewed_by_authors = set(
+        SubmissionAuthor.objects.filter(
+            activity=activity,
+            submission__assignments__reviewer__in=authors,
+            submission__assignments__state__in=[AssignmentState.OPEN, AssignmentState.COMPLETED],
+        ).values_list("user_id", flat=True)
     )
+    for reviewers in (pool - reviewed_by_authors, pool):
+        result = allocation.allocate_late_submission(
+            allocation.Submission(id=submission.pk, authors=authors),
+            reviewers=reviewers,
+            load=load,
+            already_reviewing=already,
+            k=len(already) + wanted,
+            seed=submission.pk,
+        )
+        if len(result.assignments) == wanted:
+            break
     due = _review_days(activity, now)
     for reviewer_id, _ in result.assignments:
         assignment = _assign(
@@ -506,8 +519,6 @@ def review_request_next(*, activity: CircleActivity, user, now: dt.datetime | No
     Someone who already holds a lease in this activity gets that one back. Returns None when there
     is nothing they may review right now.
     """
-    from django.conf import settings
-
     now = now or timezone.now()
     access = circle_access(user=user, circle=activity.circle)
     _require(

@@ -304,3 +304,24 @@ def test_anonymity_can_only_grow_once_reviews_are_written(allocated):
         services.circle_review_settings_update(
             circle=rc.circle, by=rc.learners[0], review_anonymity="double_blind", feedback_after_own_reviews=False
         )
+
+
+def test_another_review_comes_from_someone_the_author_does_not_review_while_anyone_else_is_free(site_tree):
+    rc = review_circle(learners=7, k=2)
+    work = {learner.pk: hand_in(rc, learner) for learner in rc.learners}
+    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
+    author = rc.learners[0]
+    reviewed_by_author = {a.submission.authors.get().user_id for a in ReviewAssignment.objects.filter(reviewer=author)}
+    # Make the people the author reviews the least busy (one of their reviews hidden), so that only
+    # the preference keeps them from being asked.
+    for person in reviewed_by_author:
+        theirs = ReviewAssignment.objects.filter(reviewer_id=person).exclude(submission=work[author.pk]).first()
+        hidden = review_done(theirs)
+        owner = theirs.submission.authors.get().user
+        flag = services.review_flag(review=hidden, by=owner, reason="other", explanation="Off.")
+        services.flag_resolve(flag=flag, by=rc.facilitator, hide_review=True, ask_for_another=False)
+    review = review_done(reviews_of(work[author.pk])[0])
+    flag = services.review_flag(review=review, by=author, reason="unfair", explanation="Off.")
+    assert services.flag_resolve(flag=flag, by=rc.facilitator, hide_review=True, ask_for_another=True) == []
+    replacement = ReviewAssignment.objects.get(source="replacement")
+    assert replacement.reviewer_id not in reviewed_by_author | {author.pk, review.reviewer_id}

@@ -234,3 +234,19 @@ def test_the_wrong_side_sees_no_work_and_changes_nothing(client, site_tree):
     # A bystander's POST to someone else's review redirects nowhere useful: it is a 404.
     as_user(client, bystander)
     assert client.post(reverse("cohorts:review:review_save", args=[circle, assignment.pk]), {}).status_code == 404
+
+
+def test_only_members_see_the_circles_peer_review(client, site_tree):
+    rc = review_circle(learners=2)
+    hand_in(rc, rc.learners[0], text=SECRET_WORK)
+    other_circle = make_circle(course=rc.circle.course, facilitator=UserFactory())
+    urls = [reverse("cohorts:review:overview", args=[rc.circle.pk]), rc.activity_url]
+    for person in (None, UserFactory(), join(other_circle).user):
+        as_user(client, person)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (302, 403), url
+            assert "Share your plan" not in response.content.decode()
+    as_user(client, rc.learners[1])
+    for url in urls:
+        assert client.get(url).status_code == 200
