@@ -325,3 +325,19 @@ def test_another_review_comes_from_someone_the_author_does_not_review_while_anyo
     assert services.flag_resolve(flag=flag, by=rc.facilitator, hide_review=True, ask_for_another=True) == []
     replacement = ReviewAssignment.objects.get(source="replacement")
     assert replacement.reviewer_id not in reviewed_by_author | {author.pk, review.reviewer_id}
+
+
+def test_reviewers_of_a_revision_see_what_changed_and_review_that_version(client, allocated):
+    rc, work = allocated
+    author = rc.learners[0]
+    submission = work[author.pk]
+    services.submission_save_draft(
+        activity=rc.activity(), user=author, text="My plan:\n- a clearer goal\n- three steps", change_note="Goal"
+    )
+    services.submission_submit(submission=submission, by=author)
+    assignment = reviews_of(submission)[0]
+    client.force_login(assignment.reviewer)
+    page = client.get(assignment.get_absolute_url()).content.decode()
+    assert "The work, version 2" in page and "What changed since version 1" in page
+    assert "+ - a clearer goal</ins>" in page and "- - a goal</del>" in page
+    assert review_done(assignment).version.number == 2

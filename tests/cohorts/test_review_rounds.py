@@ -390,3 +390,25 @@ def test_one_submission_per_person_is_the_databases_rule(site_tree):
     with pytest.raises(IntegrityError), transaction.atomic():
         SubmissionVersion.objects.create(submission=submission, number=2)
         SubmissionVersion.objects.create(submission=submission, number=3)  # two drafts at once
+
+
+def test_a_facilitator_sets_the_deadline_in_their_own_time_zone(client, site_tree):
+    rc = review_circle(learners=2)
+    rc.facilitator.time_zone = "America/New_York"
+    rc.facilitator.save(update_fields=["time_zone"])
+    client.force_login(rc.facilitator)
+    response = client.post(
+        f"{rc.activity_url}settings/",
+        {
+            "allocation_mode": "rolling",
+            "due_at": "2030-01-10T18:00",
+            "review_days": 5,
+            "stuck_after_days": 4,
+            "release_after_days": 3,
+        },
+    )
+    assert response.status_code == 302
+    activity = rc.activity()
+    assert activity.due_at == dt.datetime(2030, 1, 10, 23, 0, tzinfo=dt.UTC)
+    assert activity.allocation_mode == "rolling" and activity.review_days == 5
+    assert 'value="2030-01-10T18:00"' in client.get(rc.activity_url).content.decode()
