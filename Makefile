@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Two workers: tests wait on the database and the browser as much as on the CPU.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test bench install lint check-migrations pytest clean
 
