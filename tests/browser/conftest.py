@@ -174,3 +174,29 @@ def page(browser, live_server, axe_audit, settings):
 def axe_settled(page) -> None:
     """Wait until the audit of the current document has reported."""
     page.wait_for_function("window.__axeDone === true", timeout=15_000)
+
+
+def sign_in_with_the_form(page, user) -> None:
+    """Sign in as a person would, through the real form (UserFactory's password)."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    axe_settled(page)
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/me/")
+    axe_settled(page)
+
+
+def switch_to(page, live_server, user) -> None:
+    """Become another person quickly: their session cookie instead of the form again."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )

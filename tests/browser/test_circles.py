@@ -7,35 +7,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
 from cohorts import services
 from cohorts.models import Circle, Meeting
-from tests.browser.conftest import axe_settled
+from tests.browser.conftest import axe_settled, sign_in_with_the_form, switch_to
 from tests.cohorts.factories import join, make_circle, make_course
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-
-def sign_in_with_the_form(page, user):
-    page.goto("/accounts/login/")
-    axe_settled(page)
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/me/")
-    axe_settled(page)
-
-
-def switch_to(page, live_server, user):
-    """Become another person quickly: their session cookie instead of the form again."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+from tests.factories import UserFactory
 
 
 def open_circle(page, url):

@@ -5,35 +5,11 @@ Every page the browser loads is audited by axe-core (see conftest.py).
 
 import re
 
-from django.test import Client
-
 from cohorts.models import Review, ReviewAssignment, Submission
-from tests.browser.conftest import axe_settled
+from tests.browser.conftest import axe_settled, sign_in_with_the_form, switch_to
 from tests.cohorts.review_setup import review_circle
-from tests.factories import DEFAULT_PASSWORD
 
 NAMES = ("Ana Alves", "Bea Berg", "Cai Chen", "Dev Das")
-
-
-def sign_in_with_the_form(page, user):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    axe_settled(page)
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/me/")
-    axe_settled(page)
-
-
-def switch_to(page, live_server, user):
-    """Become another person quickly: their session cookie instead of the form again."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def visit(page, url):
