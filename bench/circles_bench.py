@@ -8,14 +8,12 @@ in-memory broker, as they would go to a worker. A second run (everything already
 """
 
 import datetime as dt
-import logging
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from throwaway_db import throwaway_database_setup
+
 #: BENCH_MEETINGS makes a quicker, smaller run while working on the job; the published figure is for 10,000.
 MEETINGS = int(os.environ.get("BENCH_MEETINGS", "10000"))
 LEARNERS_PER_CIRCLE = 2
@@ -23,19 +21,7 @@ ZONES = ["Africa/Lagos", "America/New_York", "Asia/Tokyo", "Europe/Berlin", "Ame
 
 
 def main() -> int:
-    workdir = tempfile.mkdtemp(prefix="lc-circles-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "p2pu.settings.test"
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    logging.disable(logging.INFO)  # page saves log every search-index task; the figure is the only output wanted
-
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    throwaway_database_setup(prefix="lc-circles-bench-")
 
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model

@@ -5,33 +5,17 @@ activities and a rubric, then times courses.remix.services.remix_course alone, a
 remixing it would: after one small warm-up remix, the best of three remixes.
 """
 
-import logging
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from throwaway_db import throwaway_database_setup
+
 MODULES = 50
 RUNS = 3
 
 
 def main() -> int:
-    workdir = tempfile.mkdtemp(prefix="lc-remix-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "p2pu.settings.test"
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    # Page saves log every search-index task; the figure is the only output wanted.
-    logging.disable(logging.INFO)
-
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    throwaway_database_setup(prefix="lc-remix-bench-")
 
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model

@@ -8,35 +8,20 @@ SQL queue (``Submission.objects.rolling_candidates``) and writing the new lease.
 """
 
 import datetime as dt
-import logging
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from throwaway_db import throwaway_database_setup
+
 SUBMISSIONS = 10_000
 CALLS = 300
 SEED = 5
 
 
 def main() -> int:
-    workdir = tempfile.mkdtemp(prefix="lc-review-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "p2pu.settings.test"
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
-    logging.disable(logging.INFO)
-
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    throwaway_database_setup(prefix="lc-review-bench-")
 
     from django.contrib.auth import get_user_model
     from django.utils import timezone
