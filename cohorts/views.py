@@ -580,26 +580,36 @@ def meeting_detail(request, circle_id: int, meeting_id: int, **forms):
     return render(request, "cohorts/meeting_detail.html", context)
 
 
+def _meeting_form_outcome(request, *, circle_id, meeting, form, form_name, action, success):
+    """Run a meeting page's form: on success say so and go back to the meeting; otherwise show the
+    form's errors (its own, or the service's) on the meeting page."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(meeting)
+    return meeting_detail(request, circle_id, meeting.pk, **{form_name: form})
+
+
 @require_POST
 @login_required
 def meeting_move(request, circle_id: int, meeting_id: int):
     circle, _ = _managed_circle(request, circle_id)
     meeting = _meeting(circle, meeting_id)
-    form = MeetingMoveForm(request.POST, circle=circle)
-    if form.is_valid():
-        try:
-            services.meeting_move(
-                meeting=meeting,
-                by=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "The meeting is moved; members have been told.")
-            return redirect(meeting)
-    return meeting_detail(request, circle_id, meeting_id, move_form=form)
+    return _meeting_form_outcome(
+        request,
+        circle_id=circle_id,
+        meeting=meeting,
+        form=MeetingMoveForm(request.POST, circle=circle),
+        form_name="move_form",
+        action=lambda data: services.meeting_move(
+            meeting=meeting, by=request.user, starts_at=data["starts_at"], note=data["note"]
+        ),
+        success="The meeting is moved; members have been told.",
+    )
 
 
 @require_POST
@@ -607,16 +617,15 @@ def meeting_move(request, circle_id: int, meeting_id: int):
 def meeting_cancel(request, circle_id: int, meeting_id: int):
     circle, _ = _managed_circle(request, circle_id)
     meeting = _meeting(circle, meeting_id)
-    form = MeetingCancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.meeting_cancel(meeting=meeting, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "The meeting is cancelled; members have been told.")
-            return redirect(meeting)
-    return meeting_detail(request, circle_id, meeting_id, cancel_form=form)
+    return _meeting_form_outcome(
+        request,
+        circle_id=circle_id,
+        meeting=meeting,
+        form=MeetingCancelForm(request.POST),
+        form_name="cancel_form",
+        action=lambda data: services.meeting_cancel(meeting=meeting, by=request.user, note=data["note"]),
+        success="The meeting is cancelled; members have been told.",
+    )
 
 
 @require_POST
@@ -625,18 +634,21 @@ def meeting_module(request, circle_id: int, meeting_id: int):
     circle, _ = _managed_circle(request, circle_id)
     meeting = _meeting(circle, meeting_id)
     pinned, _ = _pinned_titles(circle)
-    form = MeetingModuleForm(request.POST, pinned_modules=pinned)
-    if form.is_valid():
-        module_id = form.cleaned_data["module"]
+
+    def assign(data):
+        module_id = data["module"]
         module = ModulePage.objects.filter(pk=module_id).first() if module_id else None
-        try:
-            services.meeting_module_assign(meeting=meeting, by=request.user, module=module)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "The meeting's module is saved.")
-            return redirect(meeting)
-    return meeting_detail(request, circle_id, meeting_id, module_form=form)
+        services.meeting_module_assign(meeting=meeting, by=request.user, module=module)
+
+    return _meeting_form_outcome(
+        request,
+        circle_id=circle_id,
+        meeting=meeting,
+        form=MeetingModuleForm(request.POST, pinned_modules=pinned),
+        form_name="module_form",
+        action=assign,
+        success="The meeting's module is saved.",
+    )
 
 
 @require_POST
@@ -647,16 +659,15 @@ def meeting_attendance(request, circle_id: int, meeting_id: int):
         raise PermissionDenied("Only this circle's facilitators take attendance.")
     meeting = _meeting(circle, meeting_id)
     members = list(circle.memberships.active().select_related("user"))
-    form = AttendanceForm(request.POST, members=members)
-    if form.is_valid():
-        try:
-            services.attendance_record(meeting=meeting, by=request.user, present=form.cleaned_data["present"])
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "Attendance is saved.")
-            return redirect(meeting)
-    return meeting_detail(request, circle_id, meeting_id, attendance_form=form)
+    return _meeting_form_outcome(
+        request,
+        circle_id=circle_id,
+        meeting=meeting,
+        form=AttendanceForm(request.POST, members=members),
+        form_name="attendance_form",
+        action=lambda data: services.attendance_record(meeting=meeting, by=request.user, present=data["present"]),
+        success="Attendance is saved.",
+    )
 
 
 @require_POST
@@ -666,12 +677,15 @@ def meeting_feedback(request, circle_id: int, meeting_id: int):
     meeting = _meeting(circle, meeting_id)
     if not access.can_give_feedback(meeting, now=timezone.now()):
         raise PermissionDenied("Only members can give feedback, once the meeting has begun.")
-    form = FeedbackForm(request.POST)
-    if form.is_valid():
-        services.feedback_submit(meeting=meeting, user=request.user, **form.cleaned_data)
-        messages.success(request, "Thank you: your feedback is saved.")
-        return redirect(meeting)
-    return meeting_detail(request, circle_id, meeting_id, feedback_form=form)
+    return _meeting_form_outcome(
+        request,
+        circle_id=circle_id,
+        meeting=meeting,
+        form=FeedbackForm(request.POST),
+        form_name="feedback_form",
+        action=lambda data: services.feedback_submit(meeting=meeting, user=request.user, **data),
+        success="Thank you: your feedback is saved.",
+    )
 
 
 # --- My learning ---------------------------------------------------------------------------------------
