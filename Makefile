@@ -29,6 +29,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check-migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=p2pu.settings.test $(BIN)/python manage.py check

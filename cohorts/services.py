@@ -32,7 +32,7 @@ from courses.models import ModulePage
 from p2pu.notifications.models import Notification
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from . import scheduling
+from . import notification_kinds, scheduling
 from .models import (
     JOINABLE_STATES,
     Attendance,
@@ -320,7 +320,7 @@ def _notify_schedule_changed(*, circle: Circle, by, now: dt.datetime) -> None:
     )
     notifications_send_many(
         recipients=[m.user for m in people],
-        kind="circle.meeting_changed",
+        kind=notification_kinds.MEETING_CHANGED,
         title=f"{circle.name} has a new schedule",
         body=f"The facilitators changed when the circle meets: {circle.schedule_summary}. "
         "The circle page lists every meeting in your time zone.",
@@ -359,7 +359,7 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
         )
         notifications_send_many(
             recipients=[m.user for m in people],
-            kind="circle.cancelled",
+            kind=notification_kinds.CANCELLED,
             title=f"{circle.name} was cancelled",
             body=reason or f"The facilitators cancelled {circle.name}; its remaining meetings will not take place.",
             url=circle.get_absolute_url(),
@@ -408,7 +408,7 @@ def circle_message_send(*, circle: Circle, sender, subject: str, body: str) -> C
         members = Membership.objects.active().filter(circle=circle).exclude(user=sender).select_related("user")
         notifications_send_many(
             recipients=[m.user for m in members],
-            kind="circle.message",
+            kind=notification_kinds.MESSAGE,
             title=f"{circle.name}: {subject}",
             body=body,
             url=f"{circle.get_absolute_url()}#messages",
@@ -456,7 +456,7 @@ def membership_join(*, circle: Circle, user, via_invite: bool = False, request_m
         if status == MembershipStatus.PENDING:
             notifications_send_many(
                 recipients=_facilitators(circle),
-                kind="circle.join_request",
+                kind=notification_kinds.JOIN_REQUEST,
                 title=f"{user.get_display_name()} asked to join {circle.name}",
                 body=request_message,
                 url=_manage_url(circle),
@@ -502,7 +502,7 @@ def waitlist_promote(*, circle: Circle) -> list[Membership]:
             promoted.append(membership)
             notification_send(
                 recipient=membership.user,
-                kind="circle.waitlist_promoted",
+                kind=notification_kinds.WAITLIST_PROMOTED,
                 title=f"A seat opened up: you are now a member of {circle.name}",
                 body="Someone left and you were next on the waitlist. See you at the next meeting!",
                 url=circle.get_absolute_url(),
@@ -535,7 +535,7 @@ def membership_approve(*, membership: Membership, by) -> Membership:
         _set_status(membership, MembershipStatus.ACTIVE if seated else MembershipStatus.WAITLISTED, now=now)
         notification_send(
             recipient=membership.user,
-            kind="circle.membership_changed",
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
             title=f"Your request to join {circle.name} was approved",
             body="Welcome! You have a seat." if seated else "The circle is full, so you are on its waitlist.",
             url=circle.get_absolute_url(),
@@ -555,7 +555,7 @@ def membership_decline(*, membership: Membership, by) -> Membership:
         _set_status(membership, MembershipStatus.DECLINED, now=now)
         notification_send(
             recipient=membership.user,
-            kind="circle.membership_changed",
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
             title=f"Your request to join {membership.circle.name} was declined",
             body="The facilitators could not take you into this circle. Other circles may follow the same course.",
             url=reverse("cohorts:list") + f"?course={membership.circle.course_id}",
@@ -583,7 +583,7 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
             _queue_waitlist_promotion(circle)
         notification_send(
             recipient=membership.user,
-            kind="circle.membership_changed",
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
             title=f"You were removed from {circle.name}",
             body=reason,
             url=reverse("cohorts:list"),
@@ -608,7 +608,7 @@ def facilitator_add(*, membership: Membership, by) -> Membership:
         _queue_waitlist_promotion(circle)
         notification_send(
             recipient=membership.user,
-            kind="circle.membership_changed",
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
             title=f"You are now a facilitator of {circle.name}",
             body=f"{by.get_display_name()} made you a co-facilitator.",
             url=_manage_url(circle),
@@ -641,7 +641,7 @@ def facilitator_hand_over(*, circle: Circle, by, to: Membership) -> Membership:
         mine.save(update_fields=["role"])
         notification_send(
             recipient=to.user,
-            kind="circle.membership_changed",
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
             title=f"{by.get_display_name()} handed {circle.name} over to you",
             body="You are now a facilitator of the circle.",
             url=_manage_url(circle),
@@ -668,7 +668,7 @@ def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) ->
         as_role = "co-facilitate" if role == Role.FACILITATOR else "join"
         notification_send(
             recipient=invitee,
-            kind="circle.invited",
+            kind=notification_kinds.INVITED,
             title=f"{by.get_display_name()} invited you to {as_role} {circle.name}",
             body=f"{circle.name} follows the course “{circle.course.title}”: {circle.schedule_summary}.",
             url=circle.get_absolute_url(),
@@ -828,7 +828,7 @@ def meeting_changed_notify(*, meeting_id: int, sequence: int, actor_id: int | No
                 body += f"\n\n{meeting.change_note}"
             sent = notification_send(
                 recipient=user,
-                kind="circle.meeting_changed",
+                kind=notification_kinds.MEETING_CHANGED,
                 title=title,
                 body=body,
                 url=meeting.get_absolute_url(),
@@ -952,7 +952,7 @@ def _reminders_send(*, meeting: Meeting, lead: str, recipients: list, dedupe_key
     for user in recipients:
         notification = notification_send(
             recipient=user,
-            kind="circle.meeting_reminder",
+            kind=notification_kinds.MEETING_REMINDER,
             title=title,
             body=f"Meeting {meeting.number}{topic} starts {local_time_for(user, meeting.starts_at)}.\n{where}",
             url=url,
@@ -986,7 +986,7 @@ def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:
                     continue
                 notification = notification_send(
                     recipient=membership.user,
-                    kind="circle.feedback_prompt",
+                    kind=notification_kinds.FEEDBACK_PROMPT,
                     title=f"How was meeting {meeting.number} of {meeting.circle.name}?",
                     body="Rate it from 1 to 5 and add a line or two: it helps the facilitators plan the next one.",
                     url=f"{meeting.get_absolute_url()}#feedback",
@@ -1055,7 +1055,7 @@ def facilitator_digests_send(*, now: dt.datetime | None = None) -> int:
                     continue
                 notification = notification_send(
                     recipient=user,
-                    kind="circle.facilitator_digest",
+                    kind=notification_kinds.FACILITATOR_DIGEST,
                     title=f"Your week in {circle.name}",
                     body="\n".join(lines),
                     url=_manage_url(circle),

@@ -8,11 +8,13 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
+        from p2pu.notifications import kinds
+
         from . import notification_kinds, signals
         from .models import Rubric
         from .permissions import RubricPermissionPolicy
 
-        notification_kinds.register()
+        kinds.register_all(notification_kinds.KINDS)
         # Before anything asks Wagtail for the rubric policy, or it would fall back to model-wide permissions.
         register_permission_policy(Rubric, RubricPermissionPolicy(Rubric))
         signals.connect()

@@ -1,15 +1,17 @@
-"""What the courses app tells people about; registered in CoursesConfig.ready()."""
+"""What the courses app tells people about; registered from CoursesConfig.ready()."""
 
-from p2pu.notifications import kinds
+from p2pu.notifications.kinds import Kind
 
 INVITATION = "course.invitation"
 CREDIT_CONSENT = "course.credit_consent"
 AUTHORS = "course.authors"
 REVIEW = "course.review"
+UPSTREAM = "course.upstream"
 
-
-def register() -> None:
-    kinds.register(INVITATION, label="Invitations to co-author a course")
-    kinds.register(CREDIT_CONSENT, label="Credits and licences to accept on courses you help write")
-    kinds.register(AUTHORS, label="Changes to who writes your courses")
-    kinds.register(REVIEW, label="Reviews of courses you help write")
+KINDS = (
+    Kind(INVITATION, label="Invitations to co-author a course"),
+    Kind(CREDIT_CONSENT, label="Credits and licences to accept on courses you help write"),
+    Kind(AUTHORS, label="Changes to who writes your courses"),
+    Kind(REVIEW, label="Reviews of courses you help write"),
+    Kind(UPSTREAM, label="New versions of courses and modules your courses are based on"),
+)

@@ -46,7 +46,7 @@ from cohorts.models.circles import ReviewAnonymity
 from cohorts.permissions import circle_access
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from . import allocation, permissions
+from . import allocation, notification_kinds, permissions
 from .activities import activity_defaults, pinned_activity
 
 #: How long before a review is due its reviewer is reminded.
@@ -357,7 +357,7 @@ def _notify_allocated(activity: CircleActivity, *, loads: Counter, problems: lis
         count = loads[reviewer.pk]
         notification_send(
             recipient=reviewer,
-            kind="review.assigned",
+            kind=notification_kinds.ASSIGNED,
             title=f"You have {count} review{'' if count == 1 else 's'} to do for “{activity.title}”",
             body=f"In {activity.circle.name}. They are due in {activity.review_days} days.",
             url=url,
@@ -366,7 +366,7 @@ def _notify_allocated(activity: CircleActivity, *, loads: Counter, problems: lis
     summary = f"{sum(loads.values())} reviews were handed out to {len(loads)} people for “{activity.title}”."
     notifications_send_many(
         recipients=_facilitators(activity.circle),
-        kind="review.allocated",
+        kind=notification_kinds.ALLOCATED,
         title=f"Reviews handed out in {activity.circle.name}" + (": some could not be guaranteed" if problems else ""),
         body=" ".join([summary, *problems]),
         url=_progress_url(activity),
@@ -409,7 +409,7 @@ def _notify_assigned(assignment: ReviewAssignment, activity: CircleActivity) -> 
     reviewer = get_user_model().objects.get(pk=assignment.reviewer_id)
     notification_send(
         recipient=reviewer,
-        kind="review.assigned",
+        kind=notification_kinds.ASSIGNED,
         title=f"You have a review to do for “{activity.title}”",
         body=f"In {activity.circle.name}.",
         url=assignment.get_absolute_url(),
@@ -702,7 +702,7 @@ def _notify_review_received(review: Review, assignment: ReviewAssignment) -> Non
         body += " You can read it once your own reviews for this activity are done."
     notifications_send_many(
         recipients=_authors(assignment.submission),
-        kind="review.received",
+        kind=notification_kinds.RECEIVED,
         title=f"Your work for “{activity.title}” has a new review",
         body=body,
         url=assignment.submission.get_absolute_url(),
@@ -757,7 +757,7 @@ def review_flag(*, review: Review, by, reason: str, explanation: str, now: dt.da
     )
     notifications_send_many(
         recipients=_facilitators(activity.circle),
-        kind="review.flag_raised",
+        kind=notification_kinds.FLAG_RAISED,
         title=f"A review was flagged in {activity.circle.name}",
         body=f"“{activity.title}”: {flag.get_reason_display()}.",
         url=_moderation_url(activity.circle),
@@ -825,7 +825,7 @@ def review_reminders_send(*, now: dt.datetime | None = None) -> int:
         sent += (
             notification_send(
                 recipient=assignment.reviewer,
-                kind="review.due_soon",
+                kind=notification_kinds.DUE_SOON,
                 title=f"A review for “{assignment.activity.title}” is due within a day",
                 body=f"In {assignment.activity.circle.name}.{lease}",
                 url=assignment.get_absolute_url(),
@@ -855,7 +855,7 @@ def submissions_stuck_alert(*, now: dt.datetime | None = None) -> int:
         releasable = timezone.localtime(activity.releasable_at(submission.submitted_at))
         notifications_send_many(
             recipients=_facilitators(activity.circle),
-            kind="review.stuck",
+            kind=notification_kinds.STUCK,
             title=f"Work in {activity.circle.name} is still waiting for reviews",
             body=(
                 f"“{activity.title}”: {submission.reviews_done} of {activity.reviews_per_submission} reviews. "

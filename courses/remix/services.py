@@ -25,6 +25,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from p2pu.notifications.services import notifications_send_many
 
+from .. import notification_kinds
 from .. import services as course_services
 from ..licensing import Licence, Resolution, Source, SourceKind, resolve_licences
 from ..models import CourseCredit, CoursePage, CreditRole, ModulePage, Rubric
@@ -653,7 +654,6 @@ def published_changes_record(*, page, revision) -> int:
 
 
 #: The notification kind for "a source of your course published a new version".
-UPSTREAM_KIND = "course.upstream"
 
 
 def upstream_published_notify(*, page, revision) -> list:
@@ -669,7 +669,7 @@ def upstream_published_notify(*, page, revision) -> list:
     for link in links:
         sent += notifications_send_many(
             recipients=maintainers_of(link.target_course),
-            kind=UPSTREAM_KIND,
+            kind=notification_kinds.UPSTREAM,
             title=f"“{page.title}” has a new version: see what changed for “{link.target_page.title}”",
             body=f"Its note: {note}" if note else "",
             url=reverse("courses:remix_upstream", args=[link.pk]),

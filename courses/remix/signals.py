@@ -3,8 +3,6 @@ records what it changed. Connected in CoursesConfig.ready()."""
 
 from wagtail.signals import page_published
 
-from p2pu.notifications import kinds
-
 from ..models import CoursePage, ModulePage
 from . import services
 
@@ -17,6 +15,5 @@ def _on_published(sender, instance, revision=None, **kwargs):
 
 
 def connect() -> None:
-    kinds.register(services.UPSTREAM_KIND, label="New versions of courses and modules your courses are based on")
     for model in (CoursePage, ModulePage):
         page_published.connect(_on_published, sender=model, dispatch_uid=f"courses_remix_published_{model.__name__}")

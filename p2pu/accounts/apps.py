@@ -11,11 +11,7 @@ class AccountsConfig(AppConfig):
 
         from p2pu.notifications import kinds
 
-        from . import signals
-        from .services import WELCOME_KIND
+        from . import notification_kinds, signals
 
-        # In-app only by default: the person has just read an e-mail from us to get here.
-        kinds.register(
-            WELCOME_KIND, label="Welcome to the site, after confirming your e-mail", default=kinds.Frequency.OFF
-        )
+        kinds.register_all(notification_kinds.KINDS)
         email_confirmed.connect(signals.welcome_on_first_confirmation, dispatch_uid="accounts.welcome")

@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 
 from p2pu.notifications.services import notification_send
 
+from . import notification_kinds
 from .models import User
-
-WELCOME_KIND = "accounts.welcome"
 
 # The fields a person edits about themselves; anything else (username, e-mail, staff flags) has its own flow.
 PROFILE_FIELDS = frozenset(
@@ -42,12 +41,12 @@ def welcome_send(*, user: User):
     """Greet a person once, when they first confirm an e-mail address (later confirmations change nothing)."""
     return notification_send(
         recipient=user,
-        kind=WELCOME_KIND,
+        kind=notification_kinds.WELCOME,
         title="Welcome to Learning Commons",
         body=(
             "Your e-mail address is confirmed. Find a course you like, join a study circle or start one, "
             "and tell people a little about yourself on your profile."
         ),
         url="/courses/",
-        dedupe_key=WELCOME_KIND,
+        dedupe_key=notification_kinds.WELCOME,
     )

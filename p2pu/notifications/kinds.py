@@ -1,16 +1,23 @@
 """The registry of notification kinds, so each app declares what it may tell people about.
 
-Apps register their kinds in ``AppConfig.ready()``::
+Each app declares its kinds once, as constants in its own ``notification_kinds.py``, and registers
+them from ``AppConfig.ready()``::
 
-    from p2pu.notifications import kinds
+    # cohorts/notification_kinds.py
+    from p2pu.notifications.kinds import Frequency, Kind
 
-    kinds.register("circle.waitlist_promoted", label="A place opened up for you in a circle")
-    kinds.register("review.received", label="Someone reviewed your work", default=kinds.Frequency.DAILY)
+    WAITLIST_PROMOTED = "circle.waitlist_promoted"
+    KINDS = (Kind(WAITLIST_PROMOTED, label="A place opened up for you in a circle"),)
 
-The kind's slug is what ``notification_send(kind=...)`` takes; the label is what people see on their
-preferences page; the default is the e-mail frequency for people who never chose one.
+    # cohorts/apps.py, in ready()
+    kinds.register_all(notification_kinds.KINDS)
+
+Services then say ``notification_send(kind=notification_kinds.WAITLIST_PROMOTED, ...)``, never a
+raw string. The label is what people see on their preferences page; the default is the e-mail
+frequency for people who never chose one.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,16 +48,24 @@ class Kind:
 _registry: dict[str, Kind] = {}
 
 
-def register(slug: str, label: str, *, default: Frequency = Frequency.IMMEDIATELY, description: str = "") -> Kind:
+def register(kind: Kind) -> Kind:
     """Declare a kind; registering the same kind twice with the same values is harmless."""
-    if not slug or slug == ALL_KINDS or len(slug) > 100:
-        raise ImproperlyConfigured(f"Notification kind {slug!r} needs a slug of 1 to 100 characters other than '*'.")
-    kind = Kind(slug=slug, label=label, default=Frequency(default), description=description)
-    existing = _registry.get(slug)
+    if not kind.slug or kind.slug == ALL_KINDS or len(kind.slug) > 100:
+        raise ImproperlyConfigured(
+            f"Notification kind {kind.slug!r} needs a slug of 1 to 100 characters other than '*'."
+        )
+    kind = Kind(slug=kind.slug, label=kind.label, default=Frequency(kind.default), description=kind.description)
+    existing = _registry.get(kind.slug)
     if existing is not None and existing != kind:
-        raise ImproperlyConfigured(f"Notification kind {slug!r} is already registered as {existing!r}.")
-    _registry[slug] = kind
+        raise ImproperlyConfigured(f"Notification kind {kind.slug!r} is already registered as {existing!r}.")
+    _registry[kind.slug] = kind
     return kind
+
+
+def register_all(declared: Iterable[Kind]) -> None:
+    """Register an app's ``notification_kinds.KINDS``, in their order (so each app's kinds stay together)."""
+    for kind in declared:
+        register(kind)
 
 
 def get(slug: str) -> Kind:
@@ -58,8 +73,8 @@ def get(slug: str) -> Kind:
         return _registry[slug]
     except KeyError:
         raise LookupError(
-            f"Unknown notification kind {slug!r}: register it with p2pu.notifications.kinds.register() "
-            "in your app's AppConfig.ready()."
+            f"Unknown notification kind {slug!r}: declare it in your app's notification_kinds.KINDS "
+            "and register those in its AppConfig.ready()."
         ) from None
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
+from courses import notification_kinds
 from courses.models import CoursePage, CreditRole, Derivation, ModulePage
 from courses.remix import services
 from p2pu.notifications.models import Notification
@@ -361,9 +362,9 @@ class TestCompareAndUpstream:
         publish(intro, user=amara, body=[text_block("<p>Intro: a better text.</p>")], change_note="Clearer")
 
         link = Derivation.objects.get(target_page=copy)
-        notification = Notification.objects.get(recipient=dana, kind=services.UPSTREAM_KIND)
+        notification = Notification.objects.get(recipient=dana, kind=notification_kinds.UPSTREAM)
         assert notification.url == reverse("courses:remix_upstream", args=[link.pk])
-        assert not Notification.objects.filter(recipient=amara, kind=services.UPSTREAM_KIND).exists()
+        assert not Notification.objects.filter(recipient=amara, kind=notification_kinds.UPSTREAM).exists()
 
         url = reverse("courses:remix_upstream", args=[link.pk])
         client.force_login(UserFactory())
@@ -386,7 +387,7 @@ class TestCompareAndUpstream:
         source, remix, amara, dana = remixed
         intro = publish(modules_of(source)[0], user=amara, change_note="Typos")
         intro.live_revision.publish(user=amara, skip_permission_checks=True)
-        assert Notification.objects.filter(recipient=dana, kind=services.UPSTREAM_KIND).count() == 1
+        assert Notification.objects.filter(recipient=dana, kind=notification_kinds.UPSTREAM).count() == 1
 
     def test_sources_page_is_for_the_courses_authors_only(self, client, remixed):
         _source, remix, _amara, dana = remixed

@@ -12,8 +12,12 @@ DIGESTED = "test.digested"
 def notification_kinds(monkeypatch):
     """A registry of two test kinds, restored afterwards so other tests see the real registry."""
     monkeypatch.setattr(kinds, "_registry", {})
-    kinds.register(PING, label="Someone pinged you")
-    kinds.register(DIGESTED, label="Something worth a digest", default=kinds.Frequency.DAILY)
+    kinds.register_all(
+        (
+            kinds.Kind(PING, label="Someone pinged you"),
+            kinds.Kind(DIGESTED, label="Something worth a digest", default=kinds.Frequency.DAILY),
+        )
+    )
     return kinds.all_kinds()
 
 

@@ -76,15 +76,15 @@ def test_a_rolled_back_event_records_and_sends_nothing(user, django_capture_on_c
 
 
 def test_an_unregistered_kind_is_refused(user):
-    with pytest.raises(LookupError, match="register it"):
+    with pytest.raises(LookupError, match="declare it"):
         services.notification_send(recipient=user, kind="test.typo", title="Hi", dedupe_key="k")
     assert not Notification.objects.exists()
 
 
 def test_kinds_cannot_be_registered_twice_differently():
-    kinds.register("test.ping", label="Someone pinged you")  # the same again is harmless
+    kinds.register(kinds.Kind("test.ping", label="Someone pinged you"))  # the same again is harmless
     with pytest.raises(Exception, match="already registered"):
-        kinds.register("test.ping", label="Something else")
+        kinds.register(kinds.Kind("test.ping", label="Something else"))
 
 
 @pytest.mark.parametrize(
