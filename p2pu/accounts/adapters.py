@@ -5,12 +5,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 
+from p2pu.core.links import absolute_reverse, absolute_url
 from p2pu.notifications.services import email_message_queue
-
-
-def site_url(path: str) -> str:
-    """An absolute link on the canonical site, whatever host the request that caused the e-mail came in on."""
-    return settings.SITE_URL + path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,10 +25,11 @@ class AccountAdapter(DefaultAccountAdapter):
         name = template_prefix.rsplit("/", 1)[-1]
         email_message_queue(message=message, dedupe_key=f"account:{name}:{uuid.uuid4().hex}")
 
+    # Links use SITE_URL, whatever host the request that caused the e-mail came in on.
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
-        return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+        return absolute_reverse("account_confirm_email", args=[emailconfirmation.key])
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         # allauth's URL pattern takes the opaque key as "<uidb36>-<key>"; build it the way allauth does.
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-        return site_url(path.replace("UID-KEY", quote(key)))
+        return absolute_url(path.replace("UID-KEY", quote(key)))

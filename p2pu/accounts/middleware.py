@@ -1,26 +1,21 @@
-import zoneinfo
-
 from django.utils import timezone
+
+from p2pu.core.zones import person_zone, zone_named
 
 # Anonymous visitors' browsers report their zone in this cookie (set by static/js/site.js).
 TIME_ZONE_COOKIE = "tz"
 
 
 class TimezoneMiddleware:
-    """Show times in the viewer's zone: the profile's for members, the browser's for visitors."""
+    """Show times in the viewer's zone: the profile's for members, the browser's for visitors (else UTC)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        zone_name = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            zone_name = user.time_zone
+            timezone.activate(person_zone(user))
         else:
-            zone_name = request.COOKIES.get(TIME_ZONE_COOKIE)
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(zone_name)) if zone_name else timezone.deactivate()
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
+            timezone.activate(zone_named(request.COOKIES.get(TIME_ZONE_COOKIE)))
         return self.get_response(request)

@@ -1,5 +1,6 @@
 """Writes to accounts. Views and other apps change a person's profile only through here."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from p2pu.notifications.services import notification_send
@@ -42,11 +43,12 @@ def welcome_send(*, user: User):
     return notification_send(
         recipient=user,
         kind=notification_kinds.WELCOME,
-        title="Welcome to Learning Commons",
+        title=f"Welcome to {settings.WAGTAIL_SITE_NAME}",
         body=(
             "Your e-mail address is confirmed. Find a course you like, join a study circle or start one, "
             "and tell people a little about yourself on your profile."
         ),
+        # The course catalogue is a Wagtail page, so it has a path but no URL name to reverse.
         url="/courses/",
         dedupe_key=notification_kinds.WELCOME,
     )

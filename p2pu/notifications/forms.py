@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 
 from .kinds import ALL_KINDS, Frequency, Kind
 
@@ -15,11 +18,12 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, kinds: list[Kind], chosen: dict[str, str], **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        digest_time = dt.time(settings.NOTIFICATION_DIGEST_HOUR)
         self.fields[ALL_EMAIL_FIELD] = forms.ChoiceField(
             label="All notification e-mail",
             choices=ALL_EMAIL_CHOICES,
             initial=chosen.get(ALL_KINDS, Frequency.IMMEDIATELY),
-            help_text="The daily digest arrives soon after 07:00 in your time zone.",
+            help_text=f"The daily digest arrives soon after {digest_time:%H:%M} in your time zone.",
         )
         self.kind_fields = []
         for kind in kinds:

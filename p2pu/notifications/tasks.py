@@ -1,40 +1,45 @@
 """Celery tasks: thin wrappers that fetch by id and call a service.
 
+The services queue these by their registered names (``p2pu.core.jobs.enqueue_after_commit``), so only
+this module imports the other: tasks → services.
+
 The e-mail tasks retry transient SMTP and connection failures with exponential backoff (30 s, 1 min,
-2 min, … with jitter, at most an hour apart); the services' claims make a retry or a duplicated message
-harmless, and the last attempt marks the e-mail failed instead of handing it back.
+2 min, … with jitter, at most an hour apart, by default: see the Notifications settings); the services'
+claims make a retry or a duplicated message harmless, and the last attempt marks the e-mail failed
+instead of handing it back.
 """
 
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 
-from . import services
+from .services import delivery, digests, rendered
 
 EMAIL_RETRY_OPTIONS = {
-    "autoretry_for": services.TRANSIENT_EMAIL_ERRORS,
-    "retry_backoff": 30,
-    "retry_backoff_max": 60 * 60,
+    "autoretry_for": delivery.TRANSIENT_EMAIL_ERRORS,
+    "retry_backoff": settings.NOTIFICATION_EMAIL_RETRY_BACKOFF,
+    "retry_backoff_max": settings.NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX,
     "retry_jitter": True,
-    "max_retries": 6,
+    "max_retries": settings.NOTIFICATION_EMAIL_MAX_RETRIES,
 }
 
 
 @shared_task(bind=True, **EMAIL_RETRY_OPTIONS)
 def send_notification_email(self, notification_id: int) -> None:
-    services.notification_email_deliver(
+    delivery.notification_email_deliver(
         notification_id=notification_id, will_retry=self.request.retries < self.max_retries
     )
 
 
 @shared_task
 def send_daily_digests() -> None:
-    services.daily_digests_send()
+    digests.daily_digests_send()
 
 
 @shared_task(bind=True, **EMAIL_RETRY_OPTIONS)
 def send_daily_digest(self, user_id: int, date: str) -> None:
-    services.digest_deliver(
+    digests.digest_deliver(
         user_id=user_id, date=dt.date.fromisoformat(date), will_retry=self.request.retries < self.max_retries
     )
 
@@ -51,7 +56,7 @@ def send_rendered_email(
     headers: dict[str, str] | None = None,
     dedupe_key: str,
 ) -> None:
-    services.rendered_email_send(
+    rendered.rendered_email_send(
         to=to,
         subject=subject,
         text=text,

@@ -15,8 +15,6 @@ from . import kinds, services
 from .forms import PreferencesForm
 from .models import Notification
 
-NOTIFICATIONS_PER_PAGE = 20
-
 
 def _safe_redirect(request, url: str, *, fallback: str):
     """Follow only links to this site, so a notification or a ``next`` value can't send people elsewhere."""
@@ -29,7 +27,7 @@ def _safe_redirect(request, url: str, *, fallback: str):
 @login_required
 def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user).select_related("actor")
-    page_obj = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = Paginator(notifications, settings.NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page_obj": page_obj})
 
 

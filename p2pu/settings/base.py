@@ -209,7 +209,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
-        # Hourly: each person's digest goes out soon after 07:00 in their own time zone.
+        # Hourly: each person's digest goes out soon after NOTIFICATION_DIGEST_HOUR in their own time zone.
         "schedule": crontab(minute=0),
     },
     # Study circles: reminders 24 h and 1 h ahead (every 5 minutes keeps the 1-hour one on time),
@@ -296,3 +296,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Notifications
+# The daily digest leaves soon after this hour (0–23) in each person's own time zone (the beat job runs hourly).
+NOTIFICATION_DIGEST_HOUR = 7
+# E-mail tasks retry a mail server's transient failures this many times, waiting a random time up to
+# BACKOFF seconds, then doubling, at most BACKOFF_MAX seconds apart; the last failure marks the e-mail failed.
+NOTIFICATION_EMAIL_MAX_RETRIES = 6
+NOTIFICATION_EMAIL_RETRY_BACKOFF = 30
+NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = 60 * 60
+# Notifications listed per page on the notifications page.
+NOTIFICATIONS_PER_PAGE = 20

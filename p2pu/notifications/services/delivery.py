@@ -1,0 +1,111 @@
+"""Sending notification e-mail at most once: building the message, claiming the row, sending, releasing.
+
+Notification.email_state, DigestDelivery.state and SentEmail.state share the values pending, sending and
+failed, so one pair of helpers (``claim``, ``release``) serves the notification, digest and rendered e-mails.
+"""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from p2pu.core.links import absolute_reverse, absolute_url
+from p2pu.core.zones import person_zone
+
+from .. import kinds
+from ..kinds import ALL_KINDS
+from ..models import DeliveryState, Notification
+from .preferences import email_frequency, email_state_for
+from .unsubscribe import unsubscribe_url
+
+# Failures a later attempt may not meet (the mail server is down, busy or slow): the tasks retry these.
+TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+EmailState = Notification.EmailState
+
+
+def claim(rows: QuerySet, *, field: str) -> bool:
+    """Win the right to send: only one caller can move the row from pending to sending."""
+    return bool(rows.filter(**{field: DeliveryState.PENDING}).update(**{field: DeliveryState.SENDING}))
+
+
+def release(rows: QuerySet, *, field: str, error: Exception, will_retry: bool) -> None:
+    """Hand a failed claim back for the retry, or mark it failed when no retry will come."""
+    retry = will_retry and isinstance(error, TRANSIENT_EMAIL_ERRORS)
+    state = DeliveryState.PENDING if retry else DeliveryState.FAILED
+    rows.filter(**{field: DeliveryState.SENDING}).update(**{field: state})
+
+
+def email_build(*, user, subject: str, template: str, context: dict, unsubscribe_kind: str) -> EmailMultiAlternatives:
+    """An HTML and plain-text e-mail to one person, with RFC 8058 one-click unsubscribe headers."""
+    # A kind no longer registered has no preference of its own left to switch off.
+    if unsubscribe_kind != ALL_KINDS and not kinds.is_registered(unsubscribe_kind):
+        unsubscribe_kind = ALL_KINDS
+    link = unsubscribe_url(user=user, kind=unsubscribe_kind)
+    # A line break in a header would make the message invalid.
+    subject = " ".join(subject.split())
+    context = {
+        **context,
+        "user": user,
+        "subject": subject,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": link,
+        "unsubscribe_label": "all notification e-mail"
+        if unsubscribe_kind == ALL_KINDS
+        else f"e-mail about “{kinds.get(unsubscribe_kind).label}”",
+        "preferences_url": absolute_reverse("notifications:preferences"),
+    }
+    # Times in the e-mail read in the recipient's own zone, like on the site.
+    with timezone.override(person_zone(user)):
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # RFC 3834: tells vacation responders not to answer.
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def notification_email_deliver(*, notification_id: int, will_retry: bool = False) -> bool:
+    """E-mail one notification unless it was already sent (or is being sent); True if this call sent it.
+
+    ``will_retry`` says whether the caller retries a transient failure (the Celery task does, until its
+    last attempt); without a retry the notification is marked failed.
+    """
+    rows = Notification.objects.filter(pk=notification_id)
+    if not claim(rows, field="email_state"):
+        return False
+    try:
+        notification = rows.select_related("recipient").get()
+        recipient = notification.recipient
+        # The person may have changed their mind (or their account) since the event was recorded.
+        state = email_state_for(recipient=recipient, frequency=email_frequency(user=recipient, kind=notification.kind))
+        if state != EmailState.PENDING:
+            rows.update(email_state=state)
+            return False
+        message = email_build(
+            user=recipient,
+            subject=notification.title,
+            template="notifications/email/notification",
+            context={"notification": notification, "url": absolute_url(notification.url)},
+            unsubscribe_kind=notification.kind,
+        )
+        message.send()
+    except Exception as error:
+        release(rows, field="email_state", error=error, will_retry=will_retry)
+        raise
+    rows.update(email_state=EmailState.SENT, emailed_at=timezone.now())
+    return True
