@@ -1,9 +1,9 @@
 """Sign-up with mandatory e-mail verification, sign-in by e-mail, sign-out, and allauth's rate limits."""
 
-import time
-from unittest import mock
+import datetime as dt
 
 import pytest
+import time_machine
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib.auth import get_user_model
@@ -138,8 +138,8 @@ def tampered_key(address):
 
 def expired_key(address):
     # The key is signed with the time it was made: make it as if it had been sent long enough ago.
-    expired_seconds = (allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS + 1) * 24 * 60 * 60
-    with mock.patch("time.time", return_value=time.time() - expired_seconds):
+    sent = dt.datetime.now(dt.UTC) - dt.timedelta(days=allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS + 1)
+    with time_machine.travel(sent, tick=False):
         return valid_key(address)
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from p2pu.notifications import kinds
+from p2pu.notifications.services import notification_send
 
 PING = "test.ping"
 DIGESTED = "test.digested"
@@ -24,8 +25,6 @@ def notification_kinds(monkeypatch):
 @pytest.fixture
 def send(django_capture_on_commit_callbacks):
     """Record a notification and run the after-commit e-mail task, as a committed request would."""
-    from p2pu.notifications.services import notification_send
-
     counter = iter(range(1_000_000))
 
     def send(recipient, kind=PING, **fields):

@@ -162,3 +162,11 @@ def test_a_digest_that_finally_fails_waits_for_tomorrow(user, send, mailoutbox):
     assert services.digest_deliver(user_id=user.pk, date=dt.date(2026, 3, 3)) is True
     notification.refresh_from_db()
     assert notification.email_state == State.SENT
+
+
+def test_the_digest_hour_is_a_setting(user, send, settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATION_DIGEST_HOUR = 9
+    send(user, kind="test.digested")  # the user's zone is UTC
+
+    assert run_digests(django_capture_on_commit_callbacks, at(2, 8, 30)) == 0
+    assert run_digests(django_capture_on_commit_callbacks, at(2, 9)) == 1

@@ -5,6 +5,7 @@ import smtplib
 from unittest import mock
 
 import pytest
+import time_machine
 from celery import current_app
 from celery.utils.time import get_exponential_backoff_interval
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -126,12 +127,13 @@ def test_a_non_transient_error_is_not_retried(user, django_capture_on_commit_cal
     assert notification.email_state == State.FAILED
 
 
+@time_machine.travel(dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC), tick=False)
 def test_the_beat_job_queues_and_sends_digests(user, django_capture_on_commit_callbacks, mailoutbox):
+    # 01:00 UTC is 08:00 in Bangkok: that person's morning has come, so their digest is due.
+    user.time_zone = "Asia/Bangkok"
+    user.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.notification_send(recipient=user, kind="test.digested", title="Hi", dedupe_key="k")
-    # Whatever the hour of this test run, it is past 07:00 in UTC or in UTC+7 (Etc/GMT-7 in POSIX signs).
-    user.time_zone = "UTC" if dt.datetime.now(dt.UTC).hour >= 7 else "Etc/GMT-7"
-    user.save()
 
     with django_capture_on_commit_callbacks(execute=True):
         tasks.send_daily_digests.apply()
