@@ -34,6 +34,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# The site's name wherever code or e-mail writes it out (pages prefer the name in the editable site settings).
+WAGTAIL_SITE_NAME = "Learning Commons"
 
 # Applications: Django, then third-party, then local.
 DJANGO_APPS = [
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "p2pu.notifications.context_processors.unread_notifications",
+                "p2pu.core.context_processors.default_site_name",
             ],
         },
     },
@@ -137,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/me/"
+LOGIN_REDIRECT_URL = "my_learning:index"
 
 # django-allauth: log in by e-mail, mandatory verification, allauth's rate limits (on by default).
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -150,7 +153,7 @@ ACCOUNT_CHANGE_EMAIL = True
 # Tell people by e-mail when their password or e-mail address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Commons] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{WAGTAIL_SITE_NAME}] "
 ACCOUNT_ADAPTER = "p2pu.accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
@@ -174,7 +177,7 @@ STORAGES = {
 # E-mail: EMAIL_URL (smtp://user:pass@host:port, console:, ...) or the console.
 EMAIL_CONFIG = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:"))
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learning Commons <noreply@learning-commons.localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{WAGTAIL_SITE_NAME} <noreply@learning-commons.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis when REDIS_URL is set; otherwise a local-memory cache and a server-less broker.
@@ -257,8 +260,7 @@ CELERY_BEAT_SCHEDULE = {
 # Peer review: how long a rolling-review lease lasts before its work goes back to the queue.
 REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
 
-# Wagtail
-WAGTAIL_SITE_NAME = "Learning Commons"
+# Wagtail (WAGTAIL_SITE_NAME is set at the top: e-mail settings use it too)
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False

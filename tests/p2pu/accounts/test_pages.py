@@ -168,3 +168,14 @@ def test_verified_email_required_page_uses_the_site_layout(rf, user):
     html = assert_site_page(response)
     assert "the protected page" not in html
     assert "Confirm your e-mail address first" in html
+
+
+def test_the_header_marks_the_section_the_page_is_in(client):
+    circles = f'<a href="{reverse("cohorts:list")}" aria-current="page">Study circles</a>'
+    search = f'<a href="{reverse("search")}" aria-current="page">Search</a>'
+
+    circles_page = client.get(reverse("cohorts:list")).content.decode()
+    search_page = client.get(reverse("search")).content.decode()
+
+    assert circles in circles_page and search not in circles_page
+    assert search in search_page and circles not in search_page
