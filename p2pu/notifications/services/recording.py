@@ -17,6 +17,7 @@ from ..models import Notification
 from .preferences import email_frequency, email_state_for
 
 EmailState = Notification.EmailState
+TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
 
 def notification_send(
@@ -34,7 +35,7 @@ def notification_send(
         dedupe_key=dedupe_key,
         defaults={
             "kind": kind,
-            "title": Truncator(title).chars(200),
+            "title": Truncator(title).chars(TITLE_MAX_LENGTH),
             "body": body,
             "url": url,
             "actor": actor,

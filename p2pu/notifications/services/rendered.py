@@ -12,6 +12,8 @@ from p2pu.core.jobs import enqueue_after_commit
 from ..models import DeliveryState, SentEmail
 from .delivery import claim, release
 
+SUBJECT_MAX_LENGTH = SentEmail._meta.get_field("subject").max_length
+
 
 def rendered_email_queue(
     *,
@@ -66,7 +68,7 @@ def rendered_email_send(
 ) -> bool:
     """Send a finished e-mail unless one with this dedupe key was already sent; True if this call sent it."""
     record, _ = SentEmail.objects.get_or_create(
-        dedupe_key=dedupe_key, defaults={"to": ", ".join(to), "subject": Truncator(subject).chars(255)}
+        dedupe_key=dedupe_key, defaults={"to": ", ".join(to), "subject": Truncator(subject).chars(SUBJECT_MAX_LENGTH)}
     )
     rows = SentEmail.objects.filter(pk=record.pk)
     if not claim(rows, field="state"):
