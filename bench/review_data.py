@@ -95,13 +95,14 @@ def _to_levels(raw: np.ndarray, levels: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Regime:
-    """A kind of circle: ``circles`` circles drawn with ``settings`` and seeds 0, 1, ..., pooled."""
+    """A kind of circle: ``circles`` circles drawn with ``settings`` and consecutive seeds, pooled."""
 
     circles: int
     settings: dict[str, object] = field(default_factory=dict)
 
-    def draw(self, circles: int | None = None) -> list[SyntheticCircle]:
-        return [synthetic_circle(seed=seed, **self.settings) for seed in range(circles or self.circles)]
+    def draw(self, first_seed: int = 0) -> list[SyntheticCircle]:
+        seeds = range(first_seed, first_seed + self.circles)
+        return [synthetic_circle(seed=seed, **self.settings) for seed in seeds]
 
 
 #: The canonical circle is 1,000 learners under PG1 with the fit's old default priors, with and

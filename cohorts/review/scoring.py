@@ -79,6 +79,7 @@ class Pg1Settings:
     noise_shape: float = 2.0
     anchor_noise_sd: float = 0.05
     min_reviews_for_bias: int = 2
+    bias_degrees_of_freedom: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ def fit_pg1(
     true_variance = np.clip(spreads.true, settings.min_true_sd**2, settings.max_true_sd**2)
     prior_true_precision = 1 / true_variance
     corrects_bias = spreads.bias >= settings.min_bias_sd**2
-    prior_bias_precision = 1 / min(max(spreads.bias, settings.min_bias_sd**2), settings.max_bias_sd**2)
+    bias_scale = min(max(spreads.bias, settings.min_bias_sd**2), settings.max_bias_sd**2)
     noise_variance = np.clip(spreads.noise, settings.min_noise_sd**2, settings.max_noise_sd**2)
     shape, rate = settings.noise_shape, settings.noise_shape * noise_variance
     reviews_given = np.bincount(of_reviewer, minlength=len(reviewers))
@@ -264,6 +265,7 @@ def fit_pg1(
     # Posterior means (and precisions or variances) of the current mean-field factors.
     estimate = np.full(len(submissions), prior_mean)
     bias = np.zeros(len(reviewers))
+    prior_bias_precision = np.full(len(reviewers), 1 / bias_scale)
     precision = np.where(is_anchor, settings.anchor_noise_sd**-2, shape / rate)
     iterations, converged = 0, False
     while iterations < max_iterations and not converged:
@@ -278,6 +280,9 @@ def fit_pg1(
         residual_sum = per_reviewer(scores - new_estimate[of_submission])
         bias = np.where(has_bias, precision * residual_sum / bias_precision, 0.0)
         bias_variance = np.where(has_bias, 1 / bias_precision, 0.0)
+        # Student-t prior as a scale mixture: a reviewer whose bias stands out is shrunk less.
+        degrees = settings.bias_degrees_of_freedom
+        prior_bias_precision = (degrees + 1) / (degrees * bias_scale + bias**2 + bias_variance)
 
         # Expected squared error under the posteriors: the residual plus the uncertainty
         # left in the true score and in the bias.
