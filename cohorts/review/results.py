@@ -2,9 +2,8 @@
 
 Each rubric criterion is scored on its own. Scores are turned into fractions of the criterion's
 range (lowest level 0, highest 1) for the pure functions, and back onto the rubric's own scale for
-people to read. Per criterion the activity shows one estimate to everyone: the PG1-corrected one
-only where it came closer than the median to the facilitators' own scores on the work they
-reviewed (``choose_estimator_for``), the median otherwise.
+people to read. Per criterion the activity shows one estimate to everyone, the PG1-corrected one
+or the median, chosen by ``choose_estimator_for``; ``reason`` says why in plain words.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cohorts.models import CircleActivity, Review
 
-from .scoring import Estimator, Observation, choose_estimator_for, disagreement, fit_pg1, median_scores
+from .scoring import Estimator, EstimatorChoice, Observation, disagreement, score_criterion
 
 #: Scores this far apart (a fraction of the criterion's range) flag the work to the facilitators.
 DISAGREEMENT_THRESHOLD = 0.5
@@ -30,6 +29,8 @@ class CriterionResult:
     spread: float
     corrected: float
     estimator: Estimator
+    #: Why this estimate is shown rather than the other, in plain words.
+    reason: str
     score_range: float
     flagged: bool
 
@@ -66,6 +67,8 @@ class SubmissionResult:
 class ActivityResults:
     activity: CircleActivity
     estimators: dict[str, Estimator]
+    #: Per criterion id: the estimator shown, why, and on how many facilitator-scored submissions.
+    choices: dict[str, EstimatorChoice]
     #: Submissions that a facilitator reviewed too: what the choice of estimator was checked on.
     anchored_submissions: int
     by_submission: dict[int, SubmissionResult] = field(default_factory=dict)
@@ -94,7 +97,7 @@ def activity_results(activity: CircleActivity, reviews: Iterable[Review]) -> Act
     reviews = list(reviews)
     anchors = {review.reviewer_id for review in reviews if review.is_anchor}
     anchored = {review.submission_id for review in reviews if review.is_anchor}
-    estimators: dict[str, Estimator] = {}
+    choices: dict[str, EstimatorChoice] = {}
     per_submission: dict[int, list[CriterionResult]] = {}
     for criterion in activity.criteria:
         observations = [
@@ -109,21 +112,20 @@ def activity_results(activity: CircleActivity, reviews: Iterable[Review]) -> Act
         ]
         if not observations:
             continue
-        estimator = choose_estimator_for(observations, anchors) if anchors else "median"
-        estimators[criterion["id"]] = estimator
-        medians = median_scores(observations)
-        corrected = fit_pg1(observations, anchors=anchors).true_scores
+        scores = score_criterion(observations, anchors)
+        choices[criterion["id"]] = scores.choice
         disagreements = disagreement(observations, threshold=DISAGREEMENT_THRESHOLD)
         low, high = _scale(criterion)
-        for submission_id, summary in medians.items():
+        for submission_id, summary in scores.medians.items():
             per_submission.setdefault(submission_id, []).append(
                 CriterionResult(
                     criterion=criterion,
                     count=summary.count,
                     median=from_fraction(criterion, summary.median),
                     spread=summary.spread * (high - low),
-                    corrected=from_fraction(criterion, corrected[submission_id]),
-                    estimator=estimator,
+                    corrected=from_fraction(criterion, scores.corrected.true_scores[submission_id]),
+                    estimator=scores.choice.estimator,
+                    reason=scores.choice.explanation,
                     score_range=disagreements[submission_id].range * (high - low),
                     flagged=disagreements[submission_id].flagged,
                 )
@@ -133,7 +135,8 @@ def activity_results(activity: CircleActivity, reviews: Iterable[Review]) -> Act
         counted.setdefault(review.submission_id, []).append(review.pk)
     return ActivityResults(
         activity=activity,
-        estimators=estimators,
+        estimators={criterion_id: choice.estimator for criterion_id, choice in choices.items()},
+        choices=choices,
         anchored_submissions=len(anchored),
         by_submission={
             submission_id: SubmissionResult(submission_id, results, counted.get(submission_id, []))

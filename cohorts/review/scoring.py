@@ -1,33 +1,30 @@
-"""Turning peer-review scores into a grade: median, mean, and a bias-corrected estimate.
+"""Turning peer-review scores into a grade: median, mean, a corrected estimate, and which to show.
 
-Pure functions without Django. Every function works on one rubric criterion at a time, with
-scores as fractions of the criterion's maximum (0 to 1); the defaults below assume that
-scale.
+Pure functions without Django, on one rubric criterion at a time, scores as fractions of the
+criterion's maximum (0 to 1). :func:`median_scores` gives the median with the *median absolute
+deviation* as spread (with three to five reviews, quartiles depend on an interpolation rule).
 
-**Median and spread.** :func:`median_scores` gives each submission the median of its scores
-and, as spread, the *median absolute deviation* (MAD) from that median, unscaled. MAD
-rather than the interquartile range because with the three to five reviews a submission
-usually has, quartiles depend on an interpolation rule while MAD does not.
+**Corrected estimate** (:func:`fit_pg1`): the PG1 model of Piech et al. 2013, a score being
+``z = s_u + b_v + noise`` (true score, reviewer bias, reviewer noise of precision ``tau_v``),
+fitted by mean-field variational Bayes. Its priors adapt to the circle, not fixed (a fixed
+true-score spread of 0.15 did worse than the median when true scores were spread wider, issue
+15): :func:`estimate_spreads` estimates the spreads of true scores, biases and noise from the
+peers' scores by the method of moments (one-way analysis of variance; each review against the
+other reviews of the same work), within :class:`Pg1Settings`' bounds. So the pull toward the
+circle's mean fades when true scores are spread wide or reviews are precise, and reviewers
+who do not differ get no bias correction. Biases have a Student-t prior (two degrees of
+freedom), so one far harsher reviewer is still corrected for. Posterior means are then spread
+out to the expected spread of the true scores (constrained Bayes: Louis 1984, Ghosh 1992) so
+that the best and weakest work are not drawn to the middle: on the benchmark their mean
+absolute error is below the median's. Facilitators' reviews can be *anchors*: reviewers with
+no bias and a fixed high precision.
 
-**Corrected estimate** (:func:`fit_pg1`) follows the PG1 model of Piech et al. 2013,
-"Tuned Models of Peer Assessment in MOOCs". A score is ``z = s_u + b_v + noise`` for true
-score ``s_u`` of submission ``u``, bias ``b_v`` of reviewer ``v`` and noise of precision
-``tau_v``, with priors ``s_u ~ N(mu0, 1/gamma0)``, ``b_v ~ N(0, 1/eta0)`` and
-``tau_v ~ Gamma(alpha0, beta0)``. It is fitted by mean-field variational Bayes: each
-update sets one block (all true scores, all biases, all precisions) to its exact
-conditional posterior given the others' current posteriors, which never lowers the
-evidence bound, until the true scores stop moving. ``mu0`` is the mean of all scores (so
-estimates shrink towards the circle's own level); the other priors are fixed defaults for
-the 0-1 scale, set in :class:`Pg1Priors`. Fixed priors did better than estimating them
-from the data: in a circle of 30 that estimate is too noisy, and even with 1,000 learners
-the variational fit underestimates the spread of biases. A reviewer's bias is estimated
-only from ``min_reviews_for_bias`` reviews on; with fewer, a bias cannot be told apart
-from what they reviewed. Facilitators' reviews can be *anchors*: known-reliable reviewers
-with bias fixed at zero and a fixed high precision.
-
-Whether a circle is shown the corrected estimate or the median is decided on the
-submissions a facilitator also scored (:func:`choose_estimator`): the corrected estimate
-has to come closer to the facilitator's scores than the median does.
+**Which is shown** (:func:`choose_estimator_for`) rests on ground truth, the facilitators'
+scores: the median unless facilitators scored at least ``min_anchors`` pieces of work, enough
+reviewers overlap to tell biases from quality, and a fit of the peer scores alone came at
+least as close as the median to the facilitators' scores. With fewer anchors the median is
+shown and :attr:`EstimatorChoice.explanation` says so. In every benchmark regime
+(bench/review_data.py) the shown score is on average closer to the truth than the median.
 """
 
 from __future__ import annotations
@@ -40,9 +37,11 @@ from typing import Literal
 
 import numpy as np
 
-from cohorts.review.allocation import PersonId, Submission, SubmissionId, allocate_at_deadline, id_sort_key
+from cohorts.review.allocation import PersonId, SubmissionId, id_sort_key
 
 Estimator = Literal["corrected", "median"]
+#: Why a circle is shown the estimate it is; :attr:`EstimatorChoice.explanation` words it.
+ChoiceReason = Literal["too_few_anchors", "too_little_overlap", "closer_to_anchors", "not_closer_to_anchors"]
 
 
 @dataclass(frozen=True)
@@ -72,47 +71,107 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
-class Pg1Priors:
-    """Priors of the PG1 model on the 0-1 scale, as standard deviations.
+class CircleSpreads:
+    """Variances on the 0-1 scale estimated from a circle's peer scores by the method of moments.
 
-    ``true_sd`` is ``1/sqrt(gamma0)``, ``bias_sd`` is ``1/sqrt(eta0)``; the precision prior
-    has shape ``noise_shape`` (``alpha0``) and a mean of ``1/noise_sd**2``. ``mean`` is
-    ``mu0``; None means the mean of all scores fitted. Anchors count as reviewers with no
-    bias and noise ``anchor_noise_sd``.
+    ``true`` is the variance of the true scores, ``bias`` of the reviewers' biases, ``noise``
+    of a score around its reviewer's bias (these two can come out negative when the truth is
+    near zero; the fit bounds them). ``reviewers`` counts those the bias estimate rests on:
+    two or more reviews of work that others reviewed too.
     """
 
-    mean: float | None = None
-    true_sd: float = 0.15
-    bias_sd: float = 0.10
-    noise_sd: float = 0.15
+    true: float
+    bias: float
+    noise: float
+    reviewers: int
+
+
+@dataclass(frozen=True)
+class Pg1Settings:
+    """Bounds and fixed parts of the fit, as standard deviations on the 0-1 scale.
+
+    The estimated spreads are clipped to ``[min_*_sd, max_*_sd]``; a bias spread below
+    ``min_bias_sd`` means no bias correction at all. Each reviewer's noise precision has a
+    prior of shape ``noise_shape`` whose mean is the circle's estimated noise; biases a
+    Student-t prior with ``bias_degrees_of_freedom``, scaled by their estimated spread.
+    Anchors count as reviewers with no bias and noise ``anchor_noise_sd``; a reviewer's bias
+    is estimated only from ``min_reviews_for_bias`` reviews on.
+    """
+
+    min_true_sd: float = 0.05
+    max_true_sd: float = 0.5
+    min_bias_sd: float = 0.01
+    max_bias_sd: float = 0.3
+    min_noise_sd: float = 0.02
+    max_noise_sd: float = 0.5
     noise_shape: float = 2.0
     anchor_noise_sd: float = 0.05
     min_reviews_for_bias: int = 2
+    bias_degrees_of_freedom: float = 2.0
 
 
 @dataclass(frozen=True)
 class Pg1Result:
     """Fitted PG1 model: posterior means of true scores, biases and precisions.
 
-    ``true_score_sds`` are the posterior standard deviations of the true scores.
-    ``converged`` is False if ``max_iterations`` ran out first.
+    ``true_score_sds`` are the posterior standard deviations of the true scores; ``spreads``
+    what the priors were set from. ``converged`` is False if ``max_iterations`` ran out first.
     """
 
     true_scores: dict[SubmissionId, float]
     true_score_sds: dict[SubmissionId, float]
     biases: dict[PersonId, float]
     precisions: dict[PersonId, float]
+    spreads: CircleSpreads
     iterations: int
     converged: bool
 
 
 @dataclass(frozen=True)
-class SyntheticCircle:
-    """Scores simulated from the PG1 model, with the true scores and biases behind them."""
+class EstimatorChoice:
+    """Which estimate a criterion shows, why, and on how many facilitator-scored submissions."""
 
-    observations: list[Observation]
-    true_scores: dict[SubmissionId, float]
-    biases: dict[PersonId, float]
+    estimator: Estimator
+    reason: ChoiceReason
+    anchored_submissions: int
+    min_anchors: int
+
+    @property
+    def explanation(self) -> str:
+        """The reason in plain words, for the people reading the scores."""
+        return {
+            "too_few_anchors": (
+                f"A facilitator has scored {self.anchored_submissions} of the {self.min_anchors} pieces of work "
+                "needed to check a corrected score against, so the median is shown."
+            ),
+            "too_little_overlap": (
+                "Too few reviewers scored several pieces of work that others scored too for their strictness "
+                "to be told apart from the work's quality, so the median is shown."
+            ),
+            "closer_to_anchors": (
+                f"On the {self.anchored_submissions} pieces of work a facilitator also scored, the corrected score "
+                "came at least as close to the facilitator's scores as the median."
+            ),
+            "not_closer_to_anchors": (
+                f"On the {self.anchored_submissions} pieces of work a facilitator also scored, the corrected score "
+                "was further from the facilitator's scores than the median, so the median is shown."
+            ),
+        }[self.reason]
+
+
+@dataclass(frozen=True)
+class CriterionScores:
+    """Everything one criterion's scores give: medians, the corrected fit, and which is shown."""
+
+    medians: dict[SubmissionId, ScoreSummary]
+    corrected: Pg1Result
+    choice: EstimatorChoice
+
+    @property
+    def shown(self) -> dict[SubmissionId, float]:
+        if self.choice.estimator == "corrected":
+            return self.corrected.true_scores
+        return {submission: summary.median for submission, summary in self.medians.items()}
 
 
 def median_scores(observations: Iterable[Observation]) -> dict[SubmissionId, ScoreSummary]:
@@ -143,28 +202,71 @@ def disagreement(observations: Iterable[Observation], threshold: float = 0.5) ->
     }
 
 
+def estimate_spreads(observations: Iterable[Observation], anchors: Collection[PersonId] = frozenset()) -> CircleSpreads:
+    """Spreads of true scores, reviewer biases and noise in one circle, from the peers' scores.
+
+    One-way analysis of variance for the true scores: the variance of the submissions' mean
+    scores less the part the reviews' own spread explains. For the biases, each review is
+    compared with the mean of the other reviews of the same work; a reviewer's mean
+    difference varies by their bias plus noise whose size their own differences show.
+    """
+    peer = [o for o in observations if o.reviewer not in anchors]
+    if not peer:
+        return CircleSpreads(true=0.0, bias=0.0, noise=0.0, reviewers=0)
+    _, of_submission = _indices([o.submission for o in peer])
+    _, of_reviewer = _indices([o.reviewer for o in peer])
+    scores = np.array([o.score for o in peer], dtype=float)
+    count = np.bincount(of_submission)
+    total = np.bincount(of_submission, weights=scores)
+    mean = total / count
+    shared = count >= 2
+    within = np.bincount(of_submission, weights=(scores - mean[of_submission]) ** 2)[shared] / (count[shared] - 1)
+    pooled_within = float(within.mean()) if within.size else 0.0
+    true = float(mean.var(ddof=1) - pooled_within * np.mean(1 / count)) if mean.size >= 2 else 0.0
+
+    compared = shared[of_submission]
+    others = count[of_submission][compared] - 1
+    difference = scores[compared] - (total[of_submission][compared] - scores[compared]) / others
+    by_reviewer = of_reviewer[compared]
+    reviews = np.bincount(by_reviewer, minlength=of_reviewer.max() + 1)
+    mean_difference = np.bincount(by_reviewer, weights=difference, minlength=reviews.size) / np.maximum(reviews, 1)
+    squares = np.bincount(by_reviewer, weights=(difference - mean_difference[by_reviewer]) ** 2, minlength=reviews.size)
+    counted = reviews >= 2
+    reviewers = int(counted.sum())
+    if reviewers < 2:
+        return CircleSpreads(true=true, bias=0.0, noise=pooled_within, reviewers=reviewers)
+    centred = mean_difference[counted] - mean_difference[counted].mean()
+    # Each reviewer's share: squared mean difference less what their noise alone would give.
+    share = centred**2 * reviewers / (reviewers - 1) - squares[counted] / (reviews[counted] - 1) / reviews[counted]
+    bias = float(share.mean())
+    return CircleSpreads(
+        true=true,
+        bias=bias,
+        noise=max(pooled_within - max(bias, 0.0), 0.0),
+        reviewers=reviewers,
+    )
+
+
 def fit_pg1(
     observations: Iterable[Observation],
     anchors: Collection[PersonId] = frozenset(),
-    priors: Pg1Priors = Pg1Priors(),  # noqa: B008 - frozen, so sharing the default is safe
+    settings: Pg1Settings = Pg1Settings(),  # noqa: B008 - frozen, so sharing the default is safe
     max_iterations: int = 200,
     tolerance: float = 1e-6,
 ) -> Pg1Result:
     """Fit PG1 to the scores; ``anchors`` are reviewers (facilitators) trusted as unbiased.
 
-    True-score estimates are clipped to the 0-1 scale.
+    The priors come from :func:`estimate_spreads` within ``settings``' bounds. True-score
+    estimates are clipped to the 0-1 scale.
     """
     if max_iterations < 1:
         raise ValueError("max_iterations must be at least 1")
     observed = list(observations)
+    spreads = estimate_spreads(observed, anchors)
     if not observed:
-        return Pg1Result({}, {}, {}, {}, iterations=0, converged=True)
-    submissions = sorted({o.submission for o in observed}, key=id_sort_key)
-    reviewers = sorted({o.reviewer for o in observed}, key=id_sort_key)
-    submission_index = {submission: i for i, submission in enumerate(submissions)}
-    reviewer_index = {reviewer: i for i, reviewer in enumerate(reviewers)}
-    of_submission = np.array([submission_index[o.submission] for o in observed])
-    of_reviewer = np.array([reviewer_index[o.reviewer] for o in observed])
+        return Pg1Result({}, {}, {}, {}, spreads, iterations=0, converged=True)
+    submissions, of_submission = _indices([o.submission for o in observed])
+    reviewers, of_reviewer = _indices([o.reviewer for o in observed])
     scores = np.array([o.score for o in observed], dtype=float)
 
     def per_submission(weights: np.ndarray) -> np.ndarray:
@@ -173,18 +275,22 @@ def fit_pg1(
     def per_reviewer(weights: np.ndarray) -> np.ndarray:
         return np.bincount(of_reviewer, weights=weights, minlength=len(reviewers))
 
-    prior_mean = scores.mean() if priors.mean is None else priors.mean
-    prior_true_precision = priors.true_sd**-2
-    prior_bias_precision = priors.bias_sd**-2
-    shape, rate = priors.noise_shape, priors.noise_shape * priors.noise_sd**2
     is_anchor = np.array([reviewer in anchors for reviewer in reviewers], dtype=bool)
+    prior_mean = scores[~is_anchor[of_reviewer]].mean() if (~is_anchor).any() else scores.mean()
+    true_variance = np.clip(spreads.true, settings.min_true_sd**2, settings.max_true_sd**2)
+    prior_true_precision = 1 / true_variance
+    corrects_bias = spreads.bias >= settings.min_bias_sd**2
+    bias_scale = min(max(spreads.bias, settings.min_bias_sd**2), settings.max_bias_sd**2)
+    noise_variance = np.clip(spreads.noise, settings.min_noise_sd**2, settings.max_noise_sd**2)
+    shape, rate = settings.noise_shape, settings.noise_shape * noise_variance
     reviews_given = np.bincount(of_reviewer, minlength=len(reviewers))
-    has_bias = ~is_anchor & (reviews_given >= priors.min_reviews_for_bias)
+    has_bias = ~is_anchor & (reviews_given >= settings.min_reviews_for_bias) & corrects_bias
 
     # Posterior means (and precisions or variances) of the current mean-field factors.
     estimate = np.full(len(submissions), prior_mean)
     bias = np.zeros(len(reviewers))
-    precision = np.where(is_anchor, priors.anchor_noise_sd**-2, shape / rate)
+    prior_bias_precision = np.full(len(reviewers), 1 / bias_scale)
+    precision = np.where(is_anchor, settings.anchor_noise_sd**-2, shape / rate)
     iterations, converged = 0, False
     while iterations < max_iterations and not converged:
         iterations += 1
@@ -198,6 +304,9 @@ def fit_pg1(
         residual_sum = per_reviewer(scores - new_estimate[of_submission])
         bias = np.where(has_bias, precision * residual_sum / bias_precision, 0.0)
         bias_variance = np.where(has_bias, 1 / bias_precision, 0.0)
+        # Student-t prior as a scale mixture: a reviewer whose bias stands out is shrunk less.
+        degrees = settings.bias_degrees_of_freedom
+        prior_bias_precision = (degrees + 1) / (degrees * bias_scale + bias**2 + bias_variance)
 
         # Expected squared error under the posteriors: the residual plus the uncertainty
         # left in the true score and in the bias.
@@ -212,11 +321,13 @@ def fit_pg1(
         converged = bool(np.max(np.abs(new_estimate - estimate)) < tolerance)
         estimate = new_estimate
 
+    spread_out = np.clip(_spread_to_truth(estimate, estimate_precision), 0.0, 1.0)
     return Pg1Result(
-        true_scores=dict(zip(submissions, np.clip(estimate, 0.0, 1.0).tolist(), strict=True)),
+        true_scores=dict(zip(submissions, spread_out.tolist(), strict=True)),
         true_score_sds=dict(zip(submissions, (estimate_precision**-0.5).tolist(), strict=True)),
         biases=dict(zip(reviewers, bias.tolist(), strict=True)),
         precisions=dict(zip(reviewers, precision.tolist(), strict=True)),
+        spreads=spreads,
         iterations=iterations,
         converged=converged,
     )
@@ -227,82 +338,74 @@ def rmse(estimates: Mapping[SubmissionId, float], truth: Mapping[SubmissionId, f
     return float(np.sqrt(np.mean([(estimates[submission] - score) ** 2 for submission, score in truth.items()])))
 
 
-def choose_estimator(
-    anchor_truth: Mapping[SubmissionId, float],
-    corrected: Mapping[SubmissionId, float],
-    median: Mapping[SubmissionId, float],
-    min_anchors: int = 3,
-) -> Estimator:
-    """Which estimate a circle is shown: 'corrected' only if it is closer than the median to
-    the facilitator's scores (``anchor_truth``, by RMSE), on at least ``min_anchors``
-    submissions scored both by a facilitator and by peers.
-
-    ``corrected`` must come from a fit that did not see those facilitator reviews, or it is
-    judged on its own input; :func:`choose_estimator_for` takes care of that.
-    """
-    compared = {submission: score for submission, score in anchor_truth.items() if submission in corrected}
-    compared = {submission: score for submission, score in compared.items() if submission in median}
-    if len(compared) < min_anchors:
-        return "median"
-    return "corrected" if rmse(corrected, compared) < rmse(median, compared) else "median"
-
-
 def choose_estimator_for(
     observations: Iterable[Observation],
     anchors: Collection[PersonId],
-    priors: Pg1Priors = Pg1Priors(),  # noqa: B008 - frozen, so sharing the default is safe
+    settings: Pg1Settings = Pg1Settings(),  # noqa: B008 - frozen, so sharing the default is safe
     min_anchors: int = 3,
-) -> Estimator:
-    """:func:`choose_estimator` for one criterion's scores, ``anchors`` being the facilitators.
+    min_reviewers: int = 6,
+) -> EstimatorChoice:
+    """Which estimate one criterion shows, ``anchors`` being the facilitators.
 
-    Peer scores alone are fitted and summarised, then compared with the mean facilitator
-    score of each submission a facilitator scored.
+    The median, unless all of: facilitators scored at least ``min_anchors`` submissions that
+    peers scored too; the peers' biases can be estimated, from at least ``min_reviewers``
+    reviewers (see :class:`CircleSpreads`); and on the facilitator-scored submissions, a fit of
+    the peer scores alone comes at least as close to the facilitators' mean scores as the
+    peers' median does. The fit must not see the facilitators' reviews, or it would be judged
+    on its own input.
     """
     observed = list(observations)
     peer = [o for o in observed if o.reviewer not in anchors]
-    anchor_truth = mean_scores(o for o in observed if o.reviewer in anchors)
+    peer_scored = {o.submission for o in peer}
+    anchor_truth = {
+        submission: score
+        for submission, score in mean_scores(o for o in observed if o.reviewer in anchors).items()
+        if submission in peer_scored
+    }
+
+    def choice(estimator: Estimator, reason: ChoiceReason) -> EstimatorChoice:
+        return EstimatorChoice(estimator, reason, anchored_submissions=len(anchor_truth), min_anchors=min_anchors)
+
+    if len(anchor_truth) < min_anchors:
+        return choice("median", "too_few_anchors")
+    if estimate_spreads(peer).reviewers < min_reviewers:
+        return choice("median", "too_little_overlap")
+    corrected = fit_pg1(peer, settings=settings).true_scores
     medians = {submission: summary.median for submission, summary in median_scores(peer).items()}
-    return choose_estimator(anchor_truth, fit_pg1(peer, priors=priors).true_scores, medians, min_anchors)
+    if rmse(corrected, anchor_truth) <= rmse(medians, anchor_truth):
+        return choice("corrected", "closer_to_anchors")
+    return choice("median", "not_closer_to_anchors")
 
 
-def synthetic_circle(
-    n_learners: int = 1000,
-    reviews_each: int = 4,
-    bias_sd: float = 0.10,
-    noise_sd_range: tuple[float, float] = (0.05, 0.20),
-    true_mean: float = 0.65,
-    true_sd: float = 0.15,
-    levels: int = 5,
-    seed: int = 0,
-) -> SyntheticCircle:
-    """Simulate a circle under PG1: every learner submits once and reviews ``reviews_each`` others.
+def score_criterion(observations: Iterable[Observation], anchors: Collection[PersonId]) -> CriterionScores:
+    """Medians, the corrected fit (anchored by the facilitators) and the choice between them."""
+    observed = list(observations)
+    return CriterionScores(
+        medians=median_scores(observed),
+        corrected=fit_pg1(observed, anchors=anchors),
+        choice=choose_estimator_for(observed, anchors),
+    )
 
-    True scores are drawn from ``N(true_mean, true_sd)`` clipped to 0-1; each reviewer gets
-    a bias from ``N(0, bias_sd)`` and a noise sd drawn uniformly from ``noise_sd_range``;
-    scores are rounded to ``levels`` equally spaced rubric levels (0, .25, .5, .75, 1 for 5).
-    Who reviews whom comes from :func:`allocate_at_deadline`.
+
+def _spread_to_truth(estimate: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Posterior means spread out about their mean to the expected spread of the true scores.
+
+    The expected variance of the true scores given the data is the variance of the posterior
+    means plus the mean posterior variance (Louis 1984); stretching the means to match it
+    (Ghosh 1992) undoes the pull of the best and weakest work toward the middle.
     """
-    rng = np.random.default_rng(seed)
-    learners = range(n_learners)
-    allocation = allocate_at_deadline(
-        [Submission(id=learner, authors=frozenset({learner})) for learner in learners], k=reviews_each, seed=seed
-    )
-    true_scores = np.clip(rng.normal(true_mean, true_sd, n_learners), 0.0, 1.0)
-    biases = rng.normal(0.0, bias_sd, n_learners)
-    noise_sds = rng.uniform(*noise_sd_range, n_learners)
-    reviewers = np.array([reviewer for reviewer, _ in allocation.assignments], dtype=int)
-    submissions = np.array([submission for _, submission in allocation.assignments], dtype=int)
-    raw = true_scores[submissions] + biases[reviewers] + rng.normal(0.0, 1.0, len(reviewers)) * noise_sds[reviewers]
-    step = 1 / (levels - 1)
-    scores = np.clip(np.round(raw / step) * step, 0.0, 1.0)
-    return SyntheticCircle(
-        observations=[
-            Observation(reviewer=r, submission=s, score=z)
-            for r, s, z in zip(reviewers.tolist(), submissions.tolist(), scores.tolist(), strict=True)
-        ],
-        true_scores=dict(zip(learners, true_scores.tolist(), strict=True)),
-        biases=dict(zip(learners, biases.tolist(), strict=True)),
-    )
+    spread = estimate.var()
+    if estimate.size < 2 or spread == 0:
+        return estimate
+    centre = estimate.mean()
+    return centre + (estimate - centre) * np.sqrt(1 + np.mean(1 / precision) / spread)
+
+
+def _indices(ids: list[PersonId] | list[SubmissionId]) -> tuple[list, np.ndarray]:
+    """The distinct ids in a fixed order, and each given id's position among them."""
+    distinct = sorted(set(ids), key=id_sort_key)
+    position = {value: i for i, value in enumerate(distinct)}
+    return distinct, np.array([position[value] for value in ids])
 
 
 def _scores_by_submission(observations: Iterable[Observation]) -> dict[SubmissionId, list[float]]:

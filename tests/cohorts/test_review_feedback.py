@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cohorts.models import AssignmentState, Review, ReviewAssignment, ReviewFlag
-from cohorts.review import results as review_results
+from cohorts.review import scoring as review_scoring
 from cohorts.review import services
 from cohorts.review.results import activity_results_for
 from p2pu.notifications.models import Notification
@@ -129,9 +129,9 @@ def test_a_circle_shows_the_corrected_score_only_when_it_beat_the_median_on_faci
 
     def choose(observations, anchors):
         seen["anchors"] = set(anchors)
-        return "corrected"
+        return review_scoring.EstimatorChoice("corrected", "closer_to_anchors", anchored_submissions=1, min_anchors=1)
 
-    monkeypatch.setattr(review_results, "choose_estimator_for", choose)
+    monkeypatch.setattr(review_scoring, "choose_estimator_for", choose)
     result = activity_results_for(rc.activity()).for_submission(submission.pk)
     assert seen["anchors"] == {rc.facilitator.pk}
     assert result.uses_corrected and result.criteria[0].shown == result.criteria[0].corrected
