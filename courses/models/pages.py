@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.fields.json import KeyTextTransform
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -21,9 +22,10 @@ from wagtail.search import index
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
+from ..derivations import course_attribution, module_attribution
 from ..licensing import LICENCE_CHOICES, Licence
 from ..metadata import citation, course_json_ld, module_json_ld
-from ..remix.admin_forms import CoursePageForm, ModulePageForm
+from ..page_forms import CoursePageForm, ModulePageForm
 from ..serializers import CreditListField
 from .authorship import CourseCredit
 
@@ -236,14 +238,11 @@ class CoursePage(RoutablePageMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        # courses.remix reads these models, so it is imported once they exist.
-        from ..remix.queries import attribution_for
-
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
         url = self.get_full_url(request)
         credits = self.public_credits
-        remix = attribution_for(self)
+        remix = course_attribution(self)
         context.update(
             catalog=self.get_parent(),
             modules=modules,
@@ -263,12 +262,17 @@ class CoursePage(RoutablePageMixin, Page):
         )
         return context
 
+    @property
+    def remix_family_url(self) -> str:
+        return self.url + self.reverse_subpage("remixes")
+
     @path("remixes/", name="remixes")
     def remixes(self, request):
-        """The remix family at /courses/<course>/remixes/: the course's sources and published remixes."""
-        from ..remix.views import family
+        """The remix family at /courses/<course>/remixes/: the course's sources and published remixes.
 
-        return family(request, self)
+        The template reads the family with ``{% remix_family %}`` (courses.remix), which the models cannot import.
+        """
+        return TemplateResponse(request, "courses/remix/family.html", {"page": self, "course": self})
 
 
 class ModulePage(Page):
@@ -366,15 +370,12 @@ class ModulePage(Page):
         return self._live_siblings().filter(path__gt=self.path).order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
-        # courses.remix reads these models, so it is imported once they exist.
-        from ..remix.queries import attribution_for
-
         context = super().get_context(request, *args, **kwargs)
         course = self.course
         credits = course.public_credits if course else []
         url = self.get_full_url(request)
         course_url = course.get_full_url(request) if course else ""
-        remix = attribution_for(self)
+        remix = module_attribution(self)
         context.update(
             course=course,
             catalog=course.get_parent() if course else None,

@@ -232,7 +232,7 @@ def _module_link(plan: ModulePlan, *, source_course, credits, links, user, **fie
     if plan.original is not None:
         return _clone_link(plan.original, created_by=user, **fields)
     module = plan.module
-    url = queries.absolute_url(module)
+    url = queries.page_absolute_url(module)
     return Derivation(
         source_page=module,
         source_course=source_course,
@@ -341,7 +341,7 @@ def remix_course(*, source: CoursePage, user, licence: str, title: str = "") -> 
     rubric_ids = set().union(*(_rubric_ids(_stream(plan_.content.get("body"))) for plan_ in plan.modules))
     copies = _rubrics_copy(rubric_ids=rubric_ids, course=remix, user=user, copies={})
 
-    url = queries.absolute_url(source)
+    url = queries.page_absolute_url(source)
     now = timezone.now()
     course_link = Derivation.objects.create(
         target_page=remix,
@@ -587,7 +587,7 @@ def upstream_changes_take(*, derivation: Derivation, user) -> Revision:
         change_note=content.get("change_note", ""),
         course=source_course,
         credits=queries.public_credits_of(source_course),
-        url=queries.absolute_url(source),
+        url=queries.page_absolute_url(source),
         licence=new_licence,
         links=links,
     )

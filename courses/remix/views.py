@@ -1,5 +1,6 @@
 """Remix pages on the site: remix a course, use a module in my course, a course's sources, compare
-with a source, take upstream changes, credits in remixes, and the remix family.
+with a source, take upstream changes, and credits in remixes. The remix family is a route of the course
+page (courses.models.pages).
 
 Who may do what comes from courses.permissions; writes go through courses.remix.services. A course
 or module nobody may see yet (a draft, a private page) answers 404, as if it did not exist.
@@ -10,10 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from .. import permissions
+from ..derivations import course_resolution
 from ..licensing import Licence, is_allowed
 from ..models import CourseCredit, CoursePage, ModulePage
 from ..models.remix import Derivation
@@ -200,7 +201,7 @@ def course_sources(request, course_id):
         }
         for link in links
     ]
-    resolution = queries.course_resolution(course)
+    resolution = course_resolution(course)
     return render(
         request,
         "courses/remix/sources.html",
@@ -311,15 +312,3 @@ def remix_credit_set(request, credit_id):
     else:
         messages.success(request, f"Remixes of “{credit.course.title}” now credit you by name.")
     return redirect("courses:remix_credits")
-
-
-# --- The remix family -----------------------------------------------------------------------------------
-
-
-def family(request, course: CoursePage):
-    """/courses/<course>/remixes/: the course's sources and published remixes (a CoursePage route)."""
-    return TemplateResponse(
-        request,
-        "courses/remix/family.html",
-        {"page": course, "course": course, "family": queries.family_of(course)},
-    )
