@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from p2pu.core.links import absolute_reverse, absolute_url
 from p2pu.notifications.services import notification_send, notifications_send_many, rendered_email_queue
 
 from . import notification_kinds
@@ -217,10 +218,6 @@ def _credit_consent_record(credit: CourseCredit) -> None:
     credit.accepted_next_licence = draft_licence if draft_licence != credit.course.licence else ""
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def _invitation_path(invitation: CourseInvitation) -> str:
     return reverse("courses:invitation", kwargs={"token": invitation.token})
 
@@ -278,8 +275,8 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
             "inviter": inviter,
             "course": course,
             "role": CreditRole(role).label.lower(),
-            "url": _absolute(_invitation_path(invitation)),
-            "signup_url": _absolute(reverse("account_signup")),
+            "url": absolute_url(_invitation_path(invitation)),
+            "signup_url": absolute_reverse("account_signup"),
             "site_name": settings.WAGTAIL_SITE_NAME,
             "valid_days": settings.SIGNED_LINK_MAX_AGE // (24 * 60 * 60),
         }

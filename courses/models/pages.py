@@ -19,6 +19,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
+from p2pu.core.links import absolute_url
+
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
@@ -256,7 +258,7 @@ class CoursePage(RoutablePageMixin, Page):
                 modules=modules,
                 module_urls=[module.get_full_url(request) for module in modules],
                 credits=credits,
-                absolute_url=request.build_absolute_uri,
+                absolute_url=absolute_url,
                 based_on=remix.based_on,
             ),
         )
@@ -391,7 +393,7 @@ class ModulePage(Page):
                 course=course,
                 course_url=course_url,
                 credits=credits,
-                absolute_url=request.build_absolute_uri,
+                absolute_url=absolute_url,
                 based_on=remix.based_on,
             ),
         )

@@ -4,6 +4,7 @@ from wagtail.models import Page, Site
 from home.models import HomePage
 from home.seed import DEMO_PEOPLE
 from home.services import site_tree_ensure
+from tests.factories import UserFactory
 
 
 def test_site_tree_replaces_the_placeholder_page(db):
@@ -18,6 +19,25 @@ def test_site_tree_is_idempotent(db):
     assert first.root_page_id == second.root_page_id
     assert HomePage.objects.count() == 1
     assert Site.objects.filter(is_default_site=True).count() == 1
+
+
+def test_the_site_follows_site_url(db, settings):
+    settings.SITE_URL = "http://learn.example.org:8123"
+    site = site_tree_ensure()
+    assert (site.hostname, site.port) == ("learn.example.org", 8123)
+    assert site.root_page.full_url == "http://learn.example.org:8123/"
+    # A site whose address changed since it was made (e.g. Wagtail's own "localhost") follows it too.
+    settings.SITE_URL = "https://learn.example.org"
+    assert site_tree_ensure().root_url == "https://learn.example.org"
+    assert Site.objects.get().port == 443
+
+
+def test_seeding_an_existing_database_keeps_the_site_on_site_url(db, settings, capsys):
+    site = site_tree_ensure()
+    Site.objects.filter(pk=site.pk).update(hostname="localhost", port=80)
+    UserFactory()
+    call_command("seed_demo", "--if-empty")
+    assert Site.objects.get().root_url == settings.SITE_URL
 
 
 def test_home_page_renders_with_empty_states(client, home_page):

@@ -25,6 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty=False, **options):
         if if_empty and get_user_model().objects.exists():
+            # `make run` passes here on every start: the site's address keeps following SITE_URL.
+            site_tree_ensure()
             self.stdout.write("Database already has content; not seeding.")
         else:
             with transaction.atomic():
