@@ -46,7 +46,7 @@ def _without_empty(data: dict) -> dict:
 def course_json_ld(
     course, *, url: str, modules, module_urls: list[str], credits, absolute_url, based_on: list[dict] = ()
 ) -> dict:
-    """``absolute_url`` turns a path (a profile page) into a full URL, e.g. ``request.build_absolute_uri``;
+    """``absolute_url`` turns a path (a profile page) into a full URL, e.g. ``p2pu.core.links.absolute_url``;
     ``based_on`` lists the works the course is adapted from or includes (``isBasedOn``)."""
     return _without_empty(
         {
