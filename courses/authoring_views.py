@@ -5,7 +5,7 @@ from courses.services.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,14 +16,12 @@ from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from p2pu.core.forms import action_submit, form_submit
+
 from . import permissions, services
 from .authoring_forms import CourseStartForm, ExternalCreditForm, InvitationForm
 from .licensing import Licence
 from .models import CourseCredit, CourseInvitation, CoursePage, InvitationStatus
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def default_licence(request) -> str:
@@ -48,10 +46,13 @@ def course_start(request):
     if not permissions.can_start_course(request.user):
         return render(request, "courses/authoring/verify_first.html", status=403)
     form = CourseStartForm(request.POST or None, initial={"licence": default_licence(request)})
-    if request.method == "POST" and form.is_valid():
-        course = services.course_start(user=request.user, **form.cleaned_data)
-        messages.success(request, f"“{course.title}” is a draft: add modules, then submit it for review to publish it.")
-        return redirect("wagtailadmin_pages:edit", course.pk)
+    if request.method == "POST":
+        ok, course = form_submit(form, lambda data: services.course_start(user=request.user, **data))
+        if ok:
+            messages.success(
+                request, f"“{course.title}” is a draft: add modules, then submit it for review to publish it."
+            )
+            return redirect("wagtailadmin_pages:edit", course.pk)
     return render(request, "courses/authoring/start.html", {"form": form})
 
 
@@ -89,12 +90,11 @@ def credit_decline(request, credit_id):
     if credit.person_id != request.user.pk:
         # An external credit is not the maintainer's to decline; they remove it on the authors page.
         raise Http404
-    try:
-        services.credit_decline(credit=credit, user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, f"You are no longer credited on “{credit.course.title}”.")
+    action_submit(
+        request,
+        lambda: services.credit_decline(credit=credit, user=request.user),
+        success=f"You are no longer credited on “{credit.course.title}”.",
+    )
     return redirect("courses:credits")
 
 
@@ -106,20 +106,22 @@ def invitation(request, token):
         answer = request.POST.get("answer")
         if not may_answer or answer not in {"accept", "decline"}:
             raise PermissionDenied
-        try:
-            if answer == "accept":
-                services.invitation_accept(invitation=invitation, user=request.user)
-            else:
-                services.invitation_decline(invitation=invitation, user=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return redirect("courses:invitation", token=token)
         course = invitation.course
         if answer == "accept":
-            messages.success(request, f"Welcome aboard: you can now edit “{course.title}”.")
-            return redirect("wagtailadmin_pages:edit", course.pk)
-        messages.success(request, f"You declined the invitation to co-author “{course.title}”.")
-        return redirect(course.get_parent().url)
+            answered = action_submit(
+                request,
+                lambda: services.invitation_accept(invitation=invitation, user=request.user),
+                success=f"Welcome aboard: you can now edit “{course.title}”.",
+            )
+            next_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+        else:
+            answered = action_submit(
+                request,
+                lambda: services.invitation_decline(invitation=invitation, user=request.user),
+                success=f"You declined the invitation to co-author “{course.title}”.",
+            )
+            next_url = course.get_parent().url
+        return redirect(next_url if answered else reverse("courses:invitation", kwargs={"token": token}))
     return render(
         request,
         "courses/authoring/invitation.html",
@@ -194,20 +196,17 @@ class CourseAuthorsView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         if request.POST.get("action") == "invite":
             form = InvitationForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.coauthor_invite(course=self.course, invited_by=request.user, **form.cleaned_data)
-                except ValidationError as error:
-                    # A dict of field errors lands on its fields, anything else above the form.
-                    form.add_error(None, error)
-                else:
-                    admin_messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-                    return redirect("courses_authoring:authors", course_id=self.course.pk)
+            ok, _invitation = form_submit(
+                form, lambda data: services.coauthor_invite(course=self.course, invited_by=request.user, **data)
+            )
+            if ok:
+                admin_messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                return redirect("courses_authoring:authors", course_id=self.course.pk)
             return self.render_to_response(self.get_context_data(invitation_form=form), status=400)
         if request.POST.get("action") == "external":
             form = ExternalCreditForm(request.POST)
-            if form.is_valid():
-                services.external_credit_add(course=self.course, **form.cleaned_data)
+            ok, _credit = form_submit(form, lambda data: services.external_credit_add(course=self.course, **data))
+            if ok:
                 admin_messages.success(request, f"{form.cleaned_data['name']} is credited.")
                 return redirect("courses_authoring:authors", course_id=self.course.pk)
             return self.render_to_response(self.get_context_data(external_form=form), status=400)
@@ -227,12 +226,11 @@ def _managed_course(request, course_id) -> CoursePage:
 def course_credit_remove(request, course_id, credit_id):
     course = _managed_course(request, course_id)
     credit = get_object_or_404(course.credits, pk=credit_id)
-    try:
-        services.coauthor_remove(credit=credit, removed_by=request.user)
-    except ValidationError as error:
-        admin_messages.error(request, _error_text(error))
-    else:
-        admin_messages.success(request, f"{credit.name} is no longer credited as {credit.get_role_display().lower()}.")
+    action_submit(
+        request,
+        lambda: services.coauthor_remove(credit=credit, removed_by=request.user),
+        success=f"{credit.name} is no longer credited as {credit.get_role_display().lower()}.",
+    )
     return redirect("courses_authoring:authors", course_id=course.pk)
 
 
@@ -250,10 +248,9 @@ def course_credit_confirm(request, course_id, credit_id):
 def course_invitation_revoke(request, course_id, invitation_id):
     course = _managed_course(request, course_id)
     invitation = get_object_or_404(course.invitations, pk=invitation_id)
-    try:
-        services.invitation_revoke(invitation=invitation)
-    except ValidationError as error:
-        admin_messages.error(request, _error_text(error))
-    else:
-        admin_messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
+    action_submit(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation),
+        success=f"The invitation to {invitation.email} is withdrawn.",
+    )
     return redirect("courses_authoring:authors", course_id=course.pk)

@@ -12,9 +12,21 @@ def iso_duration(minutes: int | None) -> str | None:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
 
 
+def one_per_person(credits) -> list:
+    """The credits in order, keeping only the first of each person (or external name) credited in several roles."""
+    seen = set()
+    first_credits = []
+    for credit in credits:
+        key = ("person", credit.person_id) if credit.person_id else ("name", credit.external_name)
+        if key not in seen:
+            seen.add(key)
+            first_credits.append(credit)
+    return first_credits
+
+
 def _people(credits, absolute_url) -> list[dict]:
     people = []
-    for credit in credits:
+    for credit in one_per_person(credits):
         person = {"@type": "Person", "name": credit.name}
         url = absolute_url(credit.url) if credit.url else ""
         if is_web_url(url):
@@ -34,7 +46,7 @@ def _without_empty(data: dict) -> dict:
 def course_json_ld(
     course, *, url: str, modules, module_urls: list[str], credits, absolute_url, based_on: list[dict] = ()
 ) -> dict:
-    """``absolute_url`` turns a path (a profile page) into a full URL, e.g. ``request.build_absolute_uri``;
+    """``absolute_url`` turns a path (a profile page) into a full URL, e.g. ``p2pu.core.links.absolute_url``;
     ``based_on`` lists the works the course is adapted from or includes (``isBasedOn``)."""
     return _without_empty(
         {
@@ -97,4 +109,4 @@ def module_json_ld(
 
 def citation(title: str, *, credits, url: str, licence: str) -> str:
     """The TASL line a reuser copies: title, authors, source URL and licence."""
-    return tasl_text(title, [credit.name for credit in credits], url, Licence(licence))
+    return tasl_text(title, [credit.name for credit in one_per_person(credits)], url, Licence(licence))

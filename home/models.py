@@ -1,5 +1,6 @@
 """The home page and the site-wide settings editors manage in the Wagtail admin."""
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -9,7 +10,7 @@ from wagtail.search import index
 
 from cohorts.models import Circle
 from courses.licensing import LICENCE_CHOICES
-from courses.models import CoursePage
+from courses.models import CourseIndexPage, CoursePage
 
 FEATURED_COURSES = 6
 
@@ -39,6 +40,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["how_it_works"] = HOW_A_CIRCLE_WORKS
+        context["catalog"] = CourseIndexPage.objects.child_of(self).live().first()
         context["upcoming_circles"] = Circle.objects.upcoming()[:UPCOMING_CIRCLES]
         context["featured_courses"] = (
             CoursePage.objects.live().public().order_by("-first_published_at")[:FEATURED_COURSES]
@@ -56,7 +58,7 @@ HOW_A_CIRCLE_WORKS = [
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    site_name = models.CharField(max_length=100, default="Learning Commons")
+    site_name = models.CharField(max_length=100, default=settings.WAGTAIL_SITE_NAME)
     default_licence = models.CharField(
         max_length=20,
         choices=LICENCE_CHOICES,

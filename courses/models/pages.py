@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.fields.json import KeyTextTransform
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -18,12 +19,15 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
+from p2pu.core.links import absolute_url
+
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
+from ..derivations import course_attribution, module_attribution
 from ..licensing import LICENCE_CHOICES, Licence
 from ..metadata import citation, course_json_ld, module_json_ld
-from ..remix.admin_forms import CoursePageForm, ModulePageForm
+from ..page_forms import CoursePageForm, ModulePageForm
 from ..serializers import CreditListField
 from .authorship import CourseCredit
 
@@ -236,14 +240,11 @@ class CoursePage(RoutablePageMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        # courses.remix reads these models, so it is imported once they exist.
-        from ..remix.queries import attribution_for
-
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
         url = self.get_full_url(request)
         credits = self.public_credits
-        remix = attribution_for(self)
+        remix = course_attribution(self)
         context.update(
             catalog=self.get_parent(),
             modules=modules,
@@ -257,18 +258,23 @@ class CoursePage(RoutablePageMixin, Page):
                 modules=modules,
                 module_urls=[module.get_full_url(request) for module in modules],
                 credits=credits,
-                absolute_url=request.build_absolute_uri,
+                absolute_url=absolute_url,
                 based_on=remix.based_on,
             ),
         )
         return context
 
+    @property
+    def remix_family_url(self) -> str:
+        return self.url + self.reverse_subpage("remixes")
+
     @path("remixes/", name="remixes")
     def remixes(self, request):
-        """The remix family at /courses/<course>/remixes/: the course's sources and published remixes."""
-        from ..remix.views import family
+        """The remix family at /courses/<course>/remixes/: the course's sources and published remixes.
 
-        return family(request, self)
+        The template reads the family with ``{% remix_family %}`` (courses.remix), which the models cannot import.
+        """
+        return TemplateResponse(request, "courses/remix/family.html", {"page": self, "course": self})
 
 
 class ModulePage(Page):
@@ -366,15 +372,12 @@ class ModulePage(Page):
         return self._live_siblings().filter(path__gt=self.path).order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
-        # courses.remix reads these models, so it is imported once they exist.
-        from ..remix.queries import attribution_for
-
         context = super().get_context(request, *args, **kwargs)
         course = self.course
         credits = course.public_credits if course else []
         url = self.get_full_url(request)
         course_url = course.get_full_url(request) if course else ""
-        remix = attribution_for(self)
+        remix = module_attribution(self)
         context.update(
             course=course,
             catalog=course.get_parent() if course else None,
@@ -390,7 +393,7 @@ class ModulePage(Page):
                 course=course,
                 course_url=course_url,
                 credits=credits,
-                absolute_url=request.build_absolute_uri,
+                absolute_url=absolute_url,
                 based_on=remix.based_on,
             ),
         )

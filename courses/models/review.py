@@ -1,9 +1,27 @@
 """The review every course and module goes through before it is published: a Wagtail workflow task."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, Task, TaskState
 
-from .. import permissions
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """The decisions the review task takes from code above the models: who may review a page
+    (courses.permissions) and whether its newest version may go live (also courses.remix).
+    ``courses.review_rules.REVIEW_RULES`` fills them in, set on the task by ``CoursesConfig.ready()``."""
+
+    #: ``(user=, page=)``: approve or request changes on the review in progress.
+    may_review: Callable[..., bool]
+    #: ``(page)``: every credit accepted and the sources' licences respected by the newest version.
+    may_approve: Callable[[Page], bool]
+    #: ``(user)``: a site editor, who reviews every course.
+    is_site_editor: Callable[..., bool]
+    #: ``(user)``: the pages of the courses this person maintains.
+    pages_maintained_by: Callable[..., object]
 
 
 class CourseReviewTask(Task):
@@ -14,6 +32,11 @@ class CourseReviewTask(Task):
     offered only once everyone credited has accepted the credit and the licence.
     """
 
+    rules: ClassVar[ReviewRules]
+    #: The approval itself is the permission to publish (courses.workflow_actions): course
+    #: maintainers deliberately hold no Wagtail "publish" permission.
+    approval_publishes: ClassVar[bool] = True
+
     class Meta:
         verbose_name = "course review"
         verbose_name_plural = "course reviews"
@@ -23,28 +46,25 @@ class CourseReviewTask(Task):
         return "Another maintainer of the course, or a site editor, reviews the change and publishes it."
 
     def get_actions(self, obj, user):
-        if not permissions.can_review(user=user, page=obj):
+        if not self.rules.may_review(user=user, page=obj):
             return []
         actions = [("reject", "Request changes", True)]
-        # A remix's licence and change note (courses.remix) must allow publishing too.
-        from ..remix.queries import publish_refusals
-
-        if not permissions.publish_blockers(page=obj) and not publish_refusals(obj.get_latest_revision_as_object()):
+        if self.rules.may_approve(obj):
             actions += [("approve", "Approve", False), ("approve", "Approve with comment", True)]
         return actions
 
     def locked_for_user(self, obj, user):
         # As with Wagtail's group approval: what is under review stays as submitted, except for its
         # reviewers; the submitter can still cancel the review to make more changes.
-        return not permissions.can_review(user=user, page=obj)
+        return not self.rules.may_review(user=user, page=obj)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         in_progress = TaskState.objects.filter(task=self, status=TaskState.STATUS_IN_PROGRESS).exclude(
             workflow_state__requested_by=user
         )
-        if permissions.is_site_editor(user):
+        if self.rules.is_site_editor(user):
             return in_progress
-        page_ids = permissions.pages_maintained_by(user).values_list("pk", flat=True)
+        page_ids = self.rules.pages_maintained_by(user).values_list("pk", flat=True)
         return in_progress.filter(
             workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
             workflow_state__object_id__in=[str(pk) for pk in page_ids],

@@ -8,19 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import Q
+from p2pu.core.links import absolute_url
 
-from ..licensing import (
-    Licence,
-    Resolution,
-    Source,
-    attribution_chain,
-    author_names,
-    is_allowed,
-    resolve_licences,
-    tasl_text,
-)
+from ..derivations import course_public_links, module_public_links, sources_of
+from ..licensing import Licence, is_allowed
 from ..models import CourseCredit, CoursePage, ModulePage
 from ..models.remix import Derivation, DerivationKind
 from . import diff, tree
@@ -46,30 +37,12 @@ def latest_content(page) -> dict:
     return page.serializable_data()
 
 
-def absolute_url(page) -> str:
-    url = page.get_url() or ""
-    return settings.SITE_URL + url if url.startswith("/") else url
+def page_absolute_url(page) -> str:
+    """The page's address on ``SITE_URL``, as a derivation keeps it."""
+    return absolute_url(page.get_url() or "")
 
 
 # --- Licences ----------------------------------------------------------------------------------------
-
-
-def _sources(derivations) -> list[Source]:
-    return [Source(licence=link.licence, kind=link.kind, title=link.title) for link in derivations]
-
-
-def course_resolution(course: CoursePage) -> Resolution:
-    """The licences the course may take, given everything it and its modules draw on."""
-    return resolve_licences(_sources(Derivation.objects.of_course(course)))
-
-
-def module_resolution(module: ModulePage) -> Resolution:
-    return resolve_licences(_sources(Derivation.objects.filter(target_page=module)))
-
-
-def verbatim_link(module) -> Derivation | None:
-    """The source a module is included verbatim from, if it is."""
-    return Derivation.objects.filter(target_page=module, kind=DerivationKind.VERBATIM).first()
 
 
 def _changed(link: Derivation, page) -> bool:
@@ -108,7 +81,7 @@ def publish_refusals(page, *, course_licence: str | None = None) -> list[str]:
             f"{Licence(verbatim.licence).label}."
         )
     elif licence:
-        allowed, reason = is_allowed(Licence(licence), _sources(links))
+        allowed, reason = is_allowed(Licence(licence), sources_of(links))
         if not allowed:
             refusals.append(f"It can't be published under {Licence(licence).label}: {reason}.")
     if own_adaptations and not (page.change_note or "").strip():
@@ -120,87 +93,9 @@ def publish_refusals(page, *, course_licence: str | None = None) -> list[str]:
 # --- Attribution -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Attribution:
-    """What a course or module page shows about its sources."""
-
-    #: TASL lines, direct sources first, each followed by its own earlier sources.
-    lines: list[str] = field(default_factory=list)
-    #: Material included verbatim under its own licence ("except where otherwise noted").
-    verbatim: list[Derivation] = field(default_factory=list)
-    #: schema.org ``isBasedOn`` entries for the direct sources.
-    based_on: list[dict] = field(default_factory=list)
-    #: For a module included verbatim: where from.
-    included_from: Derivation | None = None
-    #: Sources on this site whose version it came from can be compared with it.
-    comparable: list[Derivation] = field(default_factory=list)
-
-    @property
-    def citation(self) -> str:
-        """For a module included verbatim, the TASL line of the original; otherwise empty."""
-        link = self.included_from
-        if link is None:
-            return ""
-        snapshot = link.snapshot
-        return tasl_text(
-            snapshot.get("title", ""), author_names(snapshot.get("authors", [])), link.source_url, Licence(link.licence)
-        )
-
-    @property
-    def verbatim_page_ids(self) -> set[int]:
-        return {link.target_page_id for link in self.verbatim}
-
-
-def _live_links(page) -> list[Derivation]:
-    """The derivations of a page; for a course, also those of its live modules."""
-    if isinstance(page, CoursePage):
-        return list(
-            Derivation.objects.filter(target_course=page).filter(Q(target_page=page) | Q(target_page__live=True))
-        )
-    return list(Derivation.objects.filter(target_page=page))
-
-
-def _named(page, links) -> list[Derivation]:
-    if not isinstance(page, CoursePage):
-        return links
-    # On a course, the module links of a whole-course remix are covered by the course's own line.
-    return [link for link in links if link.part_of_id is None]
-
-
 def public_links(page) -> list[Derivation]:
-    """The derivations a page's attribution names: a course's own sources and those of its live
-    modules added one by one; a module's own sources."""
-    return _named(page, _live_links(page))
-
-
-def _based_on(link: Derivation) -> dict:
-    snapshot = link.snapshot
-    authors = [
-        {"@type": "Person", "name": author["name"]}
-        for author in snapshot.get("authors", [])
-        if not author.get("opted_out") and author.get("name")
-    ]
-    entry = {
-        "@type": "CreativeWork",
-        "name": snapshot.get("title", ""),
-        "url": link.source_url,
-        "license": Licence(link.licence).url,
-        "author": authors,
-    }
-    return {key: value for key, value in entry.items() if value not in ("", [], None)}
-
-
-def attribution_for(page) -> Attribution:
-    every = _live_links(page)
-    links = _named(page, every)
-    return Attribution(
-        lines=attribution_chain([link.attribution() for link in links]),
-        # Every module included verbatim, those a remix carried over too.
-        verbatim=[link for link in every if link.is_verbatim],
-        based_on=[_based_on(link) for link in links],
-        included_from=next((link for link in links if link.is_verbatim and link.target_page_id == page.pk), None),
-        comparable=[link for link in links if link.taken_revision_id and link.target_page_id == page.pk],
-    )
+    """The derivations a page's attribution names (courses.derivations)."""
+    return course_public_links(page) if isinstance(page, CoursePage) else module_public_links(page)
 
 
 def _credited_people(credits) -> list[dict]:

@@ -1,5 +1,6 @@
 """Remix pages on the site, mounted at /courses/remix/ by courses.urls (so "remix" is a reserved course
-slug). The remix family, /courses/<course>/remixes/, is a route of the course page itself."""
+slug). The remix family, /courses/<course>/remixes/, is a route of the course page itself
+(``CoursePage.remix_family_url``)."""
 
 from django.urls import path
 

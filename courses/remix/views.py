@@ -1,5 +1,6 @@
 """Remix pages on the site: remix a course, use a module in my course, a course's sources, compare
-with a source, take upstream changes, credits in remixes, and the remix family.
+with a source, take upstream changes, and credits in remixes. The remix family is a route of the course
+page (courses.models.pages).
 
 Who may do what comes from courses.permissions; writes go through courses.remix.services. A course
 or module nobody may see yet (a draft, a private page) answers 404, as if it did not exist.
@@ -7,22 +8,19 @@ or module nobody may see yet (a draft, a private page) answers 404, as if it did
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from p2pu.core.forms import action_submit, form_submit
+
 from .. import permissions
+from ..derivations import course_resolution
 from ..licensing import Licence, is_allowed
 from ..models import CourseCredit, CoursePage, ModulePage
 from ..models.remix import Derivation
 from . import diff, queries, services
 from .forms import ChangesForm, ExternalSourceForm, ModuleImportForm, RemixForm
-
-
-def _message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _verify_first(request):
@@ -64,14 +62,14 @@ def course_remix(request, course_id):
         return render(request, "courses/remix/refused.html", context, status=400 if request.method == "POST" else 200)
 
     form = RemixForm(request.POST or None, allowed=resolution.allowed, initial={"title": f"{source.title} (remix)"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            remix = services.remix_course(
-                source=source, user=request.user, licence=form.cleaned_data["licence"], title=form.cleaned_data["title"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+    if request.method == "POST":
+        ok, remix = form_submit(
+            form,
+            lambda data: services.remix_course(
+                source=source, user=request.user, licence=data["licence"], title=data["title"]
+            ),
+        )
+        if ok:
             messages.success(
                 request,
                 f"“{remix.title}” is your draft remix. Change what you like, say what you changed in the change "
@@ -98,17 +96,16 @@ def module_import(request, module_id):
     licence = Licence(source.effective_licence)
     courses = permissions.courses_to_add_modules_to(request.user).exclude(pk=course.pk if course else None)
     form = ModuleImportForm(request.POST or None, courses=courses, no_adaptation=licence.no_derivatives)
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["course"]
-        if not permissions.can_add_modules(user=request.user, course=target):
+
+    def import_into(data):
+        if not permissions.can_add_modules(user=request.user, course=data["course"]):
             raise Http404
-        try:
-            result = services.module_import(
-                source=source, course=target, user=request.user, kind=form.cleaned_data["kind"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        return services.module_import(source=source, course=data["course"], user=request.user, kind=data["kind"])
+
+    if request.method == "POST":
+        ok, result = form_submit(form, import_into)
+        if ok:
+            target = form.cleaned_data["course"]
             how = "included verbatim" if result.link.is_verbatim else "added as an adaptation you can edit"
             messages.success(request, f"“{result.module.title}” is {how} in “{target.title}”, as a draft.")
             if target.licence not in result.resolution.allowed:
@@ -153,32 +150,27 @@ def course_sources(request, course_id):
     )
     if request.method == "POST":
         if request.POST.get("action") == "external":
-            if external_form.is_valid():
-                data = external_form.cleaned_data
+
+            def source_add(data):
                 target = (
                     course
                     if data["target"] == str(course.pk)
                     else next(module for module in modules if str(module.pk) == data["target"])
                 )
-                try:
-                    services.external_source_add(
-                        target=target,
-                        user=request.user,
-                        url=data["url"],
-                        title=data["title"],
-                        author=data["author"],
-                        licence=data["licence"],
-                        kind=data["kind"],
-                    )
-                except ValidationError as error:
-                    if hasattr(error, "error_dict"):
-                        for name, errors in error.error_dict.items():
-                            external_form.add_error(name, errors)
-                    else:
-                        external_form.add_error(None, error)
-                else:
-                    messages.success(request, f"“{data['title']}” is now listed among the sources.")
-                    return redirect("courses:remix_sources", course.pk)
+                return services.external_source_add(
+                    target=target,
+                    user=request.user,
+                    url=data["url"],
+                    title=data["title"],
+                    author=data["author"],
+                    licence=data["licence"],
+                    kind=data["kind"],
+                )
+
+            ok, link = form_submit(external_form, source_add)
+            if ok:
+                messages.success(request, f"“{external_form.cleaned_data['title']}” is now listed among the sources.")
+                return redirect("courses:remix_sources", course.pk)
         elif request.POST.get("action") == "changes":
             link = next((link for link in links if str(link.pk) == request.POST.get("link")), None)
             if link is None:
@@ -200,7 +192,7 @@ def course_sources(request, course_id):
         }
         for link in links
     ]
-    resolution = queries.course_resolution(course)
+    resolution = course_resolution(course)
     return render(
         request,
         "courses/remix/sources.html",
@@ -262,16 +254,14 @@ def derivation_upstream(request, derivation_id):
         raise Http404
     revision = services.upstream_revision(link)
     if request.method == "POST":
-        try:
-            services.upstream_changes_take(derivation=link, user=request.user)
-        except ValidationError as error:
-            messages.error(request, _message(error))
-            return redirect("courses:remix_upstream", link.pk)
-        messages.success(
+        taken = action_submit(
             request,
-            f"The source's changes are in a new draft of “{link.target_page.title}”. Review it, then submit it "
-            "for review to publish it.",
+            lambda: services.upstream_changes_take(derivation=link, user=request.user),
+            success=f"The source's changes are in a new draft of “{link.target_page.title}”. Review it, then "
+            "submit it for review to publish it.",
         )
+        if not taken:
+            return redirect("courses:remix_upstream", link.pk)
         return redirect("wagtailadmin_pages:edit", link.target_page_id)
     rows = []
     if revision is not None and link.taken_revision is not None:
@@ -311,15 +301,3 @@ def remix_credit_set(request, credit_id):
     else:
         messages.success(request, f"Remixes of “{credit.course.title}” now credit you by name.")
     return redirect("courses:remix_credits")
-
-
-# --- The remix family -----------------------------------------------------------------------------------
-
-
-def family(request, course: CoursePage):
-    """/courses/<course>/remixes/: the course's sources and published remixes (a CoursePage route)."""
-    return TemplateResponse(
-        request,
-        "courses/remix/family.html",
-        {"page": course, "course": course, "family": queries.family_of(course)},
-    )

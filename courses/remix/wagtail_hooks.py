@@ -3,7 +3,7 @@ not one its sources allow, or while an adaptation says nothing about what it cha
 told why before they try; and a course's editors reach its sources page from the page header.
 
 These hooks sit beside the authoring ones in courses.wagtail_hooks (credit consent); the review
-workflow's approval checks the same rules (courses.models.review).
+workflow's approval checks the same rules (courses.review_rules).
 """
 
 from django.shortcuts import redirect
@@ -14,8 +14,9 @@ from wagtail.admin import messages
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .. import permissions
+from ..derivations import verbatim_link
 from ..models import CoursePage, ModulePage
-from .queries import publish_refusals, verbatim_link
+from .queries import publish_refusals
 
 
 def _refusal_message(page, refusals):

@@ -4,11 +4,13 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
+from courses.models import CreditRole
 from tests.courses.factories import (
     CourseCreditFactory,
     CoursePageFactory,
@@ -137,9 +139,21 @@ class TestCoursePage:
         assert "Amara Okafor" in text and "Not Yet" not in text
         assert 'href="https://creativecommons.org/licenses/by-nc-nd/4.0/" rel="license"' in text
         assert (
-            "“Writing for the open web” by Amara Okafor (http://localhost/courses/"
+            f"“Writing for the open web” by Amara Okafor ({settings.SITE_URL}/courses/"
             f"{course.slug}/) is licensed under CC BY-NC-ND 4.0" in text
         )
+
+    def test_citation_names_each_person_once_whatever_their_roles(self, client):
+        course = CoursePageFactory(title="Open maps", licence="CC-BY-4.0")
+        chen = UserFactory(display_name="Chen Wei")
+        CourseCreditFactory(course=course, person=chen, role=CreditRole.MAINTAINER)
+        CourseCreditFactory(course=course, person=chen, role=CreditRole.AUTHOR)
+        CourseCreditFactory(course=course, person=UserFactory(display_name="Amara Okafor"))
+        module = ModulePageFactory(parent=course)
+        for page in (course, module):
+            response = client.get(page.url)
+            assert f"“{page.title}” by Chen Wei, Amara Okafor (" in response.context["citation"]
+            assert [author["name"] for author in json_ld(response)["author"]] == ["Chen Wei", "Amara Okafor"]
 
     def test_history_lists_published_versions_with_who_when_and_what(self, client):
         editor = UserFactory(display_name="Bruno Silva")
@@ -177,14 +191,14 @@ class TestCoursePage:
         assert data["inLanguage"] == "es"
         assert data["timeRequired"] == "PT6H"
         assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
-        assert data["author"] == [{"@type": "Person", "name": "Chen Wei", "url": "http://testserver/people/chen/"}]
+        assert data["author"] == [{"@type": "Person", "name": "Chen Wei", "url": f"{settings.SITE_URL}/people/chen/"}]
         assert data["dateModified"]
         assert data["hasPart"] == [
             {
                 "@type": "LearningResource",
                 "learningResourceType": "Module",
                 "name": "Charts",
-                "url": f"http://localhost{module.url}",
+                "url": f"{settings.SITE_URL}{module.url}",
             }
         ]
 
@@ -231,7 +245,7 @@ class TestModulePage:
         assert data["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
         assert data["teaches"] == ["Describe the idea in your own words"]
         assert data["isPartOf"]["name"] == "Facilitating"
-        assert data["isPartOf"]["url"] == f"http://localhost{course.url}"
+        assert data["isPartOf"]["url"] == f"{settings.SITE_URL}{course.url}"
 
 
 def test_home_page_features_the_latest_live_courses(client, home_page):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import PageViewRestriction, Revision
 
+from courses import derivations
 from courses.licensing import Licence
 from courses.models import CoursePage, CreditRole, Derivation, DerivationKind, ModulePage, Rubric
 from courses.remix import queries, services
@@ -123,7 +124,7 @@ class TestRemixACourse:
         link = Derivation.objects.get(target_page=poem)
         assert link.kind == DerivationKind.VERBATIM
         assert poem.licence == "CC-BY-ND-4.0"
-        assert queries.course_resolution(remix).except_where_noted[0].title == "Poem"
+        assert derivations.course_resolution(remix).except_where_noted[0].title == "Poem"
 
     def test_site_wide_rubrics_stay_shared(self):
         shared = RubricFactory(title="Site rubric")
@@ -202,8 +203,8 @@ class TestExternalSources:
             licence="CC-BY-SA-4.0",
             kind="adaptation",
         )
-        assert queries.course_resolution(course).allowed == (Licence.CC_BY_SA,)
-        assert queries.attribution_for(course).lines == [
+        assert derivations.course_resolution(course).allowed == (Licence.CC_BY_SA,)
+        assert derivations.course_attribution(course).lines == [
             "Adapted from “Handbook” by Open Org (https://example.org/handbook), licensed under CC BY-SA 4.0 "
             "(https://creativecommons.org/licenses/by-sa/4.0/)"
         ]

@@ -316,9 +316,16 @@ class TestFamily:
     def test_the_family_page_shows_sources_and_published_remixes(self, client, three_generations):
         original, library, teens = three_generations
         services.remix_course(source=original, user=UserFactory(), licence="CC-BY-SA-4.0", title="Secret draft")
-        response = client.get(f"{original.url}remixes/")
+        assert original.remix_family_url == f"{original.url}remixes/"
+        assert f'href="{original.remix_family_url}">Remix family</a>' in client.get(original.url).text
+        response = client.get(original.remix_family_url)
         assert response.status_code == 200
         assert '<svg role="img" aria-labelledby="family-title family-desc"' in response.text
+        # The drawing scrolls sideways on a phone, so the keyboard must be able to reach and scroll it.
+        assert (
+            '<div class="remix-tree-scroll" tabindex="0" role="region" '
+            'aria-label="Drawing of the remix family, scrolls sideways">' in response.text
+        )
         assert "has 2 published remixes" in response.text
         assert "Secret draft" not in response.text
         assert response.text.index("Library circles") < response.text.index("Teen circles")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from courses import derivations
 from courses.models import CoursePage, Derivation, ModulePage
 from courses.remix import queries
 from home.seed import seed_people
@@ -23,11 +24,11 @@ def test_a_remix_and_a_remix_of_a_remix_are_published_with_their_chain(seeded, c
     assert library.live and teens.live
     assert library.licence == teens.licence == "CC-BY-SA-4.0"
     assert all(module.live for module in ModulePage.objects.child_of(teens))
-    lines = queries.attribution_for(teens).lines
+    lines = derivations.course_attribution(teens).lines
     assert lines[0].startswith("Adapted from “Facilitating a library study circle” by Dana Cohen")
     assert lines[1].startswith("“Facilitating a library study circle” was adapted from “Facilitating a study circle”")
     assert any("The Learning Circle Facilitator Handbook" in line for line in lines)
-    assert [link.title for link in queries.attribution_for(library).verbatim] == ["Plain words"]
+    assert [link.title for link in derivations.course_attribution(library).verbatim] == ["Plain words"]
     for course in (library, teens):
         assert client.get(course.url).status_code == 200
         assert client.get(f"{course.url}remixes/").status_code == 200

@@ -1,10 +1,11 @@
 """Demo content for a new installation. Idempotent: running it again changes nothing."""
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from home.seed import DEMO_PASSWORD, seed_people
+from home.seed import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
 from home.seed_circles import seed_circles
 from home.seed_courses import seed_courses
 from home.seed_remixes import seed_remixes
@@ -23,9 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        from django.contrib.auth import get_user_model
-
         if if_empty and get_user_model().objects.exists():
+            # `make run` passes here on every start: the site's address keeps following SITE_URL.
+            site_tree_ensure()
             self.stdout.write("Database already has content; not seeding.")
         else:
             with transaction.atomic():
@@ -41,8 +42,6 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self):
-        from home.seed import DEMO_PEOPLE
-
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person['email']:<32} {person['role']}")

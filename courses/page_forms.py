@@ -1,13 +1,14 @@
 """The Wagtail editor's forms for courses and modules: only the licences their sources allow are
-offered, and a module included verbatim cannot be changed.
+offered, and a module included verbatim cannot be changed (courses.remix).
 
-Page models name these as ``base_form_class`` while the models are still being defined, so what
-reads the database is imported when a form is built.
+The page models name these as ``base_form_class``, so they read a page's sources only through
+courses.derivations, which imports no model.
 """
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from ..licensing import Licence
+from .derivations import course_resolution, module_resolution, verbatim_link
+from .licensing import Licence
 
 #: What stays as its authors wrote it in a module included verbatim.
 VERBATIM_FIXED_FIELDS = ("title", "summary", "objectives", "duration_minutes", "licence", "body")
@@ -29,8 +30,6 @@ class CoursePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "licence" in self.fields:
-            from .queries import course_resolution
-
             resolution = course_resolution(self.instance)
             if resolution.allowed != tuple(Licence) or not resolution.ok:
                 _allowed_choices(self.fields["licence"], resolution)
@@ -41,8 +40,6 @@ class ModulePageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             return
-        from .queries import module_resolution, verbatim_link
-
         original = verbatim_link(self.instance)
         if original is not None:
             for name in VERBATIM_FIXED_FIELDS:
