@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from allauth.account.utils import has_verified_email
 
+from p2pu.core.permissions import require
+
 from .models import CURRENT_STATUSES, Circle, CircleState, JoinPolicy, Membership, MembershipStatus, Role
 
 
@@ -109,6 +111,13 @@ def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = Fal
         membership = Membership.objects.filter(circle=circle, user=user).first()
     holds_link = holds_link or bool(key and key == circle.access_key)
     return CircleAccess(user=user, circle=circle, membership=membership, holds_link=holds_link)
+
+
+def manager_access(*, circle: Circle, user) -> CircleAccess:
+    """The person's access to the circle; PermissionDenied unless they facilitate it (services' check)."""
+    access = circle_access(user=user, circle=circle)
+    require(access.can_manage, "Only this circle's facilitators can do that.")
+    return access
 
 
 @dataclass(frozen=True)
