@@ -11,18 +11,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from icalendar import Calendar, Event
 
+from p2pu.core.links import absolute_url
+
 from .models import Meeting
-
-PRODUCT_ID = "-//Learning Commons//Study circles//EN"
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _calendar(name: str) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("prodid", f"-//{settings.WAGTAIL_SITE_NAME}//Study circles//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
@@ -43,7 +39,7 @@ def _event(meeting: Meeting, *, private: bool) -> Event:
             lines.append(f"Join online: {circle.meeting_url}")
     else:
         location = ", ".join(part for part in (circle.venue_name, circle.address, circle.city, circle.country) if part)
-    lines.append(_absolute(circle.get_absolute_url()))
+    lines.append(absolute_url(circle.get_absolute_url()))
 
     event = Event()
     event.add("uid", f"circle-meeting-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}")
@@ -55,7 +51,7 @@ def _event(meeting: Meeting, *, private: bool) -> Event:
     event.add("summary", f"{circle.name}: {topic}")
     event.add("description", "\n\n".join(lines))
     event.add("location", location)
-    event.add("url", _absolute(circle.get_absolute_url()))
+    event.add("url", absolute_url(circle.get_absolute_url()))
     return event
 
 

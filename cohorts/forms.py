@@ -12,7 +12,7 @@ from courses.models import CoursePage
 from p2pu.accounts.models import LANGUAGE_NAMES, time_zone_choices
 
 from .models import Circle, Role, ScheduleKind, VenueKind, Weekday
-from .models.circles import MAX_EXPLICIT_MEETINGS
+from .models.circles import EDITABLE_FIELDS, MAX_EXPLICIT_MEETINGS, SCHEDULE_FIELDS
 from .scheduling import TimeOfDay
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -75,28 +75,7 @@ class CircleForm(forms.ModelForm):
 
     class Meta:
         model = Circle
-        fields = [
-            "name",
-            "description",
-            "language",
-            "time_zone",
-            "start_date",
-            "schedule_kind",
-            "weekday",
-            "meeting_time",
-            "weeks",
-            "meeting_dates",
-            "duration_minutes",
-            "venue_kind",
-            "meeting_url",
-            "venue_name",
-            "address",
-            "city",
-            "country",
-            "capacity",
-            "join_policy",
-            "listed",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "start_date": DATE_INPUT,
@@ -130,16 +109,8 @@ class CircleForm(forms.ModelForm):
         self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
         if not editing_schedule:
             # Once meetings have begun, single meetings are moved instead (cohorts.services.circle_update).
-            for name in (
-                "time_zone",
-                "start_date",
-                "schedule_kind",
-                "weekday",
-                "meeting_time",
-                "weeks",
-                "meeting_dates",
-            ):
-                self.fields[name].disabled = True  # fmt: skip
+            for name in SCHEDULE_FIELDS:
+                self.fields[name].disabled = True
                 self.fields[name].help_text = "Meetings have begun: move or cancel single meetings instead."
 
     def sections(self):

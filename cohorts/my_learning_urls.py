@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from .views import my_learning
 
 app_name = "my_learning"
 
 urlpatterns = [
-    path("", views.my_learning, name="index"),
-    path("calendar/reset/", views.my_calendar_reset, name="calendar_reset"),
-    path("calendar/<str:token>.ics", views.my_calendar, name="calendar"),
+    path("", my_learning.my_learning, name="index"),
+    path("calendar/reset/", my_learning.my_calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", my_learning.my_calendar, name="calendar"),
 ]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from allauth.account.utils import has_verified_email
 
+from p2pu.core.permissions import require
+
 from .models import CURRENT_STATUSES, Circle, CircleState, JoinPolicy, Membership, MembershipStatus, Role
 
 
@@ -111,6 +113,13 @@ def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = Fal
     return CircleAccess(user=user, circle=circle, membership=membership, holds_link=holds_link)
 
 
+def manager_access(*, circle: Circle, user) -> CircleAccess:
+    """The person's access to the circle; PermissionDenied unless they facilitate it (services' check)."""
+    access = circle_access(user=user, circle=circle)
+    require(access.can_manage, "Only this circle's facilitators can do that.")
+    return access
+
+
 @dataclass(frozen=True)
 class JoinOutcome:
     """What joining would do: the status the person gets, or why they cannot join."""
@@ -165,7 +174,8 @@ def join_outcome(
 
 @dataclass(frozen=True)
 class JoinButton:
-    """The circle page's call to action, with a sentence saying why it is what it is."""
+    """The circle page's call to action, with a sentence saying why it is what it is (the seats left are
+    shown beside it, so the sentence never repeats them; a plain "Join circle" needs none)."""
 
     action: str  # "join" | "leave" | "accept" | "sign_in" | "none"
     label: str
@@ -182,9 +192,8 @@ def join_button(
     via_invite: bool = False,
 ) -> JoinButton:
     circle, membership = access.circle, access.membership
-    seats = f"{circle.seats_free} of {circle.capacity} seat{'' if circle.capacity == 1 else 's'} left."
     if not access.user.is_authenticated:
-        return JoinButton("sign_in", "Sign in to join", f"{seats} Sign in or create an account to join this circle.")
+        return JoinButton("sign_in", "Sign in to join", "Sign in or create an account to join this circle.")
     if access.is_facilitator:
         # Leaving or handing over is on the manage page, where the other facilitators are listed.
         return JoinButton("none", "", "You facilitate this circle.")
@@ -212,10 +221,10 @@ def join_button(
         return JoinButton("none", "", outcome.refusal)
     if invited:
         as_role = "a facilitator" if membership.role == Role.FACILITATOR else "a member"
-        return JoinButton("accept", "Accept invitation", f"You are invited to join as {as_role}. {seats}")
+        return JoinButton("accept", "Accept invitation", f"You are invited to join as {as_role}.")
     if outcome.status == MembershipStatus.PENDING:
         full = "" if circle.seats_free else " All seats are taken, so if approved you join the waitlist."
-        return JoinButton("join", "Ask to join", f"A facilitator approves each request. {seats}{full}")
+        return JoinButton("join", "Ask to join", f"A facilitator approves each request.{full}")
     if outcome.status == MembershipStatus.WAITLISTED:
         waiting = f"{waitlist_count} {'person is' if waitlist_count == 1 else 'people are'} waiting"
         if circle.seats_free:
@@ -230,4 +239,4 @@ def join_button(
             "Join waitlist",
             f"{situation} Join the waitlist: seats go first come, first served when someone leaves.",
         )
-    return JoinButton("join", "Join circle", seats)
+    return JoinButton("join", "Join circle", "")

@@ -1,7 +1,8 @@
 """Celery tasks for study circles: thin wrappers that fetch by id and call cohorts.services.
 
 The periodic ones are in settings.CELERY_BEAT_SCHEDULE; the per-event ones are queued by the services
-with transaction.on_commit. Every one is idempotent, so a retry or a duplicate delivery is harmless.
+after commit, by name (p2pu.core.jobs.enqueue_after_commit), so the services never import this module.
+Every one is idempotent, so a retry or a duplicate delivery is harmless.
 """
 
 from celery import shared_task

@@ -1,10 +1,9 @@
 """The cohorts app's models, split by concern; import them from here (``from cohorts.models import ...``)."""
 
+from .choices import CURRENT_STATUSES, JOINABLE_STATES, CircleState, MeetingStatus, MembershipStatus, Role
 from .circles import (
-    JOINABLE_STATES,
     Circle,
     CircleMessage,
-    CircleState,
     InviteLink,
     JoinPolicy,
     PinnedModule,
@@ -12,8 +11,8 @@ from .circles import (
     VenueKind,
     Weekday,
 )
-from .meetings import Attendance, CalendarFeed, Meeting, MeetingFeedback, MeetingStatus
-from .membership import CURRENT_STATUSES, Membership, MembershipStatus, Role
+from .meetings import Attendance, CalendarFeed, Meeting, MeetingFeedback
+from .membership import Membership
 from .review import *  # noqa: F403 (peer review; review.__all__ names them)
 
 __all__ = [

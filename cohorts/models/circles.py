@@ -16,26 +16,39 @@ from django.utils import timezone
 from cohorts.scheduling import local_weekday, time_of_day_bucket
 from p2pu.accounts.models import LANGUAGE_CHOICES, LANGUAGE_NAMES, validate_time_zone
 
+from .choices import JOINABLE_STATES, CircleState, MembershipStatus
+from .meetings import Meeting
+from .membership import Membership
+
 MAX_CAPACITY = 200
 MAX_WEEKS = 52
 MAX_EXPLICIT_MEETINGS = 60
 MAX_MEETING_MINUTES = 480
 
+#: Fields of a circle that decide when it meets; changing any of them re-expands the meetings.
+SCHEDULE_FIELDS = ("time_zone", "start_date", "schedule_kind", "weekday", "meeting_time", "weeks", "meeting_dates")
+#: Fields a facilitator fills in when starting a circle and may change later, in the form's order
+#: (the course is fixed: start another circle instead).
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "language",
+    *SCHEDULE_FIELDS,
+    "duration_minutes",
+    "venue_kind",
+    "meeting_url",
+    "venue_name",
+    "address",
+    "city",
+    "country",
+    "capacity",
+    "join_policy",
+    "listed",
+)
+
 
 def new_access_key() -> str:
     return secrets.token_urlsafe(16)
-
-
-class CircleState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN = "open", "Open for sign-up"
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-#: States in which people may still join: a running circle takes late joiners while meetings remain.
-JOINABLE_STATES = (CircleState.OPEN, CircleState.RUNNING)
 
 
 class ScheduleKind(models.TextChoices):
@@ -100,8 +113,6 @@ class CircleQuerySet(models.QuerySet):
 
     def with_seat_counts(self):
         """Annotate ``seats_left`` and ``waitlist_count`` (one subquery, no extra queries per circle)."""
-        from .membership import Membership, MembershipStatus
-
         waitlisted = (
             Membership.objects.filter(circle=OuterRef("pk"), status=MembershipStatus.WAITLISTED)
             .order_by()
@@ -116,8 +127,6 @@ class CircleQuerySet(models.QuerySet):
 
     def with_next_meeting(self, *, now=None):
         """Annotate ``next_meeting_at``: the start of the first scheduled meeting not yet begun, or None."""
-        from .meetings import Meeting
-
         upcoming = Meeting.objects.filter(circle=OuterRef("pk")).upcoming(now=now).order_by("starts_at")
         return self.annotate(next_meeting_at=Subquery(upcoming.values("starts_at")[:1]))
 
@@ -127,8 +136,6 @@ class CircleQuerySet(models.QuerySet):
         Both depend on the viewer's zone and on daylight-saving dates, so they are worked out in Python
         from the upcoming meetings' UTC instants (one query), and the circles are then filtered by id.
         """
-        from .meetings import Meeting
-
         starts = Meeting.objects.upcoming().filter(circle__in=self.values("pk")).values_list("circle_id", "starts_at")
         matching = {
             circle_id
@@ -283,6 +290,9 @@ class Circle(models.Model):
             if moment.tzinfo is not None:
                 return {"meeting_dates": "Meeting dates are local times in the circle's time zone, without an offset."}
         return {}
+
+    def get_manage_url(self) -> str:
+        return reverse("cohorts:manage", kwargs={"circle_id": self.pk})
 
     def get_share_url(self) -> str:
         """The link that opens this circle to anyone holding it, even when it is unlisted."""

@@ -10,10 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-
-class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
+from .choices import MeetingStatus, MembershipStatus
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -30,8 +27,6 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_member(self, user):
         """Meetings of the circles this person is an active member of."""
-        from .membership import MembershipStatus
-
         return self.filter(circle__memberships__user=user, circle__memberships__status=MembershipStatus.ACTIVE)
 
 

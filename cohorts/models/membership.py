@@ -5,29 +5,8 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-
-class Role(models.TextChoices):
-    FACILITATOR = "facilitator", "Facilitator"
-    LEARNER = "learner", "Learner"
-
-
-class MembershipStatus(models.TextChoices):
-    ACTIVE = "active", "Member"
-    WAITLISTED = "waitlisted", "On the waitlist"
-    PENDING = "pending", "Waiting for approval"
-    INVITED = "invited", "Invited"
-    LEFT = "left", "Left"
-    REMOVED = "removed", "Removed by a facilitator"
-    DECLINED = "declined", "Declined"
-
-
-#: Statuses of people who are, or are about to be, part of the circle: they may see an unlisted circle.
-CURRENT_STATUSES = (
-    MembershipStatus.ACTIVE,
-    MembershipStatus.WAITLISTED,
-    MembershipStatus.PENDING,
-    MembershipStatus.INVITED,
-)
+from .choices import MembershipStatus, Role
+from .meetings import Meeting
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -56,8 +35,6 @@ class MembershipQuerySet(models.QuerySet):
 
     def with_next_meeting(self, *, now=None):
         """Annotate ``next_meeting_at``: when the circle next meets (None when no meeting is left)."""
-        from .meetings import Meeting
-
         upcoming = Meeting.objects.filter(circle=OuterRef("circle_id")).upcoming(now=now).order_by("starts_at")
         return self.annotate(next_meeting_at=Subquery(upcoming.values("starts_at")[:1]))
 

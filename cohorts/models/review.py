@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
+from .choices import CircleState, MembershipStatus
+
 __all__ = [
     "AllocationMode",
     "AssignmentSource",
@@ -49,8 +51,6 @@ class CircleActivityQuerySet(models.QuerySet):
 
     def due_for_allocation(self, *, now: dt.datetime):
         """Deadline activities whose deadline has passed and whose reviews were not handed out yet."""
-        from .circles import CircleState
-
         return self.filter(
             allocation_mode=AllocationMode.DEADLINE,
             allocated_at__isnull=True,
@@ -371,9 +371,6 @@ class ReviewAssignmentQuerySet(models.QuerySet):
 
     def to_do_for(self, user):
         """This person's open reviews in running (or open) circles they are an active member of, soonest due first."""
-        from .circles import CircleState
-        from .membership import MembershipStatus
-
         return (
             self.open()
             .filter(

@@ -216,7 +216,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0),
     },
     # Study circles: reminders 24 h and 1 h ahead (every 5 minutes keeps the 1-hour one on time),
-    # life-cycle moves, feedback prompts after meetings, a waitlist sweep, and Monday's facilitator digest.
+    # life-cycle moves, feedback prompts after meetings, a waitlist sweep, and the weekly facilitator digest
+    # (hourly: each facilitator's leaves soon after FACILITATOR_DIGEST_HOUR on their weekday, in their zone).
     "cohorts-meeting-reminders": {
         "task": "cohorts.tasks.send_meeting_reminders",
         "schedule": crontab(minute="*/5"),
@@ -235,7 +236,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "cohorts-facilitator-digest": {
         "task": "cohorts.tasks.send_facilitator_digests",
-        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+        "schedule": crontab(minute=0),
     },
     # Peer review: hand out reviews at passed deadlines, return expired rolling leases to the queue,
     # remind reviewers a day ahead, and alert facilitators about work stuck short of reviews.
@@ -309,3 +310,16 @@ NOTIFICATION_EMAIL_RETRY_BACKOFF = 30
 NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = 60 * 60
 # Notifications listed per page on the notifications page.
 NOTIFICATIONS_PER_PAGE = 20
+
+# Study circles
+# The longest an invitation link may live, in days (its signature's age check enforces it too).
+INVITE_LINK_MAX_DAYS = 30
+# Members are reminded of a meeting this many hours before it starts, once per lead (1 reads “in an
+# hour”, 24 “tomorrow”).
+MEETING_REMINDER_LEAD_HOURS = (1, 24)
+# Members are asked for feedback on a meeting that ended within this many hours.
+MEETING_FEEDBACK_PROMPT_HOURS = 48
+# The facilitators' weekly digest leaves on this weekday (0 = Monday … 6 = Sunday), from this hour
+# on, in each facilitator's own time zone (the beat job runs hourly).
+FACILITATOR_DIGEST_WEEKDAY = 0
+FACILITATOR_DIGEST_HOUR = 7

@@ -1,8 +1,10 @@
 """The scheduled jobs: reminders, feedback prompts, the facilitators' digest, and the waitlist sweep."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -131,20 +133,85 @@ def test_no_feedback_prompt_before_a_meeting_ends(course):
     assert services.feedback_prompts_send(now=now) == 0
 
 
+def utc(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+# 2026-11-30 is a Monday: the default digest day (settings.FACILITATOR_DIGEST_WEEKDAY).
+MONDAY_MORNING = utc(2026, 11, 30, 7, 30)
+
+
+def digests(**filters):
+    return Notification.objects.filter(kind="circle.facilitator_digest", **filters)
+
+
 def test_each_facilitator_gets_a_weekly_digest_per_circle(course, facilitator):
-    now = timezone.now()
-    circle = make_circle(course=course, facilitator=facilitator, capacity=1)
-    co = join(circle)
-    services.facilitator_add(membership=co, by=facilitator)
-    join(circle)
-    join(circle)  # waiting
-    make_circle(course=course, facilitator=facilitator, publish=False)  # drafts get no digest
-    assert services.facilitator_digests_send(now=now) == 2
-    digest = Notification.objects.get(kind="circle.facilitator_digest", recipient=facilitator)
+    with time_machine.travel(MONDAY_MORNING - dt.timedelta(days=3), tick=False):
+        circle = make_circle(course=course, facilitator=facilitator, capacity=1)
+        co = join(circle)
+        services.facilitator_add(membership=co, by=facilitator)
+        join(circle)
+        join(circle)  # waiting
+        make_circle(course=course, facilitator=facilitator, publish=False)  # drafts get no digest
+    assert services.facilitator_digests_send(now=MONDAY_MORNING) == 2
+    digest = digests().get(recipient=facilitator)
     assert "Members: 1 of 1 seats taken" in digest.body
     assert "Waiting: 1 on the waitlist, 0 asking to join." in digest.body
-    assert services.facilitator_digests_send(now=now + dt.timedelta(days=1)) == 0
-    assert services.facilitator_digests_send(now=now + dt.timedelta(days=7)) == 2
+    # The job runs hourly: later that Monday, and on the other days of the week, nothing more.
+    assert services.facilitator_digests_send(now=MONDAY_MORNING + dt.timedelta(hours=10)) == 0
+    for days in range(1, 7):
+        assert services.facilitator_digests_send(now=MONDAY_MORNING + dt.timedelta(days=days)) == 0
+    assert services.facilitator_digests_send(now=MONDAY_MORNING + dt.timedelta(days=7)) == 2
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (utc(2026, 11, 30, 6, 59), 0),  # Monday, before the digest hour
+        (utc(2026, 11, 30, 7, 0), 1),  # Monday at the digest hour
+        (utc(2026, 11, 29, 23, 30), 0),  # Sunday night
+        (utc(2026, 12, 1, 7, 0), 0),  # Tuesday
+    ],
+)
+def test_the_digest_leaves_on_the_digest_weekday_from_the_digest_hour(course, facilitator, now, expected):
+    with time_machine.travel(utc(2026, 11, 25, 12, 0), tick=False):
+        make_circle(course=course, facilitator=facilitator)
+    assert services.facilitator_digests_send(now=now) == expected
+
+
+def test_weekly_means_the_facilitators_own_monday_morning(course, facilitator):
+    """Sunday 23:30 UTC is already Monday 08:30 in Tokyo: the Tokyo co-facilitator's digest leaves then,
+    keyed by their Monday; the UTC facilitator's waits for their own Monday 07:00."""
+    with time_machine.travel(utc(2026, 11, 25, 12, 0), tick=False):
+        circle = make_circle(course=course, facilitator=facilitator)
+        tokyo = join(circle, UserFactory(time_zone="Asia/Tokyo"))
+        services.facilitator_add(membership=tokyo, by=facilitator)
+    sunday_night = utc(2026, 11, 29, 23, 30)
+    assert services.facilitator_digests_send(now=sunday_night) == 1
+    assert digests().get().recipient == tokyo.user
+    assert digests().get().dedupe_key.endswith(":2026-11-30")
+    assert services.facilitator_digests_send(now=sunday_night + dt.timedelta(hours=1)) == 0
+    assert services.facilitator_digests_send(now=MONDAY_MORNING) == 1
+    assert digests(recipient=facilitator).count() == 1
+    assert digests(recipient=tokyo.user).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("zone", "monday"),
+    [  # the Mondays just after each clock change of 2026
+        ("Europe/London", utc(2026, 3, 30)),
+        ("Europe/London", utc(2026, 10, 26)),
+        ("America/New_York", utc(2026, 3, 9)),
+        ("America/New_York", utc(2026, 11, 2)),
+    ],
+)
+def test_the_digest_hour_is_local_across_daylight_saving_changes(course, zone, monday):
+    person = UserFactory(time_zone=zone)
+    with time_machine.travel(monday - dt.timedelta(days=3), tick=False):
+        make_circle(course=course, facilitator=person)
+    seven_local = dt.datetime.combine(monday.date(), dt.time(7), tzinfo=zoneinfo.ZoneInfo(zone))
+    assert services.facilitator_digests_send(now=seven_local - dt.timedelta(minutes=1)) == 0
+    assert services.facilitator_digests_send(now=seven_local) == 1
 
 
 def test_the_waitlist_sweep_fills_free_seats(course):
@@ -162,6 +229,7 @@ def test_the_tasks_run_the_services(soon):
     assert tasks.send_meeting_reminders.delay().get() == 6
     assert tasks.advance_circle_life_cycles.delay().get() == {"running": 0, "finished": 0}
     assert tasks.send_feedback_prompts.delay().get() == 0
-    assert tasks.send_facilitator_digests.delay().get() == 1
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        assert tasks.send_facilitator_digests.delay().get() == 1
     assert tasks.promote_waitlist.delay(circle.pk).get() == 0
     assert tasks.promote_waitlist.delay(0).get() == 0

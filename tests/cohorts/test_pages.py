@@ -135,7 +135,9 @@ def test_the_join_button_says_what_it_will_do_and_why(client, course, facilitato
     assert "Sign in to join" in button_text(client, circle)
     person = UserFactory()
     client.force_login(person)
-    assert "Join circle" in button_text(client, circle) and "1 of 1 seat left" in button_text(client, circle)
+    assert "Join circle" in button_text(client, circle) and "<strong>1</strong> of 1 seat left." in button_text(
+        client, circle
+    )
     client.post(reverse("cohorts:join", args=[circle.pk]))
     assert "Leave circle" in button_text(client, circle)
     client.force_login(UserFactory())
@@ -157,6 +159,24 @@ def test_the_join_button_for_approval_and_invitation_circles(client, course):
     assert Membership.objects.get(circle=approval, status="pending").request_message == "Hello there"
     text = button_text(client, invite_only)
     assert "only people with an invitation" in text and "<button" not in text
+
+
+def test_the_join_box_says_how_many_seats_are_left_once(client, course, facilitator):
+    circle = make_circle(course=course, facilitator=facilitator, capacity=3)
+    assert button_text(client, circle).count("of 3 seats left") == 1
+    client.force_login(UserFactory())
+    assert button_text(client, circle).count("of 3 seats left") == 1
+
+
+def test_a_too_long_note_to_the_facilitators_is_refused_next_to_it_and_nothing_is_saved(client, course):
+    circle = make_circle(course=course, join_policy="approval")
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(reverse("cohorts:join", args=[circle.pk]), {"request_message": "x" * 1001})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 1000 characters" in response.text
+    assert not Membership.objects.filter(circle=circle, user=person).exists()
+    assert not Notification.objects.filter(kind="circle.join_request").exists()
 
 
 def test_leaving_through_the_page_promotes_the_waitlist(client, course, django_capture_on_commit_callbacks):

@@ -1,0 +1,195 @@
+"""A circle's life: starting, editing, opening, cancelling, moving along its states, messaging members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Min, Q
+from django.utils import timezone
+
+from p2pu.notifications.services import notifications_send_many
+
+from .. import notification_kinds
+from ..models import (
+    JOINABLE_STATES,
+    Circle,
+    CircleMessage,
+    CircleState,
+    MeetingStatus,
+    Membership,
+    MembershipStatus,
+    Role,
+)
+from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS
+from ..permissions import manager_access, start_refusal
+from .pinning import meetings_sync, pin_course_version
+from .seats import lock_circle, queue_waitlist_promotion
+
+
+def _set_state(circle: Circle, state: str, *, now: dt.datetime) -> None:
+    circle.state = state
+    circle.state_changed_at = now
+    circle.save(update_fields=["state", "state_changed_at", "updated_at"])
+
+
+def circle_create(*, course, created_by, publish: bool = False, **fields) -> Circle:
+    """Start a circle around a published course; the person starting it becomes its facilitator."""
+    refusal = start_refusal(user=created_by, course=course)
+    if refusal:
+        raise PermissionDenied(refusal)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not circle fields: {', '.join(sorted(unknown))}")
+    circle = Circle(course=course, created_by=created_by, **fields)
+    circle.full_clean(exclude=["course_revision"])
+    now = timezone.now()
+    with transaction.atomic():
+        circle.save()
+        Membership.objects.create(
+            circle=circle,
+            user=created_by,
+            role=Role.FACILITATOR,
+            status=MembershipStatus.ACTIVE,
+            joined_at=now,
+            requested_at=now,
+            status_changed_at=now,
+        )
+        meetings_sync(circle, pin_course_version(circle, now=now))
+        if publish:
+            circle_publish(circle=circle, by=created_by)
+    return circle
+
+
+def circle_update(*, circle: Circle, by, **fields) -> Circle:
+    """Change a circle's details. The schedule may change only until the first meeting begins."""
+    manager_access(circle=circle, user=by)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable circle fields: {', '.join(sorted(unknown))}")
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(circle)
+        changed = {name for name, value in fields.items() if getattr(circle, name) != value}
+        schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
+        if schedule_changed and circle.meetings.filter(starts_at__lte=now).exists():
+            raise ValidationError(
+                "The schedule cannot change once meetings have begun: move or cancel single meetings instead."
+            )
+        capacity = fields.get("capacity", circle.capacity)
+        if capacity < circle.seats_taken:
+            raise ValidationError(
+                {"capacity": f"{circle.seats_taken} learners already have a seat; the capacity cannot be lower."}
+            )
+        for name, value in fields.items():
+            setattr(circle, name, value)
+        circle.full_clean(exclude=["course_revision", "course"])
+        circle.save()
+        if schedule_changed:
+            times_changed = meetings_sync(circle, list(circle.pinned_modules.all()))
+            if times_changed and circle.state != CircleState.DRAFT:
+                _notify_schedule_changed(circle=circle, by=by, now=now)
+        if capacity > circle.seats_taken:
+            queue_waitlist_promotion(circle)
+    return circle
+
+
+def _notify_schedule_changed(*, circle: Circle, by, now: dt.datetime) -> None:
+    people = circle.memberships.filter(status__in=[MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED]).exclude(
+        user=by
+    )
+    notifications_send_many(
+        recipients=people.people(),
+        kind=notification_kinds.MEETING_CHANGED,
+        title=f"{circle.name} has a new schedule",
+        body=f"The facilitators changed when the circle meets: {circle.schedule_summary}. "
+        "The circle page lists every meeting in your time zone.",
+        url=circle.get_absolute_url(),
+        actor=by,
+        dedupe_key=f"circle.schedule_changed:{circle.pk}:{now.isoformat()}",
+    )
+
+
+def circle_publish(*, circle: Circle, by) -> Circle:
+    """Open a draft circle for sign-up."""
+    manager_access(circle=circle, user=by)
+    if circle.state != CircleState.DRAFT:
+        raise ValidationError("Only a draft circle can be opened for sign-up.")
+    if not circle.meetings.scheduled().exists():
+        raise ValidationError("Schedule at least one meeting before opening the circle for sign-up.")
+    _set_state(circle, CircleState.OPEN, now=timezone.now())
+    return circle
+
+
+def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
+    """Cancel the circle and its meetings still to come; everyone in it is told."""
+    manager_access(circle=circle, user=by)
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(circle)
+        _set_state(circle, CircleState.CANCELLED, now=now)
+        circle.meetings.upcoming(now=now).update(
+            status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, change_note=reason[:255], updated_at=now
+        )
+        people = circle.memberships.filter(
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING]
+        ).exclude(user=by)
+        notifications_send_many(
+            recipients=people.people(),
+            kind=notification_kinds.CANCELLED,
+            title=f"{circle.name} was cancelled",
+            body=reason or f"The facilitators cancelled {circle.name}; its remaining meetings will not take place.",
+            url=circle.get_absolute_url(),
+            actor=by,
+            dedupe_key=f"circle.cancelled:{circle.pk}",
+        )
+    return circle
+
+
+def circles_advance(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Move circles along their life cycle: open → running at the first meeting, → finished after the last.
+
+    Idempotent and safe to run often: each move is a conditional UPDATE on the current state.
+    """
+    now = now or timezone.now()
+    # Finished once the last meeting is over (a cancelled last meeting still marks when the circle ends).
+    ending = (
+        Circle.objects.joinable()
+        .annotate(last_start=Max("meetings__starts_at"))
+        .filter(last_start__lte=now)
+        .values_list("pk", "last_start", "duration_minutes")
+    )
+    finished_ids = [pk for pk, last, minutes in ending if last + dt.timedelta(minutes=minutes) <= now]
+    finished = Circle.objects.filter(pk__in=finished_ids, state__in=JOINABLE_STATES).update(
+        state=CircleState.FINISHED, state_changed_at=now
+    )
+    starting = (
+        Circle.objects.open_for_signup()
+        .annotate(first_start=Min("meetings__starts_at", filter=Q(meetings__status=MeetingStatus.SCHEDULED)))
+        .filter(first_start__lte=now)
+        .values_list("pk", flat=True)
+    )
+    running = Circle.objects.filter(pk__in=list(starting), state=CircleState.OPEN).update(
+        state=CircleState.RUNNING, state_changed_at=now
+    )
+    return {"running": running, "finished": finished}
+
+
+def circle_message_send(*, circle: Circle, sender, subject: str, body: str) -> CircleMessage:
+    """Send a message to every member (kept on the circle page for members to read again)."""
+    manager_access(circle=circle, user=sender)
+    message = CircleMessage(circle=circle, sender=sender, subject=subject, body=body)
+    message.full_clean()
+    with transaction.atomic():
+        message.save()
+        notifications_send_many(
+            recipients=circle.memberships.active().exclude(user=sender).people(),
+            kind=notification_kinds.MESSAGE,
+            title=f"{circle.name}: {subject}",
+            body=body,
+            url=f"{circle.get_absolute_url()}#messages",
+            actor=sender,
+            dedupe_key=f"circle.message:{message.pk}",
+        )
+    return message

@@ -1,0 +1,97 @@
+"""Inviting people: by name, or with a signed link a facilitator shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from p2pu.notifications.services import notification_send
+
+from .. import notification_kinds
+from ..models import Circle, InviteLink, Membership, MembershipStatus, Role
+from ..permissions import manager_access
+from .seats import set_status
+
+INVITE_LINK_SALT = "cohorts.invite_link"
+
+
+def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) -> Membership:
+    """Invite one person by name; they accept on the circle page or in “My learning”."""
+    manager_access(circle=circle, user=by)
+    now = timezone.now()
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(circle=circle, user=invitee).first()
+        if membership and membership.status in (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED):
+            raise ValidationError(f"{invitee.get_display_name()} is already in this circle.")
+        if membership and membership.status == MembershipStatus.PENDING:
+            raise ValidationError(f"{invitee.get_display_name()} already asked to join: approve their request instead.")
+        membership = membership or Membership(circle=circle, user=invitee)
+        membership.invited_by = by
+        membership.requested_at = now
+        set_status(membership, MembershipStatus.INVITED, now=now, role=role, also=("invited_by", "requested_at"))
+        as_role = "co-facilitate" if role == Role.FACILITATOR else "join"
+        notification_send(
+            recipient=invitee,
+            kind=notification_kinds.INVITED,
+            title=f"{by.get_display_name()} invited you to {as_role} {circle.name}",
+            body=f"{circle.name} follows the course “{circle.course.title}”: {circle.schedule_summary}.",
+            url=circle.get_absolute_url(),
+            actor=by,
+            dedupe_key=f"circle.invited:{membership.pk}:{now.isoformat()}",
+        )
+    return membership
+
+
+def invitation_decline(*, circle: Circle, user) -> Membership:
+    membership = Membership.objects.filter(circle=circle, user=user, status=MembershipStatus.INVITED).first()
+    if membership is None:
+        raise ValidationError("There is no invitation to decline.")
+    set_status(membership, MembershipStatus.LEFT, now=timezone.now())
+    return membership
+
+
+def invite_link_token(link: InviteLink) -> str:
+    return signing.dumps({"link": link.pk, "circle": link.circle_id}, salt=INVITE_LINK_SALT)
+
+
+def invite_link_create(*, circle: Circle, by, valid_days: int) -> InviteLink:
+    manager_access(circle=circle, user=by)
+    if not 1 <= valid_days <= settings.INVITE_LINK_MAX_DAYS:
+        raise ValidationError({"valid_days": f"An invitation link lasts 1 to {settings.INVITE_LINK_MAX_DAYS} days."})
+    now = timezone.now()
+    return InviteLink.objects.create(
+        circle=circle, created_by=by, created_at=now, expires_at=now + dt.timedelta(days=valid_days)
+    )
+
+
+def invite_link_revoke(*, link: InviteLink, by) -> InviteLink:
+    manager_access(circle=link.circle, user=by)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def invite_link_resolve(*, token: str) -> InviteLink:
+    """The link a token stands for; ValidationError saying why when it is forged, expired or withdrawn."""
+    try:
+        data = signing.loads(token, salt=INVITE_LINK_SALT, max_age=dt.timedelta(days=settings.INVITE_LINK_MAX_DAYS))
+    except signing.SignatureExpired:
+        raise ValidationError("This invitation link has expired. Ask a facilitator for a new one.") from None
+    except signing.BadSignature:
+        raise ValidationError("This invitation link is not valid. Check that you copied all of it.") from None
+    link = (
+        InviteLink.objects.select_related("circle", "circle__course")
+        .filter(pk=data.get("link"), circle_id=data.get("circle"))
+        .first()
+    )
+    if link is None or link.revoked_at is not None:
+        raise ValidationError("This invitation link was withdrawn. Ask a facilitator for a new one.")
+    if not link.is_usable():
+        raise ValidationError("This invitation link has expired. Ask a facilitator for a new one.")
+    return link

@@ -1,0 +1,242 @@
+"""The scheduled jobs that speak to members: meeting reminders, feedback prompts, the facilitators' digest.
+
+Each is idempotent (dedupe keys make a re-run send nothing twice) and works in bulk: a constant
+number of queries, then one ``notification_send`` per new notification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from p2pu.core.zones import person_zone
+from p2pu.notifications.models import Notification
+from p2pu.notifications.services import notification_send
+
+from .. import notification_kinds
+from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus
+from ..models.circles import MAX_MEETING_MINUTES
+from .meetings import local_time_for
+
+#: Bulk jobs work in chunks: bounded IN lists, and one transaction per chunk instead of per insert.
+JOB_CHUNK = 500
+
+
+def _chunks(items: list, size: int = JOB_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _members_by_circle(circle_ids: Iterable[int]) -> dict[int, list[Membership]]:
+    members: dict[int, list[Membership]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(circle_ids))):
+        for membership in Membership.objects.active().filter(circle_id__in=chunk).select_related("user"):
+            members[membership.circle_id].append(membership)
+    return members
+
+
+def _already_notified(keys: Iterable[str]) -> set[tuple[int, str]]:
+    """(recipient id, dedupe key) pairs already recorded, so a re-run of a job costs a few queries."""
+    seen: set[tuple[int, str]] = set()
+    for chunk in _chunks(sorted(set(keys))):
+        seen.update(Notification.objects.filter(dedupe_key__in=chunk).values_list("recipient_id", "dedupe_key"))
+    return seen
+
+
+def _lead_words(hours: int) -> str:
+    return {1: "in an hour", 24: "tomorrow"}.get(hours, f"in {hours} hours")
+
+
+def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Remind members ahead of each meeting (settings.MEETING_REMINDER_LEAD_HOURS); returns how many were recorded.
+
+    Run every few minutes. A meeting gets the reminder of the shortest lead it falls within (with the
+    default leads: within the hour the 1-hour one, within the day the 24-hour one). The dedupe key
+    names the meeting's start time, so a moved meeting is reminded again for its new time but never
+    twice for the same one; cancelled meetings are skipped.
+    """
+    now = now or timezone.now()
+    windows, lower = [], now
+    for hours in sorted(settings.MEETING_REMINDER_LEAD_HOURS):
+        upper = now + dt.timedelta(hours=hours)
+        windows.append((hours, lower, upper))
+        lower = upper
+    meetings = (
+        Meeting.objects.starting_between(now, lower)
+        .filter(circle__state__in=JOINABLE_STATES)
+        .select_related("circle", "module")
+        .order_by("starts_at", "pk")
+    )
+    due = []
+    for meeting in meetings:
+        hours = next(hours for hours, start, end in windows if start < meeting.starts_at <= end)
+        key = f"circle.meeting_reminder:{meeting.pk}:{hours}h:{meeting.starts_at:%Y%m%dT%H%MZ}"
+        due.append((meeting, hours, key))
+    members = _members_by_circle(meeting.circle_id for meeting, _, _ in due)
+    seen = _already_notified(key for _, _, key in due)
+    sent = 0
+    for chunk in _chunks(due):
+        with transaction.atomic():
+            for meeting, hours, key in chunk:
+                recipients = [m.user for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen]
+                if recipients:
+                    sent += _reminders_send(meeting=meeting, lead_hours=hours, recipients=recipients, dedupe_key=key)
+    return sent
+
+
+def _reminders_send(*, meeting: Meeting, lead_hours: int, recipients: list, dedupe_key: str) -> int:
+    """One meeting's reminder to each recipient; only the time, in each one's own zone, differs."""
+    circle = meeting.circle
+    topic = f" ({meeting.module.title})" if meeting.module_id else ""
+    if not circle.is_online:
+        where = f"Where: {circle.place}"
+    elif circle.meeting_url:
+        where = f"Join online: {circle.meeting_url}"
+    else:
+        where = "Online: the facilitators will share the link."
+    title = f"{circle.name} meets {_lead_words(lead_hours)}"
+    url = circle.get_absolute_url()
+    # Thousands of members share a few zones: each zone's wording of the start is made once.
+    starts_by_zone: dict[str, str] = {}
+    sent = 0
+    for user in recipients:
+        zone = person_zone(user).key
+        if zone not in starts_by_zone:
+            starts_by_zone[zone] = local_time_for(user, meeting.starts_at)
+        notification = notification_send(
+            recipient=user,
+            kind=notification_kinds.MEETING_REMINDER,
+            title=title,
+            body=f"Meeting {meeting.number}{topic} starts {starts_by_zone[zone]}.\n{where}",
+            url=url,
+            dedupe_key=dedupe_key,
+        )
+        sent += notification is not None
+    return sent
+
+
+def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:
+    """Ask members how a meeting went soon after it ends: once per meeting, and not if they already said."""
+    now = now or timezone.now()
+    window = dt.timedelta(hours=settings.MEETING_FEEDBACK_PROMPT_HOURS)
+    longest = dt.timedelta(minutes=MAX_MEETING_MINUTES)
+    candidates = (
+        Meeting.objects.scheduled()
+        .filter(starts_at__lte=now, starts_at__gt=now - window - longest)
+        .select_related("circle")
+    )
+    ended = [m for m in candidates if now - window < m.ends_at <= now]
+    members = _members_by_circle(meeting.circle_id for meeting in ended)
+    keys = {meeting.pk: f"circle.feedback_prompt:{meeting.pk}" for meeting in ended}
+    seen = _already_notified(keys.values())
+    given = set(
+        MeetingFeedback.objects.filter(meeting__in=[m.pk for m in ended]).values_list("meeting_id", "membership_id")
+    )
+    sent = 0
+    with transaction.atomic():
+        for meeting in ended:
+            for membership in members.get(meeting.circle_id, ()):
+                if (membership.user_id, keys[meeting.pk]) in seen or (meeting.pk, membership.pk) in given:
+                    continue
+                notification = notification_send(
+                    recipient=membership.user,
+                    kind=notification_kinds.FEEDBACK_PROMPT,
+                    title=f"How was meeting {meeting.number} of {meeting.circle.name}?",
+                    body="Rate it from 1 to 5 and add a line or two: it helps the facilitators plan the next one.",
+                    url=f"{meeting.get_absolute_url()}#feedback",
+                    dedupe_key=keys[meeting.pk],
+                )
+                sent += notification is not None
+    return sent
+
+
+def _digests_due(now: dt.datetime) -> dict[int, list[tuple[object, str]]]:
+    """(facilitator, dedupe key) pairs by circle id, for facilitators whose digest morning it is and
+    who have not had this week's digest of that circle yet."""
+    due: dict[int, list[tuple[object, str]]] = defaultdict(list)
+    facilitators = Membership.objects.facilitators().filter(circle__state__in=JOINABLE_STATES).select_related("user")
+    for membership in facilitators:
+        local = now.astimezone(person_zone(membership.user))
+        if local.weekday() == settings.FACILITATOR_DIGEST_WEEKDAY and local.hour >= settings.FACILITATOR_DIGEST_HOUR:
+            key = f"circle.facilitator_digest:{membership.circle_id}:{local.date().isoformat()}"
+            due[membership.circle_id].append((membership.user, key))
+    seen = _already_notified(key for people in due.values() for _, key in people)
+    pending = {
+        circle_id: [(user, key) for user, key in people if (user.pk, key) not in seen]
+        for circle_id, people in due.items()
+    }
+    return {circle_id: people for circle_id, people in pending.items() if people}
+
+
+def facilitator_digests_send(*, now: dt.datetime | None = None) -> int:
+    """Each facilitator's weekly summary of each circle they run: who joined, who waits, how meetings went.
+
+    Weekly means: on settings.FACILITATOR_DIGEST_WEEKDAY, from FACILITATOR_DIGEST_HOUR on, in the
+    facilitator's own time zone. Run hourly; the dedupe key names the circle and the facilitator's
+    local date, so later runs that day send nothing and the next week's digest is a new one.
+    """
+    now = now or timezone.now()
+    due = _digests_due(now)
+    if not due:
+        return 0
+    week_ago, week_ahead = now - dt.timedelta(days=7), now + dt.timedelta(days=7)
+    circles = list(
+        Circle.objects.filter(pk__in=list(due))
+        .with_seat_counts()
+        .annotate(
+            joined_this_week=Count(
+                "memberships",
+                filter=Q(memberships__status=MembershipStatus.ACTIVE, memberships__joined_at__gte=week_ago),
+                distinct=True,
+            ),
+            pending_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.PENDING), distinct=True),
+        )
+        .order_by("pk")
+    )
+    meetings_ahead = dict(
+        Meeting.objects.scheduled()
+        .filter(circle_id__in=list(due), starts_at__gte=now, starts_at__lt=week_ahead)
+        .values("circle_id")
+        .annotate(count=Count("pk"))
+        .values_list("circle_id", "count")
+    )
+    held = {
+        row["circle_id"]: row
+        for row in Meeting.objects.scheduled()
+        .filter(circle_id__in=list(due), starts_at__gte=week_ago, starts_at__lt=now)
+        .values("circle_id")
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__present=True), distinct=True),
+            rating=Avg("feedback__rating"),
+        )
+    }
+    sent = 0
+    with transaction.atomic():
+        for circle in circles:
+            lines = [
+                f"Members: {circle.seats_taken} of {circle.capacity} seats taken "
+                f"({circle.joined_this_week} joined in the last 7 days).",
+                f"Waiting: {circle.waitlist_count} on the waitlist, {circle.pending_count} asking to join.",
+                f"Meetings in the coming week: {meetings_ahead.get(circle.pk, 0)}.",
+            ]
+            if circle.pk in held:
+                rating = held[circle.pk]["rating"]
+                feedback = f"average feedback {rating:.1f} of 5" if rating else "no feedback yet"
+                lines.append(f"Last week: {held[circle.pk]['present']} marked present, {feedback}.")
+            for user, key in due[circle.pk]:
+                notification = notification_send(
+                    recipient=user,
+                    kind=notification_kinds.FACILITATOR_DIGEST,
+                    title=f"Your week in {circle.name}",
+                    body="\n".join(lines),
+                    url=circle.get_manage_url(),
+                    dedupe_key=key,
+                )
+                sent += notification is not None
+    return sent

@@ -1,0 +1,211 @@
+"""Joining and leaving a circle, answering requests, removing people, and sharing the facilitator role."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from p2pu.notifications.services import notification_send, notifications_send_many
+
+from .. import notification_kinds
+from ..models import Circle, Membership, MembershipStatus, Role
+from ..permissions import is_verified, join_outcome, manager_access
+from .seats import lock_circle, queue_waitlist_promotion, release_seat, set_status, take_seat
+
+
+def membership_join(*, circle: Circle, user, via_invite: bool = False, request_message: str = "") -> Membership:
+    """Join (or accept an invitation to) a circle: a seat if one is free, else the waitlist.
+
+    Approval circles record a request instead. Raises ValidationError with the reason when the
+    person cannot join. ``via_invite``: they hold a valid invitation link (the caller resolved it).
+    """
+    verified = is_verified(user)
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(circle)
+        membership = Membership.objects.filter(circle=circle, user=user).first()
+        outcome = join_outcome(
+            circle=circle,
+            membership=membership,
+            verified=verified,
+            waitlist_count=circle.memberships.waitlist().count(),
+            has_upcoming_meeting=circle.meetings.upcoming(now=now).exists(),
+            via_invite=via_invite,
+        )
+        if outcome.status is None:
+            raise ValidationError(outcome.refusal, code="join_refused")
+        invited = membership is not None and membership.status == MembershipStatus.INVITED
+        role = membership.role if invited else Role.LEARNER
+        status = outcome.status
+        if status == MembershipStatus.ACTIVE and role == Role.LEARNER and not take_seat(circle):
+            status = MembershipStatus.WAITLISTED
+        if membership is None:
+            membership = Membership(circle=circle, user=user, requested_at=now)
+        if status == MembershipStatus.PENDING:
+            membership.request_message = request_message
+            membership.requested_at = now
+        set_status(membership, status, now=now, role=role, also=("request_message", "requested_at"))
+        if status == MembershipStatus.PENDING:
+            notifications_send_many(
+                recipients=circle.memberships.facilitators().people(),
+                kind=notification_kinds.JOIN_REQUEST,
+                title=f"{user.get_display_name()} asked to join {circle.name}",
+                body=request_message,
+                url=circle.get_manage_url(),
+                actor=user,
+                dedupe_key=f"circle.join_request:{membership.pk}:{now.isoformat()}",
+            )
+    return membership
+
+
+def membership_leave(*, circle: Circle, user) -> Membership:
+    """Leave a circle, its waitlist, or withdraw a request. A freed seat goes to the waitlist."""
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(circle)
+        membership = Membership.objects.filter(circle=circle, user=user).first()
+        leavable = (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING)
+        if membership is None or membership.status not in leavable:
+            raise ValidationError("You are not in this circle.")
+        if membership.is_facilitator and circle.memberships.facilitators().count() == 1:
+            raise ValidationError(
+                "You are this circle's only facilitator: hand the circle over to another member, or cancel it."
+            )
+        freed = membership.takes_seat
+        set_status(membership, MembershipStatus.LEFT, now=now)
+        if freed:
+            release_seat(circle)
+            queue_waitlist_promotion(circle)
+    return membership
+
+
+def membership_approve(*, membership: Membership, by) -> Membership:
+    """Let in a person who asked to join: a seat if one is free and nobody waits, else the waitlist."""
+    manager_access(circle=membership.circle, user=by)
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(membership.circle)
+        membership = Membership.objects.select_related("user").get(pk=membership.pk)
+        if membership.status != MembershipStatus.PENDING:
+            raise ValidationError("This request was already answered.")
+        nobody_waiting = not circle.memberships.waitlist().exists()
+        seated = nobody_waiting and take_seat(circle)
+        set_status(membership, MembershipStatus.ACTIVE if seated else MembershipStatus.WAITLISTED, now=now)
+        notification_send(
+            recipient=membership.user,
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
+            title=f"Your request to join {circle.name} was approved",
+            body="Welcome! You have a seat." if seated else "The circle is full, so you are on its waitlist.",
+            url=circle.get_absolute_url(),
+            actor=by,
+            dedupe_key=f"circle.request_answered:{membership.pk}:{now.isoformat()}",
+        )
+    return membership
+
+
+def membership_decline(*, membership: Membership, by) -> Membership:
+    manager_access(circle=membership.circle, user=by)
+    now = timezone.now()
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("user", "circle").get(pk=membership.pk)
+        if membership.status != MembershipStatus.PENDING:
+            raise ValidationError("This request was already answered.")
+        set_status(membership, MembershipStatus.DECLINED, now=now)
+        notification_send(
+            recipient=membership.user,
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
+            title=f"Your request to join {membership.circle.name} was declined",
+            body="The facilitators could not take you into this circle. Other circles may follow the same course.",
+            url=reverse("cohorts:list") + f"?course={membership.circle.course_id}",
+            actor=by,
+            dedupe_key=f"circle.request_answered:{membership.pk}:{now.isoformat()}",
+        )
+    return membership
+
+
+def membership_remove(*, membership: Membership, by, reason: str = "") -> Membership:
+    """A facilitator removes someone from the circle (or from its waitlist, or turns down their request)."""
+    manager_access(circle=membership.circle, user=by)
+    if membership.user_id == by.pk:
+        raise ValidationError("To leave the circle yourself, use “Leave circle”.")
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(membership.circle)
+        membership = Membership.objects.select_related("user").get(pk=membership.pk)
+        if membership.status not in (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING):
+            raise ValidationError("This person is not in the circle.")
+        freed = membership.takes_seat
+        set_status(membership, MembershipStatus.REMOVED, now=now)
+        if freed:
+            release_seat(circle)
+            queue_waitlist_promotion(circle)
+        notification_send(
+            recipient=membership.user,
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
+            title=f"You were removed from {circle.name}",
+            body=reason,
+            url=reverse("cohorts:list"),
+            actor=by,
+            dedupe_key=f"circle.removed:{membership.pk}:{now.isoformat()}",
+        )
+    return membership
+
+
+def facilitator_add(*, membership: Membership, by) -> Membership:
+    """Make an active learner a co-facilitator; their learner seat goes to the waitlist."""
+    manager_access(circle=membership.circle, user=by)
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(membership.circle)
+        membership = Membership.objects.select_related("user").get(pk=membership.pk)
+        if not membership.takes_seat:
+            raise ValidationError("Only an active learner can become a co-facilitator.")
+        membership.role = Role.FACILITATOR
+        membership.save(update_fields=["role"])
+        release_seat(circle)
+        queue_waitlist_promotion(circle)
+        notification_send(
+            recipient=membership.user,
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
+            title=f"You are now a facilitator of {circle.name}",
+            body=f"{by.get_display_name()} made you a co-facilitator.",
+            url=circle.get_manage_url(),
+            actor=by,
+            dedupe_key=f"circle.role_changed:{membership.pk}:{now.isoformat()}",
+        )
+    return membership
+
+
+def facilitator_hand_over(*, circle: Circle, by, to: Membership) -> Membership:
+    """Hand the facilitator role to another member and stay on as a learner.
+
+    When ``to`` was a learner, the two swap roles and the seat passes over; when ``to`` already
+    co-facilitates, the person stepping down needs a free seat.
+    """
+    manager_access(circle=circle, user=by)
+    if to.user_id == by.pk:
+        raise ValidationError("Choose another member to hand the circle over to.")
+    now = timezone.now()
+    with transaction.atomic():
+        circle = lock_circle(circle)
+        to = Membership.objects.select_related("user").get(pk=to.pk, circle=circle)
+        mine = Membership.objects.get(circle=circle, user=by)
+        if not to.is_active:
+            raise ValidationError("Only an active member can take over the circle.")
+        if to.role == Role.FACILITATOR and not take_seat(circle):
+            raise ValidationError("There is no free seat for you to stay on as a learner.")
+        to.role, mine.role = Role.FACILITATOR, Role.LEARNER
+        to.save(update_fields=["role"])
+        mine.save(update_fields=["role"])
+        notification_send(
+            recipient=to.user,
+            kind=notification_kinds.MEMBERSHIP_CHANGED,
+            title=f"{by.get_display_name()} handed {circle.name} over to you",
+            body="You are now a facilitator of the circle.",
+            url=circle.get_manage_url(),
+            actor=by,
+            dedupe_key=f"circle.role_changed:{to.pk}:{now.isoformat()}",
+        )
+    return to

@@ -1,0 +1,42 @@
+"""/circles/: finding a study circle to join."""
+
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..forms import CircleFilterForm
+from ..models import Circle, Membership
+
+CIRCLES_PER_PAGE = 12
+
+
+def _facilitators_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.facilitators().select_related("user"),
+        to_attr="facilitator_memberships",
+    )
+
+
+def circle_list(request):
+    discoverable = Circle.objects.discoverable()
+    form = CircleFilterForm(request.GET or None, circles=discoverable)
+    circles = discoverable
+    if form.is_bound and form.is_valid():
+        circles = form.filter(circles, zone=timezone.get_current_timezone())
+    circles = (
+        circles.select_related("course")
+        .with_seat_counts()
+        .with_next_meeting()
+        .prefetch_related(_facilitators_prefetch())
+        .order_by(F("next_meeting_at").asc(nulls_last=True), "pk")
+    )
+    page_obj = Paginator(circles, CIRCLES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cohorts/circle_list.html",
+        {"form": form, "page_obj": page_obj, "circles": page_obj.object_list, "extra_query": query.urlencode()},
+    )
