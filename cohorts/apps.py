@@ -8,7 +8,7 @@ class CohortsConfig(AppConfig):
     def ready(self):
         from p2pu.notifications import kinds
 
-        from . import notification_kinds, tasks  # noqa: F401 (tasks: registers the jobs services queue by name)
+        from . import notification_kinds
         from .review import notification_kinds as review_notification_kinds
 
         kinds.register_all(notification_kinds.KINDS)
