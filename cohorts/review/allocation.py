@@ -1,7 +1,8 @@
 """Who reviews which submission: at the deadline, for late work, and on request (rolling).
 
 Pure functions without Django: the cohorts app turns their results into review
-assignments, and tests its SQL for rolling review against :func:`rolling_order`.
+assignments, words their :class:`Problem` records for people, and tests its SQL for
+rolling review against :func:`rolling_order`.
 
 **Deadline allocation** puts the submissions in a random order (drawn from ``seed``) and
 lets the author of the submission at position ``i`` review the submissions at positions
@@ -33,6 +34,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import TypeAlias
 
 import numpy as np
@@ -58,18 +60,57 @@ class Submission:
     authors: frozenset[PersonId]
 
 
+class ProblemKind(Enum):
+    """Ways an allocation can fall short of the rules."""
+
+    #: Nobody may review, so no submission gets a review.
+    NOBODY_MAY_REVIEW = "nobody_may_review"
+    #: Only one person submitted (``people`` is 1), so nobody can review their work.
+    LONE_SUBMITTER = "lone_submitter"
+    #: Only ``people`` submitted, so each submission gets at most ``reviews`` (< ``k``).
+    TOO_FEW_SUBMITTERS = "too_few_submitters"
+    #: ``pairs`` pairs review each other's work in a circle of ``people`` (one author each);
+    #: avoiding that takes ``2 k + 1`` people.
+    SMALL_CIRCLE_RECIPROCAL_PAIRS = "small_circle_reciprocal_pairs"
+    #: ``pairs`` pairs of people review each other's work (circles with groups or odd reviewers).
+    RECIPROCAL_PAIRS = "reciprocal_pairs"
+    #: ``submission`` gets only ``reviews`` of ``k``; ``others`` reviewers did not write it.
+    SUBMISSION_SHORT = "submission_short"
+    #: ``person`` gives only ``reviews`` of ``k``; ``others`` submissions are by someone else.
+    REVIEWER_SHORT = "reviewer_short"
+    #: Late ``submission`` gets only ``reviews`` of ``k``: nobody else who did not write it may review it.
+    LATE_SUBMISSION_SHORT = "late_submission_short"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One place where an allocation falls short of the rules, with the ids and numbers involved.
+
+    Only the fields its ``kind`` describes are set; the caller words it for people.
+    """
+
+    kind: ProblemKind
+    submission: SubmissionId | None = None
+    person: PersonId | None = None
+    k: int = 0
+    reviews: int = 0
+    others: int = 0
+    people: int = 0
+    pairs: int = 0
+
+
 @dataclass(frozen=True)
 class Allocation:
     """Result of an allocation.
 
     ``assignments`` holds ``(reviewer, submission id)`` pairs sorted by reviewer, then
-    submission. ``problems`` says in plain language where the result falls short of the
-    rules (empty when it does not). ``load`` counts the reviews each reviewer gives and
-    ``received`` the reviews each submission gets.
+    submission. ``problems`` says where the result falls short of the rules (empty when it
+    does not). ``load`` counts the reviews each reviewer gives and ``received`` the reviews
+    each submission gets.
     """
 
     assignments: list[tuple[PersonId, SubmissionId]]
-    problems: list[str]
+    problems: list[Problem]
     load: dict[PersonId, int]
     received: dict[SubmissionId, int]
 
@@ -121,7 +162,7 @@ def allocate_at_deadline(
     if not submission_ids:
         return Allocation([], [], dict.fromkeys(people, 0), {})
     if not people:
-        problems = ["Nobody may review, so no submission gets a review."]
+        problems = [Problem(ProblemKind.NOBODY_MAY_REVIEW, k=k)]
         return Allocation([], problems, {}, dict.fromkeys(submission_ids, 0))
     if _is_one_to_one(reviewing_authors, len(people)):
         author_of = np.array([authors[0] for authors in reviewing_authors])
@@ -136,9 +177,9 @@ def allocate_at_deadline(
     load = np.bincount(reviewer_slots, minlength=len(people)).tolist()
     received = np.bincount(submission_slots, minlength=len(submission_ids)).tolist()
     if problems is None:
-        problems = _describe_shortfalls(
-            people, submission_ids, reviewing_authors, load, received, k
-        ) + _describe_reciprocity(reviewer_slots, submission_slots, reviewing_authors, len(people), k)
+        problems = _shortfalls(people, submission_ids, reviewing_authors, load, received, k) + _reciprocity(
+            reviewer_slots, submission_slots, reviewing_authors, len(people), k
+        )
     return Allocation(
         assignments=list(
             zip(
@@ -182,10 +223,7 @@ def allocate_late_submission(
     received = len(already_reviewing) + len(chosen)
     problems = []
     if received < k:
-        problems.append(
-            f"Submission {submission.id} gets only {received} of {k} reviews: "
-            "nobody else who did not write it may review it."
-        )
+        problems.append(Problem(ProblemKind.LATE_SUBMISSION_SHORT, submission=submission.id, k=k, reviews=received))
     return Allocation(
         assignments=[(person, submission.id) for person in sorted(chosen, key=id_sort_key)],
         problems=problems,
@@ -249,7 +287,7 @@ def _is_one_to_one(reviewing_authors: Sequence[tuple[int, ...]], n_people: int) 
 
 def _circular_shift(
     author_of: np.ndarray, k: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
     """Reviewer and submission index per slot for a one-to-one circle, with its problems."""
     n = len(author_of)
     order = rng.permutation(n)
@@ -261,17 +299,11 @@ def _circular_shift(
     )
     problems = []
     if n == 1:
-        problems.append("Only 1 person submitted, so nobody can review their work.")
+        problems.append(Problem(ProblemKind.LONE_SUBMITTER, k=k, people=1))
     elif n - 1 < k:
-        reviews = "review" if n == 2 else "reviews"
-        problems.append(
-            f"Only {n} people submitted, so each submission can get at most {n - 1} {reviews} instead of {k}."
-        )
+        problems.append(Problem(ProblemKind.TOO_FEW_SUBMITTERS, k=k, people=n, reviews=n - 1))
     if reciprocal_pairs:
-        problems.append(
-            f"With only {n} people, {_pairs(reciprocal_pairs)} of them review each other's "
-            f"work; avoiding that takes at least {2 * k + 1} people."
-        )
+        problems.append(Problem(ProblemKind.SMALL_CIRCLE_RECIPROCAL_PAIRS, k=k, people=n, pairs=reciprocal_pairs))
     return reviewer_slots, submission_slots, problems
 
 
@@ -485,37 +517,38 @@ class _Repair:
         self._add(partner)
 
 
-def _describe_shortfalls(
+def _shortfalls(
     people: Sequence[PersonId],
     submission_ids: Sequence[SubmissionId],
     reviewing_authors: Sequence[tuple[int, ...]],
     load: Sequence[int],
     received: Sequence[int],
     k: int,
-) -> list[str]:
-    """Plain-language lines for submissions getting, and people giving, fewer than ``k``."""
-    problems = []
-    for index, count in enumerate(received):
-        if count < k:
-            others = len(people) - len(reviewing_authors[index])
-            if others == 0:
-                reason = "everyone who may review wrote it"
-            elif others <= count:
-                reason = f"only {others} of the reviewers did not write it"
-            else:
-                reason = "nobody else could take it without breaking a rule"
-            problems.append(f"Submission {submission_ids[index]} gets only {count} of {k} reviews: {reason}.")
+) -> list[Problem]:
+    """Submissions getting, and people giving, fewer than ``k`` reviews."""
+    problems = [
+        Problem(
+            ProblemKind.SUBMISSION_SHORT,
+            submission=submission_ids[index],
+            k=k,
+            reviews=count,
+            others=len(people) - len(reviewing_authors[index]),
+        )
+        for index, count in enumerate(received)
+        if count < k
+    ]
     own_count = Counter(author for authors in reviewing_authors for author in authors)
-    for index, count in enumerate(load):
-        if count < k:
-            others = len(submission_ids) - own_count[index]
-            if others == 0:
-                reason = "every submission is their own"
-            elif others <= count:
-                reason = f"only {others} of the submissions {'is' if others == 1 else 'are'} by someone else"
-            else:
-                reason = "no other submission could be given without breaking a rule"
-            problems.append(f"{people[index]} gives only {count} of {k} reviews: {reason}.")
+    problems += [
+        Problem(
+            ProblemKind.REVIEWER_SHORT,
+            person=people[index],
+            k=k,
+            reviews=count,
+            others=len(submission_ids) - own_count[index],
+        )
+        for index, count in enumerate(load)
+        if count < k
+    ]
     return problems
 
 
@@ -532,22 +565,15 @@ def _count_reciprocal(
     return int(_contains(reviews_work_of, reversed_keys).sum()) // 2
 
 
-def _describe_reciprocity(
+def _reciprocity(
     reviewer_slots: np.ndarray,
     submission_slots: np.ndarray,
     reviewing_authors: Sequence[tuple[int, ...]],
     n_people: int,
     k: int,
-) -> list[str]:
-    """A plain-language line if some people review each other's work."""
+) -> list[Problem]:
+    """A problem if some people review each other's work."""
     reciprocal_pairs = _count_reciprocal(reviewer_slots, submission_slots, reviewing_authors, n_people)
     if not reciprocal_pairs:
         return []
-    return [
-        f"{_pairs(reciprocal_pairs).capitalize()} of people review each other's work: "
-        f"the circle is too small to avoid it with {k} reviews each."
-    ]
-
-
-def _pairs(count: int) -> str:
-    return "1 pair" if count == 1 else f"{count} pairs"
+    return [Problem(ProblemKind.RECIPROCAL_PAIRS, k=k, pairs=reciprocal_pairs)]

@@ -254,9 +254,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Peer review: how long a rolling-review lease lasts before its work goes back to the queue.
-REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
-
 # Wagtail
 WAGTAIL_SITE_NAME = "Learning Commons"
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -296,3 +293,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Peer review
+# How long a rolling-review lease lasts before its work goes back to the queue.
+REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
+# How long before a review is due its reviewer is reminded (once).
+REVIEW_REMINDER_LEAD_HOURS = int(os.environ.get("REVIEW_REMINDER_LEAD_HOURS", "24"))

@@ -7,6 +7,7 @@ from cohorts.models import AssignmentState, Review, ReviewAssignment, ReviewFlag
 from cohorts.review import results as review_results
 from cohorts.review import services
 from cohorts.review.results import activity_results_for
+from cohorts.review.services.reviews import review_received_notify
 from p2pu.notifications.models import Notification
 from tests.cohorts.review_setup import hand_in, review_circle, review_done
 from tests.factories import UserFactory
@@ -92,7 +93,7 @@ def test_authors_hear_of_each_review_once_without_the_reviewers_name(allocated):
     notification = Notification.objects.get(recipient=author, kind="review.received")
     assert notification.actor is None
     assert first.reviewer.get_display_name() not in notification.title + notification.body
-    services._notify_review_received(review, first)  # a repeat is deduplicated
+    review_received_notify(review, first)  # a repeat is deduplicated
     assert Notification.objects.filter(recipient=author, kind="review.received").count() == 1
 
 
