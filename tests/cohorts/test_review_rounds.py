@@ -5,6 +5,7 @@ import random
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +30,16 @@ from tests.cohorts.review_setup import hand_in, review_circle, review_done
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+#: Where tests whose outcome turns on when things happen start: a Sunday, late in the day (UTC).
+START = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    """The clock stopped at START; ``clock.shift(timedelta)`` moves it on."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
 
 
 def close_deadline(rc, *, at=None):
@@ -123,11 +134,12 @@ def test_only_facilitators_hand_out_reviews(client, site_tree):
     assert not ReviewAssignment.objects.exists()
 
 
-def test_late_work_is_still_reviewed_by_the_least_busy(site_tree, django_capture_on_commit_callbacks):
+def test_late_work_is_still_reviewed_by_the_least_busy(site_tree, django_capture_on_commit_callbacks, clock):
     rc = review_circle(learners=6)
     for learner in rc.learners[:5]:
         hand_in(rc, learner)
-    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
+    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)  # closes the deadline now
+    clock.shift(dt.timedelta(minutes=5))
     late_author = rc.learners[5]
     with django_capture_on_commit_callbacks(execute=True):
         late = hand_in(rc, late_author)
@@ -146,11 +158,12 @@ def test_late_work_is_still_reviewed_by_the_least_busy(site_tree, django_capture
     )
 
 
-def test_work_submitted_after_the_deadline_but_before_the_job_counts_as_late(site_tree):
+def test_work_submitted_after_the_deadline_but_before_the_job_counts_as_late(site_tree, clock):
     rc = review_circle(learners=5)
     for learner in rc.learners[:4]:
         hand_in(rc, learner)
     close_deadline(rc)
+    clock.shift(dt.timedelta(minutes=5))
     late = hand_in(rc, rc.learners[4])
     services.reviews_allocate_due()
     assert set(ReviewAssignment.objects.filter(submission=late).values_list("source", flat=True)) == {"late"}
