@@ -11,7 +11,7 @@ ALLOCATED = "review.allocated"
 
 KINDS = (
     Kind(ASSIGNED, label="You have work of others to review"),
-    Kind(DUE_SOON, label="A review you hold is due within a day"),
+    Kind(DUE_SOON, label="A review you hold is due soon"),
     Kind(RECEIVED, label="Your work got a review"),
     Kind(FLAG_RAISED, label="A review was flagged in a circle you facilitate"),
     Kind(STUCK, label="Work in a circle you facilitate is still waiting for reviews"),

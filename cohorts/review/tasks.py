@@ -1,7 +1,8 @@
 """Celery tasks for peer review: thin wrappers that fetch by id and call cohorts.review.services.
 
 The periodic ones are in settings.CELERY_BEAT_SCHEDULE; ``allocate_late_submission`` is queued by
-``submission_submit`` with transaction.on_commit. Every one is idempotent: allocation happens once
+``submission_submit`` by its name once the submission commits (``p2pu.core.jobs``), so the services
+never import this module. Every one is idempotent: allocation happens once
 per activity (under its row lock), late work is only topped up to the reviews it lacks, and every
 notification carries a dedupe key.
 """

@@ -258,9 +258,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Peer review: how long a rolling-review lease lasts before its work goes back to the queue.
-REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
-
 # Wagtail (WAGTAIL_SITE_NAME is set at the top: e-mail settings use it too)
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -323,3 +320,9 @@ MEETING_FEEDBACK_PROMPT_HOURS = 48
 # on, in each facilitator's own time zone (the beat job runs hourly).
 FACILITATOR_DIGEST_WEEKDAY = 0
 FACILITATOR_DIGEST_HOUR = 7
+
+# Peer review
+# How long a rolling-review lease lasts before its work goes back to the queue.
+REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
+# How long before a review is due its reviewer is reminded (once).
+REVIEW_REMINDER_LEAD_HOURS = int(os.environ.get("REVIEW_REMINDER_LEAD_HOURS", "24"))

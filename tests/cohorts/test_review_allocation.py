@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from cohorts.review.allocation import (
     Allocation,
     Candidate,
+    Problem,
+    ProblemKind,
     Submission,
     allocate_at_deadline,
     allocate_late_submission,
@@ -62,6 +64,9 @@ def test_single_author_circle_gives_and_gets_as_many_reviews_as_possible(n: int,
     assert set(allocation.received.values()) == {possible}
     assert set(allocation.load.values()) == {possible}
     assert bool(allocation.problems) == (n < 2 * k + 1)
+    kinds = [problem.kind for problem in allocation.problems]
+    assert (ProblemKind.LONE_SUBMITTER in kinds) == (n == 1)
+    assert (ProblemKind.TOO_FEW_SUBMITTERS in kinds) == (1 < n <= k)
 
 
 @settings(max_examples=150, deadline=None)
@@ -76,6 +81,8 @@ def test_reciprocal_pairs_only_below_2k_plus_1_and_then_as_few_as_possible(n: in
     fewest_possible = max(0, n * reviews - n * (n - 1) // 2)
     assert len(reciprocal_pairs(allocation, submissions)) == fewest_possible
     assert (fewest_possible == 0) == (n >= 2 * k + 1)
+    reported = [p.pairs for p in allocation.problems if p.kind is ProblemKind.SMALL_CIRCLE_RECIPROCAL_PAIRS]
+    assert reported == ([fewest_possible] if fewest_possible else [])
 
 
 @settings(max_examples=100, deadline=None)
@@ -84,17 +91,16 @@ def test_group_circles_never_review_own_or_same_work_twice(submissions: list[Sub
     allocation = allocate_at_deadline(submissions, k=k, seed=seed)
 
     assert_keeps_hard_rules(allocation, submissions)
-    reported = " ".join(allocation.problems)
     if all(len(submission.authors) == 1 for submission in submissions):
         return  # a one-to-one circle, covered above
-    for submission in submissions:
-        if allocation.received[submission.id] < k:
-            assert f"Submission {submission.id} gets only" in reported
-    for person, load in allocation.load.items():
-        if load < k:
-            assert f"{person} gives only" in reported
-    if reciprocal_pairs(allocation, submissions):
-        assert "review each other's work" in reported
+    short_work = {p.submission: p.reviews for p in allocation.problems if p.kind is ProblemKind.SUBMISSION_SHORT}
+    short_reviewers = {p.person: p.reviews for p in allocation.problems if p.kind is ProblemKind.REVIEWER_SHORT}
+    assert short_work == {s: count for s, count in allocation.received.items() if count < k}
+    assert short_reviewers == {person: load for person, load in allocation.load.items() if load < k}
+    pairs = [p.pairs for p in allocation.problems if p.kind is ProblemKind.RECIPROCAL_PAIRS]
+    assert pairs == (
+        [len(reciprocal_pairs(allocation, submissions))] if reciprocal_pairs(allocation, submissions) else []
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -145,23 +151,24 @@ def test_different_seeds_give_different_allocations() -> None:
     )
 
 
-def test_tiny_circle_gets_the_best_possible_allocation_and_a_plain_explanation() -> None:
+def test_tiny_circle_gets_the_best_possible_allocation_and_says_why_it_falls_short() -> None:
     allocation = allocate_at_deadline(single_author_circle(2), k=3)
 
     assert allocation.assignments == [("p0", 101), ("p1", 100)]
-    assert (
-        allocation.problems[0] == "Only 2 people submitted, so each submission can get at most 1 review instead of 3."
-    )
+    assert allocation.problems == [
+        Problem(ProblemKind.TOO_FEW_SUBMITTERS, k=3, people=2, reviews=1),
+        Problem(ProblemKind.SMALL_CIRCLE_RECIPROCAL_PAIRS, k=3, people=2, pairs=1),
+    ]
 
 
 def test_lone_submitter_empty_circle_and_nobody_to_review() -> None:
     assert allocate_at_deadline(single_author_circle(1)).problems == [
-        "Only 1 person submitted, so nobody can review their work."
+        Problem(ProblemKind.LONE_SUBMITTER, k=3, people=1)
     ]
     assert allocate_at_deadline([]) == Allocation([], [], {}, {})
     nobody = allocate_at_deadline(single_author_circle(3), reviewers=[])
     assert (nobody.assignments, nobody.received) == ([], {100: 0, 101: 0, 102: 0})
-    assert nobody.problems == ["Nobody may review, so no submission gets a review."]
+    assert nobody.problems == [Problem(ProblemKind.NOBODY_MAY_REVIEW, k=3)]
 
 
 def test_large_circle_with_groups_keeps_every_rule() -> None:
@@ -211,7 +218,8 @@ def test_late_submission_never_skips_a_less_loaded_reviewer(
     assert len(chosen) == len(allocation.assignments) == min(k, len(eligible))
     if chosen:
         assert all(load[other] >= max(load[c] for c in chosen) for other in eligible - chosen)
-    assert bool(allocation.problems) == (len(chosen) < k)
+    shortfall = [Problem(ProblemKind.LATE_SUBMISSION_SHORT, submission=0, k=k, reviews=len(chosen))]
+    assert allocation.problems == (shortfall if len(chosen) < k else [])
     assert allocation == allocate_late_submission(late, reversed(list(load)), load, k=k, seed=seed)
 
 

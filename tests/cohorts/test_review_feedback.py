@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cohorts.models import AssignmentState, Review, ReviewAssignment, ReviewFlag
+from cohorts.review import notification_kinds, services
 from cohorts.review import scoring as review_scoring
-from cohorts.review import services
 from cohorts.review.results import activity_results_for
+from cohorts.review.services.reviews import review_received_notify
 from p2pu.notifications.models import Notification
 from tests.cohorts.review_setup import hand_in, review_circle, review_done
 from tests.factories import UserFactory
@@ -89,11 +90,11 @@ def test_authors_hear_of_each_review_once_without_the_reviewers_name(allocated):
     author = rc.learners[0]
     first = reviews_of(work[author.pk])[0]
     review = review_done(first)
-    notification = Notification.objects.get(recipient=author, kind="review.received")
+    notification = Notification.objects.get(recipient=author, kind=notification_kinds.RECEIVED)
     assert notification.actor is None
     assert first.reviewer.get_display_name() not in notification.title + notification.body
-    services._notify_review_received(review, first)  # a repeat is deduplicated
-    assert Notification.objects.filter(recipient=author, kind="review.received").count() == 1
+    review_received_notify(review, first)  # a repeat is deduplicated
+    assert Notification.objects.filter(recipient=author, kind=notification_kinds.RECEIVED).count() == 1
 
 
 def test_scores_are_medians_with_spread_and_say_which_reviews_counted(client, allocated):
@@ -208,7 +209,7 @@ def test_a_flag_reaches_moderation_where_the_review_is_hidden_and_another_asked_
     flag = ReviewFlag.objects.get()
     with pytest.raises(ValidationError, match="already flagged"):
         services.review_flag(review=flagged, by=author, reason="other", explanation="again")
-    raised = Notification.objects.get(kind="review.flag_raised")
+    raised = Notification.objects.get(kind=notification_kinds.FLAG_RAISED)
     assert raised.recipient == rc.facilitator and "Rude, hurtful or personal" in raised.body
 
     client.force_login(rc.facilitator)
@@ -230,7 +231,7 @@ def test_a_flag_reaches_moderation_where_the_review_is_hidden_and_another_asked_
     assert flagged_assignment.state == AssignmentState.DISCARDED
     replacement = ReviewAssignment.objects.get(submission=submission, source="replacement")
     assert replacement.reviewer not in (author, flagged_assignment.reviewer)
-    assert Notification.objects.filter(kind="review.assigned", recipient=replacement.reviewer).exists()
+    assert Notification.objects.filter(kind=notification_kinds.ASSIGNED, recipient=replacement.reviewer).exists()
 
     client.force_login(author)
     page = client.get(submission.get_absolute_url()).content.decode()

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from cohorts.models import ReviewAssignment
-from cohorts.review import services
+from cohorts.review import notification_kinds, services
 from p2pu.notifications.models import Notification
 from tests.cohorts.factories import join, make_circle
 from tests.cohorts.review_setup import hand_in, review_circle, review_done
@@ -134,7 +134,7 @@ def test_in_an_open_circle_authors_see_their_reviewers(client, site_tree):
     review_done(assignment)
     page = as_user(client, rc.learners[0]).get(work[0].get_absolute_url()).content.decode()
     assert assignment.reviewer.get_display_name() in page
-    note = Notification.objects.get(recipient=rc.learners[0], kind="review.received")
+    note = Notification.objects.get(recipient=rc.learners[0], kind=notification_kinds.RECEIVED)
     assert note.actor == assignment.reviewer
 
 

@@ -5,8 +5,10 @@ import random
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohorts.models import (
@@ -19,15 +21,25 @@ from cohorts.models import (
     SubmissionAuthor,
     SubmissionVersion,
 )
-from cohorts.review import services, tasks
-from cohorts.review.allocation import Candidate, next_submission, rolling_order
+from cohorts.review import notification_kinds, services, tasks
+from cohorts.review.allocation import Candidate, Problem, ProblemKind, next_submission, rolling_order
+from cohorts.review.services.allocation import problem_words
+from p2pu.celery import app
 from p2pu.notifications.models import Notification
 from tests.cohorts.review_setup import hand_in, review_circle, review_done
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
+#: Where tests whose outcome turns on when things happen start: a Sunday, late in the day (UTC).
+START = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    """The clock stopped at START; ``clock.shift(timedelta)`` moves it on."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
 
 
 def close_deadline(rc, *, at=None):
@@ -54,9 +66,9 @@ def test_the_beat_job_hands_out_k_reviews_each_once(site_tree, django_capture_on
     activity = rc.activity()
     assert activity.allocated_at is not None and activity.allocation_problems == []
 
-    assigned = Notification.objects.filter(kind="review.assigned")
+    assigned = Notification.objects.filter(kind=notification_kinds.ASSIGNED)
     assert assigned.count() == 8 and assigned.first().title.startswith("You have 3 reviews to do")
-    assert Notification.objects.filter(kind="review.allocated", recipient=rc.facilitator).count() == 1
+    assert Notification.objects.filter(kind=notification_kinds.ALLOCATED, recipient=rc.facilitator).count() == 1
     assert len([m for m in mail.outbox if "reviews to do" in m.subject]) == 8
 
 
@@ -76,7 +88,7 @@ def test_a_tiny_circle_gets_the_best_allocation_and_the_facilitator_a_clear_mess
         "could not guarantee"
         in client.get(f"/circles/{rc.circle.pk}/activities/{activity.pk}/progress/").content.decode()
     )
-    note = Notification.objects.get(kind="review.allocated", recipient=rc.facilitator)
+    note = Notification.objects.get(kind=notification_kinds.ALLOCATED, recipient=rc.facilitator)
     assert "at most 2 reviews" in note.body and "some could not be guaranteed" in note.title
 
 
@@ -85,6 +97,29 @@ def test_allocation_problems_name_people_not_ids(site_tree):
     hand_in(rc, rc.learners[0])
     problems = services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
     assert problems == ["Only 1 person submitted, so nobody can review their work."]
+
+
+def test_allocation_problems_are_worded_with_the_names_of_the_people_involved():
+    work_of, people = {7: "Ann and Ben"}, {3: "Cat"}
+
+    def words(**fields):
+        return problem_words(Problem(**fields), work_of=work_of, people=people)
+
+    assert words(kind=ProblemKind.SUBMISSION_SHORT, submission=7, k=3, reviews=1, others=1) == (
+        "The work of Ann and Ben gets only 1 of 3 reviews: only 1 of the reviewers did not write it."
+    )
+    assert words(kind=ProblemKind.REVIEWER_SHORT, person=3, k=3, reviews=2, others=5) == (
+        "Cat gives only 2 of 3 reviews: no other submission could be given without breaking a rule."
+    )
+    assert words(kind=ProblemKind.REVIEWER_SHORT, person=3, k=2, reviews=0, others=0) == (
+        "Cat gives only 0 of 2 reviews: every submission is their own."
+    )
+    assert words(kind=ProblemKind.RECIPROCAL_PAIRS, k=2, pairs=1) == (
+        "1 pair of people review each other's work: the circle is too small to avoid it with 2 reviews each."
+    )
+    assert words(kind=ProblemKind.TOO_FEW_SUBMITTERS, k=3, people=2, reviews=1) == (
+        "Only 2 people submitted, so each submission can get at most 1 review instead of 3."
+    )
 
 
 def test_only_facilitators_hand_out_reviews(client, site_tree):
@@ -99,11 +134,12 @@ def test_only_facilitators_hand_out_reviews(client, site_tree):
     assert not ReviewAssignment.objects.exists()
 
 
-def test_late_work_is_still_reviewed_by_the_least_busy(site_tree, django_capture_on_commit_callbacks):
+def test_late_work_is_still_reviewed_by_the_least_busy(site_tree, django_capture_on_commit_callbacks, clock):
     rc = review_circle(learners=6)
     for learner in rc.learners[:5]:
         hand_in(rc, learner)
-    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
+    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)  # closes the deadline now
+    clock.shift(dt.timedelta(minutes=5))
     late_author = rc.learners[5]
     with django_capture_on_commit_callbacks(execute=True):
         late = hand_in(rc, late_author)
@@ -116,14 +152,18 @@ def test_late_work_is_still_reviewed_by_the_least_busy(site_tree, django_capture
     # Running the task again (a retry) adds nothing.
     assert tasks.allocate_late_submission.delay(late.pk).get() == 0
     assert ReviewAssignment.objects.filter(submission=late).count() == 3
-    assert Notification.objects.filter(kind="review.assigned", dedupe_key__startswith="review.assigned:").count() >= 3
+    assert (
+        Notification.objects.filter(kind=notification_kinds.ASSIGNED, dedupe_key__startswith="review.assigned:").count()
+        >= 3
+    )
 
 
-def test_work_submitted_after_the_deadline_but_before_the_job_counts_as_late(site_tree):
+def test_work_submitted_after_the_deadline_but_before_the_job_counts_as_late(site_tree, clock):
     rc = review_circle(learners=5)
     for learner in rc.learners[:4]:
         hand_in(rc, learner)
     close_deadline(rc)
+    clock.shift(dt.timedelta(minutes=5))
     late = hand_in(rc, rc.learners[4])
     services.reviews_allocate_due()
     assert set(ReviewAssignment.objects.filter(submission=late).values_list("source", flat=True)) == {"late"}
@@ -296,7 +336,7 @@ def test_stuck_work_alerts_facilitators_once_and_they_can_review_it_then_release
     assert tasks.alert_stuck_submissions.delay().get() == 0
     assert services.submissions_stuck_alert(now=later) == 2
     assert services.submissions_stuck_alert(now=later) == 0
-    alert = Notification.objects.get(kind="review.stuck", dedupe_key=f"review.stuck:{work.pk}")
+    alert = Notification.objects.get(kind=notification_kinds.STUCK, dedupe_key=f"review.stuck:{work.pk}")
     assert alert.recipient == rc.facilitator and "1 of 3 reviews" in alert.body
 
     client.force_login(rc.facilitator)
@@ -329,7 +369,22 @@ def test_reviewers_are_reminded_a_day_before_once(site_tree):
     assert services.review_reminders_send(now=due - dt.timedelta(hours=20)) == 12
     assert services.review_reminders_send(now=due - dt.timedelta(hours=10)) == 0
     review_done(ReviewAssignment.objects.first())
-    assert Notification.objects.filter(kind="review.due_soon").count() == 12
+    reminders = Notification.objects.filter(kind=notification_kinds.DUE_SOON)
+    assert reminders.count() == 12
+    assert reminders.first().title == "A review for “Share your plan” is due within a day"
+
+
+def test_the_reminder_lead_is_a_setting(site_tree, settings):
+    settings.REVIEW_REMINDER_LEAD_HOURS = 48
+    rc = review_circle(learners=4)
+    for learner in rc.learners:
+        hand_in(rc, learner)
+    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
+    due = ReviewAssignment.objects.first().due_at
+    assert services.review_reminders_send(now=due - dt.timedelta(hours=50)) == 0
+    assert services.review_reminders_send(now=due - dt.timedelta(hours=40)) == 12
+    reminder = Notification.objects.filter(kind=notification_kinds.DUE_SOON).first()
+    assert reminder.title == "A review for “Share your plan” is due within 2 days"
 
 
 def test_tasks_are_thin_and_tolerate_missing_rows(site_tree):
@@ -338,11 +393,7 @@ def test_tasks_are_thin_and_tolerate_missing_rows(site_tree):
     assert tasks.send_review_reminders.delay().get() == 0
 
 
-def test_celery_finds_the_review_tasks_and_the_beat_schedule_names_them():
-    from django.conf import settings
-
-    from p2pu.celery import app
-
+def test_celery_finds_the_review_tasks_and_the_beat_schedule_names_them(settings):
     app.loader.import_default_modules()
     beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     for name in (
@@ -380,8 +431,6 @@ def test_settings_fix_the_mode_once_reviews_are_out(site_tree):
 
 
 def test_one_submission_per_person_is_the_databases_rule(site_tree):
-    from django.db import IntegrityError, transaction
-
     rc = review_circle(learners=1)
     submission = hand_in(rc, rc.learners[0])
     other = Submission.objects.create(activity=rc.activity())

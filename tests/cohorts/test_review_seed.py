@@ -1,6 +1,9 @@
 """The demo review round: in progress, with work, reviews done and to do, a flag and a rating; safe to seed twice."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from cohorts.models import CircleActivity, Review, ReviewAssignment, ReviewFlag, Submission
@@ -11,7 +14,11 @@ from home.seed_reviews import seed_reviews
 
 pytestmark = pytest.mark.django_db
 
+#: The demo builds its circles and review round from today's date and weekday: a fixed Sunday evening (UTC).
+SEEDED_AT = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
 
+
+@time_machine.travel(SEEDED_AT, tick=False)
 def test_the_demo_circle_has_a_review_round_in_progress(client, site_tree):
     seed_people()
     seed_courses()
@@ -38,6 +45,7 @@ def test_the_demo_circle_has_a_review_round_in_progress(client, site_tree):
     assert "This is lazy and pointless" in queue
 
 
+@time_machine.travel(SEEDED_AT, tick=False)
 def test_seed_demo_runs_with_the_review_round(site_tree):
     call_command("seed_demo", verbosity=0)
     assert CircleActivity.objects.filter(allocated_at__isnull=False).count() == 1

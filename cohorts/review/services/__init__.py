@@ -1,0 +1,48 @@
+"""Every write in peer review. Keyword arguments only; each service checks who is acting.
+
+One module per job: ``configuration`` (a circle's and an activity's review settings),
+``submissions`` (drafts, submitting, releasing), ``allocation`` (handing reviews out at the
+deadline, for late work, to a facilitator), ``rolling`` (leases on request), ``reviews`` (writing
+one), ``feedback`` (an author rates or flags it), ``moderation`` (facilitators resolve flags) and
+``alerts`` (scheduled reminders). ``assignments`` and ``common`` hold what they share.
+
+Notifications go through ``p2pu.notifications.services`` with dedupe keys, so every event reaches
+a person once. Nothing sent to an author names a reviewer unless the circle's reviews are open.
+Follow-up work is queued by task name (``p2pu.core.jobs``), so no service imports the tasks.
+"""
+
+from .alerts import review_reminders_send, submissions_stuck_alert
+from .allocation import (
+    review_facilitator_take,
+    review_late_allocate,
+    reviews_allocate_at_deadline,
+    reviews_allocate_due,
+)
+from .configuration import circle_activity_ensure, circle_activity_update, circle_review_settings_update
+from .feedback import review_flag, review_rate
+from .moderation import flag_resolve
+from .reviews import review_save_draft, review_submit
+from .rolling import review_leases_expire, review_request_next
+from .submissions import submission_release, submission_save_draft, submission_submit
+
+__all__ = [
+    "circle_activity_ensure",
+    "circle_activity_update",
+    "circle_review_settings_update",
+    "flag_resolve",
+    "review_facilitator_take",
+    "review_flag",
+    "review_late_allocate",
+    "review_leases_expire",
+    "review_rate",
+    "review_reminders_send",
+    "review_request_next",
+    "review_save_draft",
+    "review_submit",
+    "reviews_allocate_at_deadline",
+    "reviews_allocate_due",
+    "submission_release",
+    "submission_save_draft",
+    "submission_submit",
+    "submissions_stuck_alert",
+]
