@@ -3,9 +3,7 @@
 Each app declares its kinds once, as constants in its own ``notification_kinds.py``, and registers
 them from ``AppConfig.ready()``::
 
-    # cohorts/notification_kinds.py
-    from p2pu.notifications.kinds import Frequency, Kind
-
+    # cohorts/notification_kinds.py (Kind and Frequency come from this module)
     WAITLIST_PROMOTED = "circle.waitlist_promoted"
     KINDS = (Kind(WAITLIST_PROMOTED, label="A place opened up for you in a circle"),)
 
