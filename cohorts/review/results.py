@@ -62,6 +62,11 @@ class SubmissionResult:
     def uses_corrected(self) -> bool:
         return any(result.estimator == "corrected" for result in self.criteria)
 
+    @property
+    def reasons(self) -> list[str]:
+        """Why each shown estimate was chosen, each reason once, in criterion order."""
+        return list(dict.fromkeys(result.reason for result in self.criteria))
+
 
 @dataclass(frozen=True)
 class ActivityResults:

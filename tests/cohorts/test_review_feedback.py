@@ -141,7 +141,19 @@ def test_a_circle_shows_the_corrected_score_only_when_it_beat_the_median_on_faci
     client.force_login(author)
     page = client.get(submission.get_absolute_url()).content.decode()
     assert "corrected" in page and "Reviewer 4 (a facilitator)" in page
-    assert "came closer to the facilitator's scores" in page
+    assert "the corrected score came at least as close to the facilitator" in page
+
+
+def test_without_enough_facilitator_scores_the_author_reads_why_the_median_is_shown(client, allocated):
+    rc, work = allocated
+    author = rc.learners[0]
+    submission = work[author.pk]
+    for assignment in reviews_of(submission):
+        review_done(assignment, levels=(3, 3))
+    client.force_login(author)
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "A facilitator has scored 0 of the 3 pieces of work needed" in page
+    assert "corrected</span>" not in page
 
 
 def test_a_harsh_reviewer_with_facilitator_anchors_keeps_the_median_when_correction_does_not_help(site_tree):
