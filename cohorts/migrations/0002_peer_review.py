@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import cohorts.models.review
+import cohorts.models.review.submissions
 
 
 class Migration(migrations.Migration):
@@ -433,8 +433,8 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         blank=True,
-                        storage=cohorts.models.review.PrivateSubmissionStorage(),
-                        upload_to=cohorts.models.review.submission_file_path,
+                        storage=cohorts.models.review.submissions.PrivateSubmissionStorage(),
+                        upload_to=cohorts.models.review.submissions.submission_file_path,
                     ),
                 ),
                 ("file_name", models.CharField(blank=True, max_length=255)),

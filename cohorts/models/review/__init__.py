@@ -1,0 +1,28 @@
+"""Peer review in a circle: an activity as the circle runs it, submissions and their versions,
+review assignments (leases), reviews with rubric scores, and flags raised on reviews.
+
+Writes go through ``cohorts.review.services``; the rules for who sees what are in
+``cohorts.review.permissions``. The pure algorithms behind allocation and scoring live in
+``cohorts.review.allocation`` and ``cohorts.review.scoring``.
+"""
+
+from .activities import AllocationMode, CircleActivity
+from .assignments import AssignmentSource, AssignmentState, ReviewAssignment
+from .reviews import CriterionScore, FlagReason, Review, ReviewFlag
+from .submissions import Submission, SubmissionAuthor, SubmissionState, SubmissionVersion
+
+__all__ = [
+    "AllocationMode",
+    "AssignmentSource",
+    "AssignmentState",
+    "CircleActivity",
+    "CriterionScore",
+    "FlagReason",
+    "Review",
+    "ReviewAssignment",
+    "ReviewFlag",
+    "Submission",
+    "SubmissionAuthor",
+    "SubmissionState",
+    "SubmissionVersion",
+]
