@@ -35,4 +35,5 @@ urlpatterns = [
     path("<int:circle_id>/meetings/<int:meeting_id>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("<int:circle_id>/meetings/<int:meeting_id>/feedback/", views.meeting_feedback, name="meeting_feedback"),
     path("<int:circle_id>/", include("cohorts.review.urls")),
+    path("<int:circle_id>/discussion/", include("cohorts.discussions.urls")),
 ]
