@@ -3,6 +3,8 @@ so a discussion's existence, its threads and its attachments are told to nobody 
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -26,14 +28,29 @@ from .rate_limits import RateLimited
 
 
 def _member_circle(request, circle_id: int):
-    """The circle and the viewer's access; 404 unless they are an active member."""
+    """The circle and the viewer's access; 404 unless they are an active member (loaded once per request)."""
+    loaded = getattr(request, "_discussion_circle", None)
+    if loaded is not None and loaded[0].pk == circle_id:
+        return loaded
     try:
         circle, access = circle_for_viewer(request, circle_id)
     except Http404:
         raise Http404("No such discussion") from None
     if not permissions.can_take_part(access):
         raise Http404("No such discussion")
+    request._discussion_circle = (circle, access)
     return circle, access
+
+
+def members_only(view):
+    """Refuse outsiders with 404 before anything else (a wrong method included), so no URL tells them more."""
+
+    @functools.wraps(view)
+    def checked(request, circle_id: int, **kwargs):
+        _member_circle(request, circle_id)
+        return view(request, circle_id, **kwargs)
+
+    return checked
 
 
 def _thread(circle, thread_id: int) -> Thread:
@@ -61,6 +78,7 @@ def _post_url(post: Post) -> str:
     return f"{post.thread.get_absolute_url()}?page={page}#post-{post.pk}"
 
 
+@members_only
 def discussion_index(request, circle_id: int):
     circle, access = _member_circle(request, circle_id)
     search = SearchForm(request.GET or None)
@@ -92,6 +110,7 @@ def discussion_index(request, circle_id: int):
     )
 
 
+@members_only
 def thread_detail(request, circle_id: int, thread_id: int):
     circle, access = _member_circle(request, circle_id)
     thread = _thread(circle, thread_id)
@@ -135,6 +154,7 @@ def _thread_render(request, circle, access, thread, page_obj, last_seen, form, s
     )
 
 
+@members_only
 @require_POST
 def post_reply(request, circle_id: int, thread_id: int):
     circle, access = _member_circle(request, circle_id)
@@ -166,6 +186,7 @@ def post_reply(request, circle_id: int, thread_id: int):
     return _thread_render(request, circle, access, thread, page_obj, None, form, status=400)
 
 
+@members_only
 def post_link(request, circle_id: int, post_id: int):
     circle, _access = _member_circle(request, circle_id)
     return redirect(_post_url(_post(circle, post_id)))
@@ -199,6 +220,7 @@ def _anchored(request, circle, access, *, meeting=None, module=None, block_id=""
     )
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def meeting_thread(request, circle_id: int, meeting_id: int):
     circle, access = _member_circle(request, circle_id)
@@ -207,6 +229,7 @@ def meeting_thread(request, circle_id: int, meeting_id: int):
     return _anchored(request, circle, access, meeting=meeting, heading=heading)
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def block_thread(request, circle_id: int, module_id: int, block_id: str):
     circle, access = _member_circle(request, circle_id)
@@ -223,6 +246,7 @@ def block_thread(request, circle_id: int, module_id: int, block_id: str):
     )  # fmt: skip
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def post_edit(request, circle_id: int, post_id: int):
     circle, access = _member_circle(request, circle_id)
@@ -241,6 +265,7 @@ def post_edit(request, circle_id: int, post_id: int):
     )  # fmt: skip
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def post_delete(request, circle_id: int, post_id: int):
     circle, _access = _member_circle(request, circle_id)
@@ -253,6 +278,7 @@ def post_delete(request, circle_id: int, post_id: int):
     return render(request, "cohorts/discussions/post_delete.html", {"circle": circle, "post": post})
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def post_flag(request, circle_id: int, post_id: int):
     circle, access = _member_circle(request, circle_id)
@@ -279,6 +305,7 @@ def _facilitator_circle(request, circle_id: int):
     return circle, access
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def post_hide(request, circle_id: int, post_id: int):
     circle, _access = _facilitator_circle(request, circle_id)
@@ -297,6 +324,7 @@ def post_hide(request, circle_id: int, post_id: int):
     )  # fmt: skip
 
 
+@members_only
 @require_POST
 def post_unhide(request, circle_id: int, post_id: int):
     circle, _access = _facilitator_circle(request, circle_id)
@@ -306,6 +334,7 @@ def post_unhide(request, circle_id: int, post_id: int):
     return redirect(_post_url(post))
 
 
+@members_only
 @require_http_methods(["GET", "POST"])
 def post_move(request, circle_id: int, post_id: int):
     circle, _access = _facilitator_circle(request, circle_id)
@@ -324,6 +353,7 @@ def post_move(request, circle_id: int, post_id: int):
     )  # fmt: skip
 
 
+@members_only
 @require_POST
 def thread_moderate(request, circle_id: int, thread_id: int, action: str):
     circle, _access = _facilitator_circle(request, circle_id)
@@ -342,6 +372,7 @@ def thread_moderate(request, circle_id: int, thread_id: int, action: str):
     return redirect(thread)
 
 
+@members_only
 @require_POST
 def thread_mute(request, circle_id: int, thread_id: int):
     circle, _access = _member_circle(request, circle_id)
@@ -374,6 +405,7 @@ def thread_mute_by_link(request, circle_id: int, token: str):
     )
 
 
+@members_only
 def flags(request, circle_id: int):
     circle, access = _facilitator_circle(request, circle_id)
     return render(
@@ -383,6 +415,7 @@ def flags(request, circle_id: int):
     )
 
 
+@members_only
 @require_POST
 def flag_dismiss(request, circle_id: int, flag_id: int):
     circle, _access = _facilitator_circle(request, circle_id)
@@ -395,6 +428,7 @@ def flag_dismiss(request, circle_id: int, flag_id: int):
     return redirect(reverse("cohorts:discussions:flags", kwargs={"circle_id": circle.pk}))
 
 
+@members_only
 def attachment(request, circle_id: int, attachment_id: int):
     circle, access = _member_circle(request, circle_id)
     item = get_object_or_404(
