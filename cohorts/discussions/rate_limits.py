@@ -1,6 +1,7 @@
 """A small fixed-window rate limiter on Django's cache, for actions that reach other people.
 
-``RateLimit("discussion.post", limit=(20, 600))`` allows 20 hits per ten minutes per key; the key is
+``RateLimit("discussion.post", setting="DISCUSSION_POST_RATE")`` with that setting at ``(20, 600)``
+allows 20 hits per ten minutes per key (read at each use, so a changed setting applies at once); the key is
 whoever the limit is about (the sender, or the recipient). ``hit`` counts and answers whether the
 action may go ahead; ``check`` answers without counting. The cache is shared by every worker when
 Redis is configured; with the local-memory cache each process counts on its own, which errs on the
@@ -12,9 +13,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 RATE_LIMITED = "rate_limited"
 
@@ -30,8 +33,12 @@ class RateLimited(ValidationError):
 @dataclass(frozen=True)
 class RateLimit:
     name: str
-    #: (how many, per how many seconds)
-    limit: tuple[int, int]
+    #: The name of the setting holding (how many, per how many seconds).
+    setting: str
+
+    @property
+    def limit(self) -> tuple[int, int]:
+        return getattr(settings, self.setting)
 
     def _key(self, subject: object) -> tuple[str, int]:
         count, seconds = self.limit
@@ -62,9 +69,10 @@ class RateLimit:
         """Count a hit, and raise ``RateLimited`` with a message saying when to try again if it is one too many."""
         if not self.hit(subject):
             minutes = max(1, round(self.seconds_left(subject) / 60))
+            wait = ngettext(
+                "Please wait %(minutes)d minute and try again.", "Please wait %(minutes)d minutes and try again.", minutes
+            ) % {"minutes": minutes}
             raise RateLimited(
-                message
-                or _("You have done that a lot in a short time. Please wait %(minutes)d minutes and try again.")
-                % {"minutes": minutes},
+                f"{message or _('You have done that a lot in a short time.')} {wait}",
                 retry_after=self.seconds_left(subject),
             )

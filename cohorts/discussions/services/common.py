@@ -16,9 +16,9 @@ from p2pu.core.permissions import require
 from ..rate_limits import RateLimit
 
 #: Posting (a thread or a reply) per person; flags per person; notifications any one person receives.
-POSTING = RateLimit("discussion.post", limit=settings.DISCUSSION_POST_RATE)
-FLAGGING = RateLimit("discussion.flag", limit=settings.DISCUSSION_FLAG_RATE)
-RECEIVING = RateLimit("discussion.notify", limit=settings.DISCUSSION_NOTIFY_RATE)
+POSTING = RateLimit("discussion.post", setting="DISCUSSION_POST_RATE")
+FLAGGING = RateLimit("discussion.flag", setting="DISCUSSION_FLAG_RATE")
+RECEIVING = RateLimit("discussion.notify", setting="DISCUSSION_NOTIFY_RATE")
 
 NOT_A_MEMBER = _("Only this circle's members take part in its discussion.")
 NOT_A_FACILITATOR = _("Only this circle's facilitators can do that.")

@@ -117,7 +117,7 @@ def post_flag(*, post: Post, by, reason: str, note: str = "", now: dt.datetime |
         raise ValidationError({"reason": _("Choose a reason.")})
     if PostFlag.objects.filter(post=post, raised_by=by).exists():
         raise ValidationError(_("You have already flagged this post; it is being looked at."))
-    FLAGGING.require(by.pk, _("You have flagged a lot in a short time. Please wait a few minutes."))
+    FLAGGING.require(by.pk, _("You have flagged a lot in a short time."))
     flag = PostFlag.objects.create(
         post=post, raised_by=by, reason=reason, note=" ".join(note.split())[:500], created_at=now or timezone.now()
     )

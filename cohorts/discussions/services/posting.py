@@ -85,7 +85,7 @@ def thread_create(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    POSTING.require(by.pk, _("You have posted a lot in a short time. Please wait a few minutes and post again."))
+    POSTING.require(by.pk, _("You have posted a lot in a short time."))
     thread = Thread.objects.create(circle=circle, title=title, created_by=by, created_at=now, last_posted_at=now)
     _post_add(thread=thread, by=by, body=body, images=_checked(images), now=now)
     return thread
@@ -99,7 +99,7 @@ def post_create(*, thread: Thread, by, body: str, images: Sequence = (), now: dt
     access = member_access(thread.circle, by)
     require(permissions.can_post_in(access, thread), _("This thread is locked: it takes no new posts."))
     body = _clean_body(body)
-    POSTING.require(by.pk, _("You have posted a lot in a short time. Please wait a few minutes and post again."))
+    POSTING.require(by.pk, _("You have posted a lot in a short time."))
     return _post_add(thread=thread, by=by, body=body, images=_checked(images), now=now)
 
 
