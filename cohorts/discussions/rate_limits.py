@@ -70,7 +70,9 @@ class RateLimit:
         if not self.hit(subject):
             minutes = max(1, round(self.seconds_left(subject) / 60))
             wait = ngettext(
-                "Please wait %(minutes)d minute and try again.", "Please wait %(minutes)d minutes and try again.", minutes
+                "Please wait %(minutes)d minute and try again.",
+                "Please wait %(minutes)d minutes and try again.",
+                minutes,
             ) % {"minutes": minutes}
             raise RateLimited(
                 f"{message or _('You have done that a lot in a short time.')} {wait}",
