@@ -171,7 +171,10 @@ def post_delete(*, post: Post, by, now: dt.datetime | None = None) -> Post:
     post.body, post.body_html = "", ""
     post.save(update_fields=["deleted_at", "body", "body_html"])
     post.mentioned.clear()
+    images = list(post.attachments.all())
     post.attachments.all().delete()
+    # The files go only once the deletion is committed, so a rollback leaves nothing pointing at a missing file.
+    transaction.on_commit(lambda: [image.image.delete(save=False) for image in images])
     return post
 
 
