@@ -149,6 +149,12 @@ def _thread_render(request, circle, access, thread, page_obj, last_seen, form, s
             "can_moderate": permissions.can_moderate(access),
             "muted": queries.is_muted(thread=thread, user=request.user),
             "form": form,
+            # Reversed once per page; the post template appends ids (see includes/post.html).
+            "posts_base": reverse("cohorts:discussions:post", kwargs={"circle_id": circle.pk, "post_id": 0})[:-2],
+            "attachments_base": reverse(
+                "cohorts:discussions:attachment", kwargs={"circle_id": circle.pk, "attachment_id": 0}
+            )[:-2],
+            "people_base": reverse("accounts:profile", kwargs={"username": "_"})[:-2],
         },
         status=status,
     )

@@ -189,10 +189,11 @@ def thread_read_mark(*, thread: Thread, user, now: dt.datetime | None = None) ->
     if read is None:
         ThreadRead.objects.create(thread=thread, user=user, seen_at=now)
         return None
-    if read.previous_seen_at is not None and now - read.seen_at < dt.timedelta(minutes=10):
-        previous = read.previous_seen_at
-    else:
-        previous = read.seen_at
+    recent = read.previous_seen_at is not None and now - read.seen_at < dt.timedelta(minutes=10)
+    previous = read.previous_seen_at if recent else read.seen_at
+    if read.seen_at >= thread.last_posted_at:
+        # Nothing posted since the mark: it stands as it is, and most page views write nothing.
+        return previous
     ThreadRead.objects.filter(pk=read.pk).update(seen_at=now, previous_seen_at=previous)
     return previous
 
