@@ -11,6 +11,7 @@ class CohortsConfig(AppConfig):
         from . import notification_kinds
         from .discussions import notification_kinds as discussion_notification_kinds
         from .discussions import tasks as discussion_tasks  # noqa: F401 (registers the tasks with Celery)
+        from .discussions import wagtail_hooks as discussion_hooks  # noqa: F401 (Wagtail reads only app-level hooks)
         from .review import notification_kinds as review_notification_kinds
 
         kinds.register_all(notification_kinds.KINDS)

@@ -17,7 +17,15 @@ from p2pu.core.permissions import require
 from p2pu.notifications.services import notification_send, notifications_send_many
 
 from .. import markdown, notification_kinds, permissions
-from .common import FLAGGING, RECEIVING, facilitator_access, language_of, member_access, site_editors
+from .common import (
+    FLAGGING,
+    RECEIVING,
+    facilitator_access,
+    language_of,
+    member_access,
+    moderator_access,
+    site_editors,
+)
 
 
 def _lock_post(post: Post) -> Post:
@@ -26,9 +34,9 @@ def _lock_post(post: Post) -> Post:
 
 @transaction.atomic
 def post_hide(*, post: Post, by, reason: str, now: dt.datetime | None = None) -> Post:
-    """A facilitator hides a post from everyone but its author (who sees why) and the facilitators."""
+    """A facilitator (or a site editor) hides a post from all but its author (who sees why) and the facilitators."""
     post = _lock_post(post)
-    facilitator_access(post.thread.circle, by)
+    moderator_access(post.thread.circle, by)
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": _("Say why, so its author understands.")})
@@ -56,7 +64,7 @@ def post_hide(*, post: Post, by, reason: str, now: dt.datetime | None = None) ->
 @transaction.atomic
 def post_unhide(*, post: Post, by) -> Post:
     post = _lock_post(post)
-    facilitator_access(post.thread.circle, by)
+    moderator_access(post.thread.circle, by)
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     return post
@@ -124,7 +132,7 @@ def post_flag(*, post: Post, by, reason: str, note: str = "", now: dt.datetime |
     author_facilitates = circle.memberships.facilitators().filter(user_id=post.author_id).exists()
     if author_facilitates:
         recipients = list(site_editors().exclude(pk=post.author_id))
-        url = reverse("wagtailadmin_home")
+        url = reverse("discussion_flag_hide", kwargs={"flag_id": flag.pk})
     else:
         recipients = [person for person in circle.memberships.facilitators().people() if person.pk != by.pk]
         url = reverse("cohorts:discussions:flags", kwargs={"circle_id": circle.pk})
@@ -145,7 +153,7 @@ def post_flag(*, post: Post, by, reason: str, note: str = "", now: dt.datetime |
 @transaction.atomic
 def flag_resolve(*, flag: PostFlag, by, now: dt.datetime | None = None) -> PostFlag:
     """A facilitator dismisses a flag without hiding the post (hiding it resolves its flags too)."""
-    facilitator_access(flag.post.thread.circle, by)
+    moderator_access(flag.post.thread.circle, by)
     PostFlag.objects.filter(post=flag.post_id).open().update(resolved_at=now or timezone.now(), resolved_by=by)
     flag.refresh_from_db()
     return flag

@@ -83,14 +83,28 @@ def test_flags_reach_the_facilitators(dc, client, django_capture_on_commit_callb
     assert flag.resolved_by == dc.facilitator
 
 
-def test_flags_on_a_facilitators_post_reach_site_editors(dc, django_capture_on_commit_callbacks):
+def test_flags_on_a_facilitators_post_reach_site_editors(dc, client, django_capture_on_commit_callbacks):
     editor = UserFactory()
-    editor.user_permissions.add(Permission.objects.get(codename="change_circle", content_type__app_label="cohorts"))
-    thread = dc.thread(by=dc.facilitator)
+    editor.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_circle", content_type__app_label="cohorts"),
+    )
+    thread = dc.thread(by=dc.facilitator, body="Facilitator snark")
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_flag(post=thread.posts.get(), by=dc.bob, reason="unkind")
-    assert Notification.objects.filter(recipient=editor, kind=notification_kinds.FLAG).count() == 1
+        flag = services.post_flag(post=thread.posts.get(), by=dc.bob, reason="unkind")
+    note = Notification.objects.get(recipient=editor, kind=notification_kinds.FLAG)
     assert not Notification.objects.filter(recipient=dc.facilitator, kind=notification_kinds.FLAG).exists()
+
+    client.force_login(dc.ann)  # a member is no site editor
+    assert client.get(note.url).status_code in (302, 403)
+    client.force_login(editor)
+    assert client.get("/admin/discussion_flags/").status_code == 200
+    assert "Facilitator snark" in client.get(note.url).content.decode()
+    assert client.post(note.url, {"reason": "Be kind, even when facilitating"}).status_code == 302
+    post = thread.posts.get()
+    assert post.is_hidden and post.hidden_by == editor
+    flag.refresh_from_db()
+    assert flag.resolved_by == editor
 
 
 def test_posting_is_rate_limited_with_a_clear_message(dc, client, settings):
