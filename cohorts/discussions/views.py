@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -104,7 +105,7 @@ def discussion_index(request, circle_id: int):
             "search_form": search or SearchForm(),
             "words": words,
             "form": form,
-            "extra_query": f"q={words}" if words else "",
+            "extra_query": urlencode({"q": words}) if words else "",
         },
         status=400 if form.errors else 200,
     )

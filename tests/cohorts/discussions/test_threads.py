@@ -169,3 +169,21 @@ def test_service_refuses_people_outside_the_circle(dc):
         services.thread_create(circle=dc.circle, by=UserFactory(), title="Hi", body="Let me in")
     with pytest.raises(ValidationError):
         services.thread_create(circle=dc.circle, by=dc.ann, title="Hi", body="")
+
+
+def test_times_show_in_the_viewers_zone(dc, client):
+    thread = dc.thread()  # written at 09:30 UTC (the frozen clock)
+    dc.bob.time_zone = "Asia/Tokyo"
+    dc.bob.save(update_fields=["time_zone"])
+    client.force_login(dc.bob)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Tue 10 Mar 2026, 18:30" in page and 'datetime="2026-03-10T18:30:00+09:00"' in page
+
+
+def test_search_words_survive_pagination_links(dc, client, settings):
+    settings.DISCUSSION_THREADS_PER_PAGE = 1
+    dc.thread(title="Tea & cake")
+    dc.thread(title="Tea & biscuits")
+    client.force_login(dc.bob)
+    page = client.get(dc.index_url, {"q": "tea &"}).content.decode()
+    assert "?q=tea+%26&amp;page=2" in page
