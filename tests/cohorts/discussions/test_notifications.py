@@ -5,6 +5,7 @@ import pytest
 from django.core import mail, signing
 
 from cohorts.discussions import notification_kinds, services
+from cohorts.discussions.services.common import language_of
 from cohorts.models import ReviewAssignment, ThreadMute
 from cohorts.review import services as review_services
 from p2pu.notifications.models import Notification
@@ -145,3 +146,10 @@ def test_a_reviewers_identity_never_comes_through_the_discussion(client, site_tr
         assert "/reviews/" not in page and "/submissions/" not in page and "Reviewer 1" not in page
     # The review's words are not searchable through the discussion.
     assert "No thread matches" in pages[2]
+
+
+def test_each_person_hears_in_the_first_of_their_languages_the_site_speaks(settings):
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("ar", "Arabic")]
+    assert language_of(UserFactory.build(languages=["qu", "fr", "es"])) == "fr"
+    assert language_of(UserFactory.build(languages=["qu"])) == settings.LANGUAGE_CODE
+    assert language_of(UserFactory.build(languages=[])) == settings.LANGUAGE_CODE
