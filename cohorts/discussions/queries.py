@@ -59,6 +59,12 @@ def anchored_threads(*, circle: Circle, module_id: int) -> dict[str, Thread]:
     }
 
 
+def mentionable_members(*, circle: Circle) -> list[tuple[str, str]]:
+    """(username, name) of the circle's active members, for the "who can I mention" hint: one query."""
+    people = circle.memberships.active().select_related("user").order_by("user__username")
+    return [(m.user.username, m.user.get_display_name()) for m in people]
+
+
 def is_muted(*, thread: Thread, user) -> bool:
     return ThreadMute.objects.filter(thread=thread, user=user).exists()
 

@@ -85,9 +85,11 @@ def thread_create(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    images = _checked(images)
+    # Counted last, so a refused post (empty, a bad image) does not use up the allowance.
     POSTING.require(by.pk, _("You have posted a lot in a short time."))
     thread = Thread.objects.create(circle=circle, title=title, created_by=by, created_at=now, last_posted_at=now)
-    _post_add(thread=thread, by=by, body=body, images=_checked(images), now=now)
+    _post_add(thread=thread, by=by, body=body, images=images, now=now)
     return thread
 
 
@@ -99,8 +101,9 @@ def post_create(*, thread: Thread, by, body: str, images: Sequence = (), now: dt
     access = member_access(thread.circle, by)
     require(permissions.can_post_in(access, thread), _("This thread is locked: it takes no new posts."))
     body = _clean_body(body)
+    images = _checked(images)
     POSTING.require(by.pk, _("You have posted a lot in a short time."))
-    return _post_add(thread=thread, by=by, body=body, images=_checked(images), now=now)
+    return _post_add(thread=thread, by=by, body=body, images=images, now=now)
 
 
 def meeting_thread_title(meeting: Meeting) -> str:

@@ -99,6 +99,7 @@ def _thread_render(request, circle, access, thread, page_obj, last_seen, form, s
             "can_post": permissions.can_post_in(access, thread),
             "can_moderate": permissions.can_moderate(access),
             "muted": queries.is_muted(thread=thread, user=request.user),
+            "mentionable": queries.mentionable_members(circle=circle),
             "form": form,
             # Reversed once per page; the post template appends ids (see includes/post.html).
             "posts_base": reverse("cohorts:discussions:post", kwargs={"circle_id": circle.pk, "post_id": 0})[:-2],

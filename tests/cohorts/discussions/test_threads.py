@@ -137,8 +137,9 @@ def test_a_page_of_posts_costs_the_same_queries_at_any_size(dc, client, replies,
 
 
 #: Session, user, circle, membership, thread, post count, read mark (unchanged: no write), posts with their
-#: authors, attachments, mute; then the site's own: unread notifications, site, site settings, permissions (2).
-QUERIES_PER_THREAD_PAGE = 15
+#: authors, attachments, mute, members to mention; then the site's own: unread notifications, site, site
+#: settings, permissions (2).
+QUERIES_PER_THREAD_PAGE = 16
 
 
 @pytest.mark.parametrize("threads", [10, 60])
