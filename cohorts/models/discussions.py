@@ -52,8 +52,9 @@ class Thread(models.Model):
     pinned = models.BooleanField(default=False)
     locked = models.BooleanField(default=False, help_text="A locked thread takes no new posts.")
     # Anchors: a meeting's thread, or the thread under one discussion block of a module, per circle.
+    # A meeting dropped from a rescheduled circle leaves its thread (and what people wrote) in place.
     meeting = models.OneToOneField(
-        "cohorts.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="discussion_thread"
+        "cohorts.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="discussion_thread"
     )
     module = models.ForeignKey("courses.ModulePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     block_id = models.CharField(max_length=64, blank=True, help_text="The discussion block's stream id.")

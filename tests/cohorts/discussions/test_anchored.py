@@ -66,3 +66,11 @@ def test_meeting_threads_are_not_announced_as_new_threads(site_tree, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.anchored_post_create(circle=dc.circle, by=dc.ann, body="See you there", meeting=meeting)
     assert not dc.bob.notifications.exists()
+
+
+def test_a_meeting_dropped_by_rescheduling_keeps_its_conversation(dc):
+    meeting = dc.circle.meetings.order_by("number").last()
+    post = services.anchored_post_create(circle=dc.circle, by=dc.ann, body="Keep this", meeting=meeting)
+    meeting.delete()
+    post.refresh_from_db()
+    assert post.body == "Keep this" and post.thread.meeting is None
