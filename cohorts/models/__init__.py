@@ -11,6 +11,7 @@ from .circles import (
     VenueKind,
     Weekday,
 )
+from .discussions import *  # noqa: F403 (circle discussions; discussions.__all__ names them)
 from .meetings import Attendance, CalendarFeed, Meeting, MeetingFeedback
 from .membership import Membership
 from .review import *  # noqa: F403 (peer review; review.__all__ names them)

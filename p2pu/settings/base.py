@@ -326,3 +326,18 @@ FACILITATOR_DIGEST_HOUR = 7
 REVIEW_LEASE_HOURS = int(os.environ.get("REVIEW_LEASE_HOURS", "48"))
 # How long before a review is due its reviewer is reminded (once).
 REVIEW_REMINDER_LEAD_HOURS = int(os.environ.get("REVIEW_REMINDER_LEAD_HOURS", "24"))
+
+# Discussions (cohorts.discussions): a circle's threads, replies, mentions and moderation.
+DISCUSSION_POST_MAX_CHARS = 10_000
+# Authors may change a post for this many minutes after writing it; afterwards it stays as it was.
+DISCUSSION_EDIT_GRACE_MINUTES = int(os.environ.get("DISCUSSION_EDIT_GRACE_MINUTES", "30"))
+DISCUSSION_POSTS_PER_PAGE = 25
+DISCUSSION_THREADS_PER_PAGE = 25
+# Rate limits, as (how many, per how many seconds): posts and flags per person, and the discussion
+# notifications any one person receives (beyond it they are dropped; the posts still show on the site).
+DISCUSSION_POST_RATE = (20, 10 * 60)
+DISCUSSION_FLAG_RATE = (10, 60 * 60)
+DISCUSSION_NOTIFY_RATE = (30, 60 * 60)
+# Images attached to a post: at most this many, each at most this size.
+DISCUSSION_ATTACHMENTS_PER_POST = 4
+DISCUSSION_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
