@@ -31,13 +31,27 @@ CLOCK_SENSITIVE_PATHS = (
     "tests/courses/test_remix_seed.py",
     "tests/home/",
 )
+# Pure functions checked at fixed instants of their own (and the slowest, being Hypothesis tests).
+CLOCK_INDEPENDENT_PATHS = (
+    "tests/cohorts/test_scheduling.py",
+    "tests/cohorts/test_review_allocation.py",
+    "tests/cohorts/test_review_scoring.py",
+)
+
+
+def pytest_configure(config):
+    instant_from_test_now()  # a malformed TEST_NOW stops the run before any test
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.path.relative_to(config.rootpath).as_posix()
         # The real Celery worker test reads no clock; per instant it would only start another worker.
-        if path.startswith(CLOCK_SENSITIVE_PATHS) and item.get_closest_marker("redis") is None:
+        if (
+            path.startswith(CLOCK_SENSITIVE_PATHS)
+            and not path.startswith(CLOCK_INDEPENDENT_PATHS)
+            and item.get_closest_marker("redis") is None
+        ):
             item.add_marker(pytest.mark.clock)
 
 
@@ -46,9 +60,12 @@ def instant_from_test_now() -> dt.datetime | None:
     value = os.environ.get("TEST_NOW")
     if not value:
         return None
-    instant = dt.datetime.fromisoformat(value)
-    if instant.tzinfo is None:
-        raise pytest.UsageError(f"TEST_NOW={value} has no zone: write it as 2026-11-29T23:30Z or with +01:00")
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise pytest.UsageError(f"TEST_NOW={value} is not an instant with a zone, such as 2026-11-29T23:30Z")
     return instant
 
 
