@@ -52,7 +52,7 @@ AXE_RUNNER = """
   const describe = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
     + [...element.classList].map((name) => "." + name).join("");
   // The page as it is now, at the current width: axe's blocking findings with every affected element,
-  // and how far the page scrolls sideways (with the first element that sticks out, as a hint).
+  // and how far the page scrolls sideways (with, as a hint, the first element wider than its box).
   window.__axeAudit = (when) => axe.run(document, {resultTypes: ["violations"]}).then((result) => {
     const blocking = result.violations
       .filter((v) => __IMPACTS__.includes(v.impact))
@@ -61,8 +61,8 @@ AXE_RUNNER = """
     const overflow = root.scrollWidth - root.clientWidth;
     const sticksOut = (element) => element.getBoundingClientRect().right > root.clientWidth + 1;
     const out = overflow > 0 ? [...document.body.querySelectorAll("*")].filter(sticksOut) : [];
-    const innermost = out.find((element) => ![...element.children].some(sticksOut));
-    const wide = out.length ? `${describe(out[0])}, innermost ${describe(innermost)}` : null;
+    const widerThanItsBox = (element) => element.getBoundingClientRect().width > element.parentElement.clientWidth + 1;
+    const wide = out.length ? describe(out.find(widerThanItsBox) || out[0]) : null;
     return window.__reportAxe(location.href, {when, width: window.innerWidth, blocking, overflow, wide});
   });
   // The same with every closed disclosure (<details>) opened, then closed again as the test left it.
@@ -169,7 +169,8 @@ class AxeAudit:
         )
         if result["overflow"] > 0:
             self.overflows.append(
-                f"{url} ({where}): scrolls sideways by {result['overflow']} px (too wide: {result['wide']})"
+                f"{url} ({where}): scrolls sideways by {result['overflow']} px"
+                f" (the first element wider than its box: {result['wide']})"
             )
 
     def failures(self) -> list[str]:
