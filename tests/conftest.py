@@ -5,6 +5,7 @@ import os
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tests.ci_outcomes import ci_is_set
@@ -14,9 +15,20 @@ pytest_plugins = ["tests.ci_outcomes", "pytester"]
 
 # CI draws the same examples on every run, so a submission cannot fail one day on an example that
 # another day's run would not have drawn; locally each run draws new ones and keeps finding new bugs.
-# HYPOTHESIS_PROFILE chooses either explicitly (to replay CI's examples: HYPOTHESIS_PROFILE=ci).
-hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True, max_examples=100)
-hypothesis_settings.register_profile("dev", print_blob=True)
+# HYPOTHESIS_PROFILE chooses either explicitly (to replay CI's examples: HYPOTHESIS_PROFILE=ci). Both
+# derive from Hypothesis's defaults, not from the profile Hypothesis itself loads when it detects CI.
+_hypothesis_defaults = hypothesis_settings.get_profile("default")
+hypothesis_settings.register_profile(
+    "ci",
+    parent=_hypothesis_defaults,
+    derandomize=True,
+    database=None,  # derandomised runs replay nothing, and a clean clone has no examples to keep
+    deadline=None,  # a shared CI machine's timings are not the code's
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+    max_examples=100,
+)
+hypothesis_settings.register_profile("dev", parent=_hypothesis_defaults, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if ci_is_set() else "dev"))
 
 # Tests whose outcome depends on the date or the hour (they, or the factories they use, read
