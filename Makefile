@@ -4,10 +4,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-# Two workers: tests wait on the database and the browser as much as on the CPU.
+# Two workers: tests wait on the database and the browser as much as on the CPU. pytest-randomly
+# shuffles the order on every run, so a test that leans on another's leftovers shows up; the seed is
+# in the header ("Using --randomly-seed=N"): replay an order with PYTEST_ARGS="-n 2 -p randomly
+# --randomly-seed=N", or leave it out with -p no:randomly.
 PYTEST_ARGS ?= -n 2
+# The clock-sensitive tests (marker `clock`) at fixed instants: a Sunday 23:30 UTC; Europe/London's
+# DST start and end; America/New_York's DST start and end; New Year's Eve half a minute before
+# midnight; a leap day.
+CLOCK_INSTANTS ?= 2026-11-29T23:30Z 2027-03-28T00:30Z 2026-10-25T00:30Z 2027-03-14T06:30Z \
+	2026-11-01T05:30Z 2026-12-31T23:59:30Z 2028-02-29T12:00Z
 
-.PHONY: run test bench install lint check-migrations pytest clean
+.PHONY: run test test-clock bench install lint check-migrations pytest clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +47,14 @@ pytest: $(STAMP) node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint check-migrations pytest
+
+# Every instant runs, and the ones that failed are named at the end.
+test-clock: $(STAMP)
+	@failed=""; for instant in $(CLOCK_INSTANTS); do \
+	  echo "== TEST_NOW=$$instant"; \
+	  TEST_NOW=$$instant $(BIN)/python -m pytest -m clock -p no:randomly $(PYTEST_ARGS) -q || failed="$$failed $$instant"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "clock-sensitive tests failed at:$$failed"; exit 1; fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,30 +1,98 @@
-"""Fixtures shared by the whole suite, and the CI rule that a skipped test fails the run."""
+"""Fixtures shared by the whole suite; the CI rules (tests/ci_outcomes.py), Hypothesis profiles and the clock."""
 
+import datetime as dt
 import os
 
 import pytest
+import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
+from tests.ci_outcomes import ci_is_set
 from tests.factories import UserFactory
 
-_skipped_in_ci: list[str] = []
+pytest_plugins = ["tests.ci_outcomes", "pytester"]
+
+# CI draws the same examples on every run, so a submission cannot fail one day on an example that
+# another day's run would not have drawn; locally each run draws new ones and keeps finding new bugs.
+# HYPOTHESIS_PROFILE chooses either explicitly (to replay CI's examples: HYPOTHESIS_PROFILE=ci). Both
+# derive from Hypothesis's defaults, not from the profile Hypothesis itself loads when it detects CI.
+_hypothesis_defaults = hypothesis_settings.get_profile("default")
+hypothesis_settings.register_profile(
+    "ci",
+    parent=_hypothesis_defaults,
+    derandomize=True,
+    database=None,  # derandomised runs replay nothing, and a clean clone has no examples to keep
+    deadline=None,  # a shared CI machine's timings are not the code's
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+    max_examples=100,
+)
+hypothesis_settings.register_profile("dev", parent=_hypothesis_defaults, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if ci_is_set() else "dev"))
+
+# Tests whose outcome depends on the date or the hour (they, or the factories they use, read
+# timezone.now()/localdate()). `make test-clock` runs them at fixed instants through TEST_NOW; a module
+# elsewhere can join with `pytestmark = pytest.mark.clock`.
+CLOCK_SENSITIVE_PATHS = (
+    "tests/cohorts/",
+    "tests/p2pu/notifications/",
+    "tests/courses/test_authoring.py",
+    "tests/courses/test_models.py",
+    "tests/courses/test_blocks.py",
+    "tests/courses/test_remix_seed.py",
+    "tests/home/",
+)
+# Pure functions checked at fixed instants of their own (and the slowest, being Hypothesis tests).
+CLOCK_INDEPENDENT_PATHS = (
+    "tests/cohorts/test_scheduling.py",
+    "tests/cohorts/test_review_allocation.py",
+    "tests/cohorts/test_review_scoring.py",
+)
 
 
-def pytest_runtest_logreport(report):
-    if os.environ.get("CI") and report.skipped:
-        _skipped_in_ci.append(f"{report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
+def pytest_configure(config):
+    instant_from_test_now()  # a malformed TEST_NOW stops the run before any test
 
 
-def pytest_sessionfinish(session, exitstatus):
-    # CI must exercise the browser and service tests; a silent skip there hides a broken set-up.
-    if _skipped_in_ci and exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        # The real Celery worker test reads no clock; per instant it would only start another worker.
+        if (
+            path.startswith(CLOCK_SENSITIVE_PATHS)
+            and not path.startswith(CLOCK_INDEPENDENT_PATHS)
+            and item.get_closest_marker("redis") is None
+        ):
+            item.add_marker(pytest.mark.clock)
 
 
-def pytest_terminal_summary(terminalreporter):
-    if _skipped_in_ci:
-        terminalreporter.section("skips are failures when CI is set")
-        for line in _skipped_in_ci:
-            terminalreporter.write_line(line)
+def instant_from_test_now() -> dt.datetime | None:
+    """The instant TEST_NOW names (ISO 8601 with a zone, e.g. 2026-11-29T23:30Z), if it is set."""
+    value = os.environ.get("TEST_NOW")
+    if not value:
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise pytest.UsageError(f"TEST_NOW={value} is not an instant with a zone, such as 2026-11-29T23:30Z")
+    return instant
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_test_now():
+    """With TEST_NOW set, every test starts at that instant and the clock runs on from there.
+
+    A test that travels or freezes to an instant of its own still does so inside.
+    """
+    instant = instant_from_test_now()
+    if instant is None:
+        yield
+        return
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 def pytest_collection_finish(session):

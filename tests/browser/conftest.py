@@ -1,19 +1,28 @@
 """Playwright harness: Debian's Chromium against Django's live server, with axe-core on every page.
 
-Every document the browser loads gets axe-core injected by an init script, which runs the audit
-when the page has loaded and reports back through an exposed binding. Any serious or critical
-violation on any page fails the test, except a short list of Wagtail's own on its admin pages
-(WAGTAIL_ADMIN_KNOWN_VIOLATIONS). A page the test left before its audit finished fails it
-too, so that no page goes unchecked: wait with `axe_settled(page)` before leaving a page.
+Every document the browser loads gets axe-core injected by an init script, which audits it when it has
+loaded and reports back through an exposed binding: axe's serious and critical violations (every
+element each affects) and whether the page scrolls sideways. `axe_settled(page)`, which every test calls
+on every page before leaving it, waits for that audit and then audits the page again at each other width
+of AUDIT_WIDTHS (a phone's 320 px and the desktop's), so that every page is checked at both, and at each
+width once more with every disclosure (<details>) opened. After an interaction that changes the page
+otherwise (the phone menu, a dialog) `axe_after(page, "...")` audits it again as it now is. Any finding
+fails the test, except a short list of Wagtail's own on its admin pages (WAGTAIL_ADMIN_KNOWN_VIOLATIONS);
+so does a page the test left before its audits were done.
+
+The journeys run on the coming Wednesday at 10:00 UTC (see `_a_weekday_morning`).
 """
 
+import datetime as dt
 import json
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -29,6 +38,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
+DESKTOP = {"width": 1280, "height": 900}
+AUDIT_WIDTHS = (DESKTOP["width"], 320)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls tests make for set-up
 # are ordinary synchronous calls, so Django's async-safety guard must not refuse them.
@@ -38,14 +49,32 @@ AXE_RUNNER = """
 (() => {
   if (window.top !== window) return;
   window.__axeDone = false;
+  const describe = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+    + [...element.classList].map((name) => "." + name).join("");
+  // The page as it is now, at the current width: axe's blocking findings with every affected element,
+  // and how far the page scrolls sideways (with, as a hint, the first element wider than its box).
+  window.__axeAudit = (when) => axe.run(document, {resultTypes: ["violations"]}).then((result) => {
+    const blocking = result.violations
+      .filter((v) => __IMPACTS__.includes(v.impact))
+      .map((v) => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" "))}));
+    const root = document.documentElement;
+    const overflow = root.scrollWidth - root.clientWidth;
+    const sticksOut = (element) => element.getBoundingClientRect().right > root.clientWidth + 1;
+    const out = overflow > 0 ? [...document.body.querySelectorAll("*")].filter(sticksOut) : [];
+    const widerThanItsBox = (element) => element.getBoundingClientRect().width > element.parentElement.clientWidth + 1;
+    const wide = out.length ? describe(out.find(widerThanItsBox) || out[0]) : null;
+    return window.__reportAxe(location.href, {when, width: window.innerWidth, blocking, overflow, wide});
+  });
+  // The same with every closed disclosure (<details>) opened, then closed again as the test left it.
+  window.__axeAuditDisclosures = () => {
+    const closed = [...document.querySelectorAll("details:not([open])")];
+    if (!closed.length) return Promise.resolve();
+    closed.forEach((details) => { details.open = true; });
+    return window.__axeAudit("after opening every disclosure")
+      .finally(() => closed.forEach((details) => { details.open = false; }));
+  };
   window.addEventListener("load", () => {
-    axe.run(document, {resultTypes: ["violations"]}).then((result) => {
-      const blocking = result.violations
-        .filter((v) => __IMPACTS__.includes(v.impact))
-        .map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                      targets: v.nodes.slice(0, 5).map((n) => n.target.join(" "))}));
-      return window.__reportAxe(location.href, blocking);
-    }).finally(() => { window.__axeDone = true; });
+    window.__axeAudit("on load").finally(() => { window.__axeDone = true; });
   });
 })();
 """.replace("__IMPACTS__", json.dumps(list(BLOCKING_IMPACTS)))
@@ -102,6 +131,12 @@ WAGTAIL_ADMIN_KNOWN_VIOLATIONS = {
     ("aria-input-field-name", ".notranslate"),
     # The tag field's typing box (jQuery tag-it) has no label of its own.
     ("label", ".ui-autocomplete-input"),
+    # At 320 px: Draftail's editable area scrolls without being focusable itself, and the editing
+    # sessions indicator is a button showing only an avatar.
+    ("scrollable-region-focusable", ".DraftEditor-root"),
+    ("button-name", ".w-editing-sessions__session"),
+    # The chooser modals (rubric, page, image) are role="dialog" without an accessible name.
+    ("aria-dialog-name", ".modal"),
 }
 
 
@@ -115,29 +150,48 @@ def is_known_wagtail_admin_violation(url: str, violation: dict) -> bool:
 
 
 class AxeAudit:
-    """Collects axe results per loaded document and knows which loads are still unaudited."""
+    """Collects the audits of every loaded document and knows which loads still lack one at some width."""
 
     def __init__(self):
         self.loaded: list[str] = []
-        self.audited: list[str] = []
+        self.audited: Counter[tuple[str, int]] = Counter()
         self.violations: list[tuple[str, dict]] = []
+        self.overflows: list[str] = []
 
-    def report(self, source, url, blocking):
-        self.audited.append(url)
+    def report(self, source, url, result):
+        where = f"{result['when']}, {result['width']} px"
+        if not result["when"].startswith("after "):
+            self.audited[url, result["width"]] += 1
         self.violations.extend(
-            (url, violation) for violation in blocking if not is_known_wagtail_admin_violation(url, violation)
+            (url, {**violation, "where": where})
+            for violation in result["blocking"]
+            if not is_known_wagtail_admin_violation(url, violation)
         )
+        if result["overflow"] > 0:
+            self.overflows.append(
+                f"{url} ({where}): scrolls sideways by {result['overflow']} px"
+                f" (the first element wider than its box: {result['wide']})"
+            )
 
     def failures(self) -> list[str]:
         lines = [
-            f"{url}: [{v['impact']}] {v['id']} — {v['help']} at {', '.join(v['targets'])}" for url, v in self.violations
+            f"{url} ({v['where']}): [{v['impact']}] {v['id']} — {v['help']} at {_elements(v['targets'])}"
+            for url, v in self.violations
         ]
-        unaudited = list(self.loaded)
-        for url in self.audited:
-            if url in unaudited:
-                unaudited.remove(url)
-        lines += [f"{url}: left before axe finished (call axe_settled(page) first)" for url in unaudited]
+        lines += self.overflows
+        unaudited = Counter(self.audited)
+        for url in self.loaded:
+            for width in AUDIT_WIDTHS:
+                if unaudited[url, width] > 0:
+                    unaudited[url, width] -= 1
+                else:
+                    lines.append(f"{url}: left before axe audited it at {width} px (call axe_settled(page) first)")
         return lines
+
+
+def _elements(targets: list[str], shown: int = 5) -> str:
+    more = f" and {len(targets) - shown} more" if len(targets) > shown else ""
+    return ", ".join(targets[:shown]) + more
 
 
 @pytest.fixture
@@ -145,9 +199,26 @@ def axe_audit():
     return AxeAudit()
 
 
+@pytest.fixture(autouse=True)
+def _a_weekday_morning():
+    """Every journey runs on the coming Wednesday at 10:00 UTC, the clock running on from there.
+
+    The pages show dates, weekdays and "upcoming" meetings, so the same journey on a Sunday night or
+    at New Year would meet other pages; the clock matrix (`make test-clock`) covers those instants for
+    the tests below the browser. The coming Wednesday rather than a fixed date keeps the server's clock
+    ahead of Chromium's own, so the cookies the server sets are never already expired.
+    """
+    now = dt.datetime.now(dt.UTC)
+    wednesday = (now + dt.timedelta(days=(2 - now.weekday()) % 7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    if wednesday <= now:
+        wednesday += dt.timedelta(days=7)
+    with time_machine.travel(wednesday, tick=True):
+        yield
+
+
 def audited_page(browser, base_url: str, axe_audit: AxeAudit):
     """A page in a browser context of its own (its own cookies: a second person), audited like every other."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
     context.expose_binding("__reportAxe", axe_audit.report)
     context.add_init_script(path=str(AXE_SCRIPT))
     context.add_init_script(script=AXE_RUNNER)
@@ -168,12 +239,27 @@ def page(browser, live_server, axe_audit, settings):
     page.context.close()
     failures = axe_audit.failures()
     if failures:
-        pytest.fail("Accessibility (axe-core, serious or critical):\n" + "\n".join(failures), pytrace=False)
+        pytest.fail(
+            "Accessibility (axe-core, serious or critical; sideways scrolling):\n" + "\n".join(failures), pytrace=False
+        )
 
 
 def axe_settled(page) -> None:
-    """Wait until the audit of the current document has reported."""
+    """Wait for the audit of the current document, then audit it at the other widths of AUDIT_WIDTHS;
+    at each width, once more with its disclosures open."""
     page.wait_for_function("window.__axeDone === true", timeout=15_000)
+    page.evaluate("() => window.__axeAuditDisclosures()")
+    viewport = page.viewport_size
+    for width in AUDIT_WIDTHS:
+        if width != viewport["width"]:
+            page.set_viewport_size({"width": width, "height": viewport["height"]})
+            page.evaluate("() => window.__axeAudit('at another width').then(window.__axeAuditDisclosures)")
+    page.set_viewport_size(viewport)
+
+
+def axe_after(page, interaction: str) -> None:
+    """Audit the page again, at the current width, as an interaction left it (e.g. "opening the menu")."""
+    page.evaluate("(when) => window.__axeAudit(when)", f"after {interaction}")
 
 
 def sign_in_with_the_form(page, user) -> None:

@@ -6,7 +6,7 @@ from django.core import mail
 
 from courses import services
 from courses.models import CourseCredit
-from tests.browser.conftest import audited_page, axe_settled
+from tests.browser.conftest import audited_page, axe_after, axe_settled
 from tests.courses.factories import course_index, criteria
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -82,6 +82,8 @@ def test_learner_writes_a_course_a_co_author_reviews_and_publishes_it(page, brow
     # The rubric chooser offers site-wide rubrics and the course's own.
     body.get_by_role("button", name="Choose rubric").click()
     chooser = page.get_by_role("dialog")
+    chooser.get_by_role("link", name="Peer feedback basics").wait_for()
+    axe_after(page, "opening the rubric chooser")
     chooser.get_by_role("link", name="Peer feedback basics").click()
     chooser.wait_for(state="hidden")
     page.get_by_role("button", name="Save draft").click()

@@ -6,7 +6,7 @@ Every page the browser loads is audited by axe-core (see conftest.py).
 import re
 
 from cohorts.models import Review, ReviewAssignment, Submission
-from tests.browser.conftest import axe_settled, sign_in_with_the_form, switch_to
+from tests.browser.conftest import axe_after, axe_settled, sign_in_with_the_form, switch_to
 from tests.cohorts.review_setup import review_circle
 
 NAMES = ("Ana Alves", "Bea Berg", "Cai Chen", "Dev Das")
@@ -125,6 +125,7 @@ def test_the_other_peer_review_pages_pass_axe(page, live_server, site_tree):
     visit(page, f"{base}{rc.activity_url}")
     assert page.get_by_role("button", name="Review", exact=True).is_visible()
     page.get_by_text("Revise your work").click()
+    axe_after(page, "opening “Revise your work”")
     page.get_by_label("Link to your work").fill("not a link")
     press(page, "Submit work")
     assert page.get_by_text("Enter a valid URL.").is_visible()

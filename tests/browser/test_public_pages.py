@@ -1,6 +1,6 @@
 """A visitor browses the public pages by keyboard and on a phone; axe audits each page."""
 
-from tests.browser.conftest import axe_settled
+from tests.browser.conftest import axe_after, axe_settled
 
 
 def test_visitor_reaches_search_from_the_header_by_keyboard(page, home_page):
@@ -9,6 +9,8 @@ def test_visitor_reaches_search_from_the_header_by_keyboard(page, home_page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    page.wait_for_url("**/search/")
+    axe_settled(page)
     page.get_by_label("Search courses, modules and pages").fill("circle")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=circle")
@@ -25,6 +27,7 @@ def test_phone_visitor_opens_the_menu(page, home_page):
     menu.click()
     assert menu.get_attribute("aria-expanded") == "true"
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").is_visible()
+    axe_after(page, "opening the menu")
 
 
 def test_missing_page_is_friendly(page, home_page):
