@@ -31,23 +31,19 @@ hypothesis_settings.register_profile(
 hypothesis_settings.register_profile("dev", parent=_hypothesis_defaults, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if ci_is_set() else "dev"))
 
-# Tests whose outcome depends on the date or the hour (they, or the factories they use, read
-# timezone.now()/localdate()). `make test-clock` runs them at fixed instants through TEST_NOW; a module
-# elsewhere can join with `pytestmark = pytest.mark.clock`.
+# Tests of behaviour that turns on the date or the hour: jobs and digests, meetings and calendars, review
+# deadlines and leases, grace periods, rate-limit windows, expiring links. `make test-clock` runs them at
+# fixed instants through TEST_NOW; a module elsewhere can join with `pytestmark = pytest.mark.clock`.
 CLOCK_SENSITIVE_PATHS = (
-    "tests/cohorts/",
+    "tests/cohorts/test_jobs.py",
+    "tests/cohorts/test_meetings.py",
+    "tests/cohorts/test_membership.py",
+    "tests/cohorts/test_pages.py",
+    "tests/cohorts/test_review_rounds.py",
+    "tests/cohorts/test_time_and_calendars.py",
+    "tests/cohorts/discussions/test_threads.py",
+    "tests/cohorts/discussions/test_rate_limits.py",
     "tests/p2pu/notifications/",
-    "tests/courses/test_authoring.py",
-    "tests/courses/test_models.py",
-    "tests/courses/test_blocks.py",
-    "tests/courses/test_remix_seed.py",
-    "tests/home/",
-)
-# Pure functions checked at fixed instants of their own (and the slowest, being Hypothesis tests).
-CLOCK_INDEPENDENT_PATHS = (
-    "tests/cohorts/test_scheduling.py",
-    "tests/cohorts/test_review_allocation.py",
-    "tests/cohorts/test_review_scoring.py",
 )
 
 
@@ -59,11 +55,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.path.relative_to(config.rootpath).as_posix()
         # The real Celery worker test reads no clock; per instant it would only start another worker.
-        if (
-            path.startswith(CLOCK_SENSITIVE_PATHS)
-            and not path.startswith(CLOCK_INDEPENDENT_PATHS)
-            and item.get_closest_marker("redis") is None
-        ):
+        if path.startswith(CLOCK_SENSITIVE_PATHS) and item.get_closest_marker("redis") is None:
             item.add_marker(pytest.mark.clock)
 
 
