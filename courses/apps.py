@@ -23,3 +23,6 @@ class CoursesConfig(AppConfig):
         from .remix import wagtail_hooks as remix_wagtail_hooks  # noqa: F401 (registers the remix admin hooks)
 
         remix_signals.connect()
+
+        # Registers the app's Celery tasks in every process, so services can queue them by name.
+        from . import tasks  # noqa: F401

@@ -17,6 +17,7 @@ urlpatterns = [
     path("credits/<int:credit_id>/decline/", authoring_views.credit_decline, name="credit_decline"),
     path("invitations/<uuid:token>/", authoring_views.invitation, name="invitation"),
     path("remix/", include("courses.remix.urls")),
+    path("<slug:course_slug>/export/", include("courses.exports.urls")),
 ]
 
 #: Mounted under /admin/ by the register_admin_urls hook, so Wagtail's admin-access check applies.
