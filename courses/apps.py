@@ -24,5 +24,9 @@ class CoursesConfig(AppConfig):
 
         remix_signals.connect()
 
+        from .oai import signals as oai_signals
+
+        oai_signals.connect()
+
         # Registers the app's Celery tasks in every process, so services can queue them by name.
         from . import tasks  # noqa: F401

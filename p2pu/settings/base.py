@@ -296,3 +296,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Open formats (courses.exports, courses.oai): OAI-PMH harvesting.
+#: Records in one OAI-PMH list response; a harvester follows resumption tokens for the rest.
+OAI_PMH_PAGE_SIZE = 200
+#: Seconds a resumption token stays valid.
+OAI_PMH_TOKEN_MAX_AGE = 60 * 60 * 24
+#: The contact that OAI-PMH Identify names.
+OAI_PMH_ADMIN_EMAIL = os.environ.get("OAI_PMH_ADMIN_EMAIL", "oai@learning-commons.example.org")
