@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import ExportFormat
-from . import epub
+from . import epub, pdf
 from .book import Book, Progress, book_build
 from .editions import Edition
 
@@ -26,9 +26,10 @@ class Builder:
 
 BUILDERS: dict[ExportFormat, Builder] = {
     ExportFormat.EPUB: Builder("epub", epub.MEDIA_TYPE, epub.epub_bytes),
+    ExportFormat.PDF: Builder("pdf", pdf.MEDIA_TYPE, pdf.pdf_bytes),
 }
 
 
 def unavailable_reason(export_format: ExportFormat) -> str:
     """Why this server cannot build the format (a missing system library), or an empty string."""
-    return ""
+    return pdf.UNAVAILABLE if export_format == ExportFormat.PDF else ""

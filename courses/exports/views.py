@@ -30,10 +30,9 @@ def _edition(request, course):
 
 
 def course_export(request, course_slug: str, format: str):
-    try:
-        export_format = ExportFormat(format)
-    except ValueError as error:
-        raise Http404("No such format.") from error
+    export_format = ExportFormat(format) if format in ExportFormat.values else None
+    if export_format not in formats.BUILDERS:
+        raise Http404("No such format.")
     course = course_for_export(course_slug)
     if course is None:
         raise Http404("No such course.")
