@@ -304,3 +304,5 @@ OAI_PMH_PAGE_SIZE = 200
 OAI_PMH_TOKEN_MAX_AGE = 60 * 60 * 24
 #: The contact that OAI-PMH Identify names.
 OAI_PMH_ADMIN_EMAIL = os.environ.get("OAI_PMH_ADMIN_EMAIL", "oai@learning-commons.example.org")
+# WeasyPrint reports every rendering step at INFO; a PDF export would fill the log with them.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
