@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import ExportFormat
-from . import epub, pdf
+from . import cartridge, epub, pdf
 from .book import Book, Progress, book_build
 from .editions import Edition
 
@@ -27,6 +27,7 @@ class Builder:
 BUILDERS: dict[ExportFormat, Builder] = {
     ExportFormat.EPUB: Builder("epub", epub.MEDIA_TYPE, epub.epub_bytes),
     ExportFormat.PDF: Builder("pdf", pdf.MEDIA_TYPE, pdf.pdf_bytes),
+    ExportFormat.CARTRIDGE: Builder("imscc", cartridge.MEDIA_TYPE, cartridge.cartridge_bytes),
 }
 
 

@@ -74,11 +74,21 @@ def _vcard(name: str) -> str:
     return escape(f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nN:{name}\nEND:VCARD")
 
 
-def lom_body(course: CoursePage, *, url: str, credits, topics) -> str:
-    """The elements inside ``<lom>``, shared by the OAI-PMH record and the Common Cartridge manifest."""
+def lom_general(course: CoursePage, *, url: str, topics) -> str:
     language = course.language
-    licence = Licence(course.licence)
     keywords = "".join(f"<keyword>{_lang_string(topic, language)}</keyword>" for topic in topics)
+    return (
+        "<general>"
+        f"<identifier><catalog>URI</catalog><entry>{escape(url)}</entry></identifier>"
+        f"<title>{_lang_string(course.title, language)}</title>"
+        f"<language>{escape(language)}</language>"
+        f"<description>{_lang_string(_description(course), language)}</description>"
+        f"{keywords}"
+        "</general>"
+    )
+
+
+def lom_life_cycle(course: CoursePage, *, credits) -> str:
     date = (
         f"<date><dateTime>{course.last_published_at.date().isoformat()}</dateTime></date>"
         if course.last_published_at
@@ -88,32 +98,28 @@ def lom_body(course: CoursePage, *, url: str, credits, topics) -> str:
         f"<contribute><role>{_vocabulary('author')}</role><entity>{_vcard(name)}</entity>{date}</contribute>"
         for name in credits
     )
+    return f"<lifeCycle>{contributions}</lifeCycle>"
+
+
+def lom_rights(course: CoursePage) -> str:
     return (
-        "<general>"
-        f"<identifier><catalog>URI</catalog><entry>{escape(url)}</entry></identifier>"
-        f"<title>{_lang_string(course.title, language)}</title>"
-        f"<language>{escape(language)}</language>"
-        f"<description>{_lang_string(_description(course), language)}</description>"
-        f"{keywords}"
-        "</general>"
-        f"<lifeCycle>{contributions}</lifeCycle>"
-        f"<technical><format>text/html</format><location>{escape(url)}</location></technical>"
-        f"<educational><learningResourceType>{_vocabulary('narrative text')}</learningResourceType>"
-        f"<intendedEndUserRole>{_vocabulary('learner')}</intendedEndUserRole></educational>"
         "<rights>"
         f"<cost>{_vocabulary('no')}</cost>"
         f"<copyrightAndOtherRestrictions>{_vocabulary('yes')}</copyrightAndOtherRestrictions>"
-        f"<description>{_lang_string(_licence_text(licence), 'en')}</description>"
+        f"<description>{_lang_string(_licence_text(Licence(course.licence)), 'en')}</description>"
         "</rights>"
     )
 
 
 def lom(course: CoursePage) -> str:
-    body = lom_body(
-        course,
-        url=absolute_url(course.url or ""),
-        credits=[credit.name for credit in course.record_credits],
-        topics=[topic.name for topic in course.topics.all()],
+    url = absolute_url(course.url or "")
+    body = (
+        lom_general(course, url=url, topics=[topic.name for topic in course.topics.all()])
+        + lom_life_cycle(course, credits=[credit.name for credit in course.record_credits])
+        + f"<technical><format>text/html</format><location>{escape(url)}</location></technical>"
+        + f"<educational><learningResourceType>{_vocabulary('narrative text')}</learningResourceType>"
+        + f"<intendedEndUserRole>{_vocabulary('learner')}</intendedEndUserRole></educational>"
+        + lom_rights(course)
     )
     return (
         '<lom xmlns="http://ltsc.ieee.org/xsd/LOM" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
