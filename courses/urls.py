@@ -7,6 +7,7 @@ course's slug from shadowing them.
 from django.urls import include, path
 
 from . import authoring_views
+from .feeds import CourseFeed
 
 app_name = "courses"
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("invitations/<uuid:token>/", authoring_views.invitation, name="invitation"),
     path("remix/", include("courses.remix.urls")),
     path("<slug:course_slug>/export/", include("courses.exports.urls")),
+    # ".atom" cannot be part of a page slug, so no course or module is shadowed.
+    path("feeds/<str:kind>.atom", CourseFeed(), name="feed"),
 ]
 
 #: Mounted under /admin/ by the register_admin_urls hook, so Wagtail's admin-access check applies.
