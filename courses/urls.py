@@ -8,11 +8,13 @@ from django.urls import include, path
 
 from . import authoring_views
 from .feeds import CourseFeed
+from .imports.views import course_import_view
 
 app_name = "courses"
 
 urlpatterns = [
     path("start/", authoring_views.course_start, name="start"),
+    path("start/import/", course_import_view, name="import"),
     path("credits/", authoring_views.credits_to_accept, name="credits"),
     path("credits/<int:credit_id>/accept/", authoring_views.credit_accept, name="credit_accept"),
     path("credits/<int:credit_id>/decline/", authoring_views.credit_decline, name="credit_decline"),

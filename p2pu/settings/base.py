@@ -306,3 +306,9 @@ OAI_PMH_TOKEN_MAX_AGE = 60 * 60 * 24
 OAI_PMH_ADMIN_EMAIL = os.environ.get("OAI_PMH_ADMIN_EMAIL", "oai@learning-commons.example.org")
 # WeasyPrint reports every rendering step at INFO; a PDF export would fill the log with them.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+#: Course import (courses.imports): the largest upload, and limits that refuse zip bombs and huge images.
+IMPORT_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+IMPORT_MAX_COMPRESSION_RATIO = 100
+IMPORT_MAX_FILES = 5000
+IMPORT_MAX_IMAGE_PIXELS = 40_000_000
