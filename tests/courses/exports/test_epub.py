@@ -12,6 +12,7 @@ from wagtail.models import PageViewRestriction
 
 from courses.exports import services
 from courses.exports.editions import live_edition
+from courses.exports.links import export_url as export_url_for
 from courses.models import CourseExport, ExportStatus
 from home.seed import seed_people
 from home.seed_courses import seed_courses
@@ -190,3 +191,19 @@ def test_a_failed_build_says_so_and_is_tried_again_a_while_later(site_tree, clie
         client.get(url)
     assert len(queued) == 1
     assert CourseExport.objects.get().status == ExportStatus.READY
+
+
+def test_the_course_page_links_every_download_and_a_pinned_link_names_the_version(site_tree, client):
+    course = published_course(modules=["Intro"])
+    page = client.get(course.url).content.decode()
+    for fmt in ("epub", "pdf", "cc"):
+        assert f'href="{reverse("courses:export", args=[course.slug, fmt])}"' in page
+    assert "Download: " in page and ">Common Cartridge</a>" in page
+
+    intro = modules_of(course)[0]
+    url = export_url_for(
+        course, "epub", course_revision_id=course.live_revision_id, module_revision_ids=[intro.live_revision_id]
+    )
+    assert url.endswith(f"?revision={course.live_revision_id}&module={intro.live_revision_id}")
+    assert client.get(url).status_code == 200
+    assert CourseExport.objects.get().module_revisions == [[intro.pk, intro.live_revision_id]]
