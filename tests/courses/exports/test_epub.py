@@ -159,7 +159,9 @@ def test_a_version_is_built_once_and_a_new_publication_gives_a_new_file(
         page = client.get(url)
         client.get(url)
     assert len(queued) == 1
-    assert b'http-equiv="refresh"' in page.content and b"queued" in page.content
+    assert b"data-export-progress" in page.content and b"queued" in page.content
+    state = client.get(url, headers={"Accept": "application/json"}).json()
+    assert state == {"ready": False, "status": "queued", "percent": 0, "message": state["message"], "error": ""}
     export = CourseExport.objects.get()
     services.export_build(export_id=export.pk)
     services.export_build(export_id=export.pk)
@@ -184,7 +186,7 @@ def test_a_failed_build_says_so_and_is_tried_again_a_while_later(site_tree, clie
         page = client.get(url)
     assert not queued
     assert b'role="alert"' in page.content and b"could not be built" in page.content
-    assert b'http-equiv="refresh"' not in page.content
+    assert b"data-export-progress" not in page.content
 
     later = time_machine.travel(failed_at + services.RETRY_AFTER, tick=False)
     with later, django_capture_on_commit_callbacks(execute=True) as queued:
