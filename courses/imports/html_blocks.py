@@ -36,6 +36,11 @@ class Body:
     """Blocks as (block type, value) pairs; an image block's value holds its ImageReference until saved."""
 
     blocks: list[tuple[str, object]] = field(default_factory=list)
+    #: From pages this site exported: the module's summary and objectives.
+    summary: str = ""
+    objectives: list[str] = field(default_factory=list)
+    #: Discussion questions and activities come as items of their own (a cartridge), not from the page.
+    separate_items: bool = False
     _text: list[str] = field(default_factory=list)
 
     def text(self, markup: str) -> None:
@@ -82,10 +87,92 @@ def _images_in(element) -> list[ImageReference]:
     ]
 
 
+def _first(element, class_name: str):
+    found = element.find_class(class_name)
+    return found[0] if found else None
+
+
+def _plain(element) -> str:
+    return element.text_content().strip() if element is not None else ""
+
+
+def _rich(element) -> str:
+    """The paragraphs and lists inside an element, as our rich text."""
+    if element is None:
+        return ""
+    inner = Body()
+    _walk(element, inner, skip_title=lambda _element: False)
+    inner.flush()
+    return "".join(value for kind, value in inner.blocks if kind == "text")
+
+
+def _link(element) -> tuple[str, str]:
+    link = next((a for a in element.iter("a") if (a.get("href") or "").startswith(("http://", "https://"))), None)
+    return (link.get("href"), _plain(link)) if link is not None else ("", "")
+
+
+def _marked(child, body: Body) -> bool:
+    """Parts and blocks of a page this site exported (marked with data-part and data-block attributes),
+    read back as what they were; False for anything else."""
+    part, block = child.get("data-part"), child.get("data-block")
+    if part == "header":
+        body.summary = _plain(_first(child, "lead"))
+    elif part == "objectives":
+        body.objectives = [_plain(item) for item in child.iter("li") if _plain(item)]
+    elif part in ("note", "rubric") or (block in ("discussion", "activity") and body.separate_items):
+        # Generated notes, and rubrics (which are not rebuilt: imported activities start without peer review).
+        pass
+    elif block == "quote":
+        url, _title = _link(child)
+        source = _plain(_first(child, "quote-source")).removeprefix("—").strip()
+        body.block(
+            "quote", {"text": _plain(_first(child, "quote-text"))[:2000], "source": source[:250], "source_url": url}
+        )
+    elif block == "discussion":
+        question = _plain(_first(child, "question"))
+        body.block("discussion", {"question": question[:500], "guidance": _plain(_first(child, "guidance"))[:1000]})
+    elif block == "activity":
+        heading = next(child.iter("h2"), None)
+        body.block(
+            "activity",
+            {
+                "title": _plain(heading).removeprefix("Activity:").strip()[:120] or "Activity",
+                "prompt": _rich(_first(child, "prompt")) or "<p></p>",
+                "submission_type": child.get("data-submission") or "text",
+                "rubric": None,
+                "reviews_per_submission": 0,
+                "due_offset_days": 7,
+            },
+        )
+    elif block == "callout":
+        kind = child.get("data-kind") if child.get("data-kind") in ("note", "tip", "warning") else "note"
+        body.block(
+            "callout",
+            {
+                "kind": kind,
+                "title": _plain(_first(child, "callout-title"))[:120],
+                "text": _rich(_first(child, "callout-text")),
+            },
+        )
+    elif block in ("video", "resource"):
+        url, title = _link(child)
+        if not url:
+            return False
+        value = {"url": url, "title": title[:200], "description": _plain(_first(child, "description"))[:1000]}
+        if block == "resource":
+            value |= {"author": _plain(_first(child, "author"))[:200], "licence": ""}
+        else:
+            value["duration_minutes"] = None
+        body.block(block, value)
+    else:
+        return False
+    return True
+
+
 def _walk(element, body: Body, *, skip_title: Callable[[object], bool]) -> None:
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if skip_title(child):
+        if skip_title(child) or (tag and _marked(child, body)):
             continue
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             text = child.text_content().strip()
@@ -121,9 +208,9 @@ def _walk(element, body: Body, *, skip_title: Callable[[object], bool]) -> None:
             body.text(f"<p>{_inline(child)}</p>")
 
 
-def html_body(markup: str, *, title: str = "") -> Body:
+def html_body(markup: str, *, title: str = "", separate_items: bool = False) -> Body:
     """The blocks of an HTML page or fragment; a first heading equal to ``title`` is left out."""
-    body = Body()
+    body = Body(separate_items=separate_items)
     markup = XML_DECLARATION.sub("", markup, count=1)
     if not markup.strip():
         return body

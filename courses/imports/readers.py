@@ -196,27 +196,27 @@ def _member(archive, folder: str, src: str) -> bytes | None:
 # --- Common Cartridge ---------------------------------------------------------------------------------
 
 
-def _cartridge_item(archive, resources: dict, resource_id: str, title: str) -> list[tuple[str, object]]:
-    """The blocks one outline item gives: a page's blocks, a discussion question or an activity."""
+def _cartridge_item(archive, resources: dict, resource_id: str, title: str) -> Body:
+    """What one outline item gives: a page's blocks, a discussion question or an activity."""
     resource = resources.get(resource_id)
     if resource is None:
-        return []
+        return Body()
     kind = resource.get("type", "")
     files = [element.get("href") for element in _find_all(resource, "file") if element.get("href")]
     href = resource.get("href") or (files[0] if files else "")
     if not href:
-        return []
+        return Body()
     if kind == "webcontent" and href.lower().endswith((".html", ".htm", ".xhtml")):
         page = read(archive, href).decode("utf-8", "replace")
-        body = html_body(page, title=title)
+        body = html_body(page, title=title, separate_items=True)
         folder = posixpath.dirname(href)
-        return _images_loaded(body, lambda src: _member(archive, folder, src)).blocks
+        return _images_loaded(body, lambda src: _member(archive, folder, src))
     if kind.startswith("imsdt"):
         topic = xml(read(archive, href), name=href)
         text = html_body(_text(next(iter(_find_all(topic, "text")), None)))
         question = _text(next(iter(_find_all(topic, "title")), None)) or title
         guidance = " ".join(lxml_html.fromstring(value).text_content() for _k, value in text.blocks if _k == "text")
-        return [("discussion", {"question": question[:500], "guidance": guidance.strip()[:1000]})]
+        return Body(blocks=[("discussion", {"question": question[:500], "guidance": guidance.strip()[:1000]})])
     if kind.startswith("assignment"):
         assignment = xml(read(archive, href), name=href)
         # The prompt is HTML from the file: only what our rich text allows is kept.
@@ -227,20 +227,22 @@ def _cartridge_item(archive, resources: dict, resource_id: str, title: str) -> l
         )
         formats = [element.get("type") for element in _find_all(assignment, "format")]
         submission = {"url": "link", "file": "file"}.get(formats[0] if formats else "", "text")
-        return [
-            (
-                "activity",
-                {
-                    "title": (_text(next(iter(_find_all(assignment, "title")), None)) or title)[:120],
-                    "prompt": prompt or "<p></p>",
-                    "submission_type": submission,
-                    "rubric": None,
-                    "reviews_per_submission": 0,
-                    "due_offset_days": 7,
-                },
-            )
-        ]
-    return []
+        return Body(
+            blocks=[
+                (
+                    "activity",
+                    {
+                        "title": (_text(next(iter(_find_all(assignment, "title")), None)) or title)[:120],
+                        "prompt": prompt or "<p></p>",
+                        "submission_type": submission,
+                        "rubric": None,
+                        "reviews_per_submission": 0,
+                        "due_offset_days": 7,
+                    },
+                )
+            ]
+        )
+    return Body()
 
 
 def read_cartridge(data: bytes, *, filename: str) -> ImportedCourse:
@@ -273,7 +275,10 @@ def read_cartridge(data: bytes, *, filename: str) -> ImportedCourse:
         body = Body()
         for part in parts:
             part_title = _text(next((child for child in part if _local(child) == "title"), None))
-            body.blocks += _cartridge_item(archive, resources, part.get("identifierref", ""), part_title or title)
+            item = _cartridge_item(archive, resources, part.get("identifierref", ""), part_title or title)
+            body.blocks += item.blocks
+            body.summary = body.summary or item.summary
+            body.objectives = body.objectives or item.objectives
         course.modules.append(ImportedModule(title=title or f"Module {len(course.modules) + 1}", body=body))
     return course
 

@@ -93,7 +93,17 @@ def _write(imported: ImportedCourse, *, user, saved: list) -> CoursePage:
     for module in imported.modules:
         slug = find_available_slug(course, slugify(module.title)[:200] or "module")
         body = _stream(module.body.blocks, course=course, saved=saved)
-        module_create(course=course, user=user, publish=False, title=module.title[:255], slug=slug, body=body)
+        objectives = [{"type": "objective", "value": text[:255]} for text in module.body.objectives]
+        module_create(
+            course=course,
+            user=user,
+            publish=False,
+            title=module.title[:255],
+            slug=slug,
+            body=body,
+            summary=module.body.summary[:300],
+            objectives=objectives,
+        )
     _source_keep(imported, course=course, user=user)
     return course
 
