@@ -29,6 +29,9 @@ BUILD_TASK = "courses.exports.tasks.build_export"
 RETRY_AFTER = dt.timedelta(minutes=10)
 #: A build queued or started this long ago without finishing is taken for lost (a worker that died).
 LOST_AFTER = dt.timedelta(minutes=30)
+#: Built files kept per course and format: the newest few (the live version and recently pinned ones);
+#: an older version asked for again is simply built again.
+KEEP_PER_FORMAT = 3
 
 
 def export_request(*, edition: Edition, format: str) -> CourseExport:
@@ -91,7 +94,18 @@ def export_build(*, export_id: int) -> CourseExport | None:
     export.parts_done = export.parts_total
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "parts_done", "finished_at"])
+    exports_prune(course_id=export.course_id, format=export.format)
     return export
+
+
+def exports_prune(*, course_id: int, format: str) -> int:
+    """Delete the files of all but the newest built versions of a course in a format."""
+    built = CourseExport.objects.filter(course_id=course_id, format=format, status=ExportStatus.READY)
+    old = list(built.order_by("-finished_at", "-pk")[KEEP_PER_FORMAT:])
+    for export in old:
+        export.file.delete(save=False)
+    CourseExport.objects.filter(pk__in=[export.pk for export in old]).delete()
+    return len(old)
 
 
 def _failed(export: CourseExport, message: str) -> CourseExport:

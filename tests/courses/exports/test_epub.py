@@ -3,6 +3,7 @@ credits, and the whole attribution chain; only public, published material; built
 
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -209,3 +210,17 @@ def test_the_course_page_links_every_download_and_a_pinned_link_names_the_versio
     assert url.endswith(f"?revision={course.live_revision_id}&module={intro.live_revision_id}")
     assert client.get(url).status_code == 200
     assert CourseExport.objects.get().module_revisions == [[intro.pk, intro.live_revision_id]]
+
+
+def test_only_the_newest_few_built_versions_are_kept(site_tree, settings):
+    course = published_course(modules=["Intro"])
+    intro = modules_of(course)[0]
+    built = []
+    for number in range(services.KEEP_PER_FORMAT + 2):
+        intro = publish(intro, title=f"Intro {number}")
+        export = services.export_request(edition=live_edition(course), format="epub")
+        built.append(services.export_build(export_id=export.pk))
+    kept = CourseExport.objects.order_by("pk")
+    assert [export.pk for export in kept] == [export.pk for export in built[-services.KEEP_PER_FORMAT :]]
+    files = {path.name for path in Path(settings.MEDIA_ROOT).rglob("*.epub")}
+    assert files == {f"{course.slug}.epub"} and len(list(Path(settings.MEDIA_ROOT).rglob("*.epub"))) == 3
