@@ -26,3 +26,7 @@ class CoursesConfig(AppConfig):
         from .remix import wagtail_hooks as remix_wagtail_hooks  # noqa: F401 (registers the remix admin hooks)
 
         remix_signals.connect()
+
+        from .oai import signals as oai_signals
+
+        oai_signals.connect()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("oai/", include("courses.oai.urls")),
 ]
 
 if settings.DEBUG:

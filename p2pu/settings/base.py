@@ -341,3 +341,19 @@ DISCUSSION_NOTIFY_RATE = (30, 60 * 60)
 # Images attached to a post: at most this many, each at most this size.
 DISCUSSION_ATTACHMENTS_PER_POST = 4
 DISCUSSION_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
+# Open formats (courses.exports, courses.oai): OAI-PMH harvesting.
+#: Records in one OAI-PMH list response; a harvester follows resumption tokens for the rest.
+OAI_PMH_PAGE_SIZE = 200
+#: Seconds a resumption token stays valid.
+OAI_PMH_TOKEN_MAX_AGE = 60 * 60 * 24
+#: The contact that OAI-PMH Identify names.
+OAI_PMH_ADMIN_EMAIL = os.environ.get("OAI_PMH_ADMIN_EMAIL", "oai@learning-commons.example.org")
+# WeasyPrint reports every rendering step at INFO; a PDF export would fill the log with them.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+#: Course import (courses.imports): the largest upload, and limits that refuse zip bombs and huge images.
+IMPORT_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+IMPORT_MAX_COMPRESSION_RATIO = 100
+IMPORT_MAX_FILES = 5000
+IMPORT_MAX_IMAGE_PIXELS = 40_000_000
