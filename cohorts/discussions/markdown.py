@@ -1,10 +1,5 @@
-"""Markdown for posts (CommonMark, by markdown-it-py), with @mentions. Pure: no Django, no models.
-
-The guarantee: nothing a person types adds an element or an attribute of its own. Raw HTML is off
-(typed tags come out escaped); headings and images are off (a post is not a page, and an image from
-elsewhere would tell a third party who reads the circle); a code fence's info string does not become a
-``class``; link titles are dropped; the only links are ``http``, ``https`` and ``mailto`` addresses and
-mentions, and every link carries ``rel="nofollow ugc noopener"``. Bare addresses become links (linkify).
+"""Posts: the site's Markdown (``cohorts/markdown.py``, which keeps the guarantee that nothing a person
+types adds an element or an attribute of its own), with @mentions. Pure: no Django, no models.
 
 ``@name`` becomes a link to that person's profile only when ``name`` is one of the usernames the caller
 passes (the circle's members); any other ``@word`` stays plain text.
@@ -16,13 +11,12 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-LINK_REL = "nofollow ugc noopener"
-ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+from cohorts import markdown as site_markdown
+
 MENTION = re.compile(r"(?<![\w@/.])@([\w.+-]*\w)")
+MENTION_CLASS = "mention"
 
 
 @dataclass
@@ -30,34 +24,6 @@ class Rendered:
     html: str
     #: Usernames that were mentioned and are in the allowed set, in order of first mention.
     mentions: list[str] = field(default_factory=list)
-
-
-def _validate_link(url: str) -> bool:
-    return url.strip().lower().startswith(ALLOWED_SCHEMES)
-
-
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    md.enable("linkify")
-    md.enable("strikethrough")
-    md.disable(["heading", "lheading", "image", "html_block", "html_inline"])
-    md.validateLink = _validate_link
-
-    def link_open(renderer, tokens, idx, options, env):
-        token = tokens[idx]
-        href = token.attrGet("href") or ""
-        classes = ' class="mention"' if token.meta.get("mention") else ""
-        return f'<a href="{escapeHtml(href)}"{classes} rel="{LINK_REL}">'
-
-    def fence(renderer, tokens, idx, options, env):
-        return f"<pre><code>{escapeHtml(tokens[idx].content)}</code></pre>\n"
-
-    md.add_render_rule("link_open", link_open)
-    md.add_render_rule("fence", fence)
-    return md
-
-
-_MD = _parser()
 
 
 def _mention_tokens(text: str, allowed: Collection[str], profile_url: Callable[[str], str], found: list[str]):
@@ -70,7 +36,9 @@ def _mention_tokens(text: str, allowed: Collection[str], profile_url: Callable[[
             continue
         if match.start() > position:
             tokens.append(_text(text[position : match.start()]))
-        opening = Token("link_open", "a", 1, attrs={"href": profile_url(username)}, meta={"mention": True})
+        opening = Token(
+            "link_open", "a", 1, attrs={"href": profile_url(username)}, meta={site_markdown.LINK_CLASS: MENTION_CLASS}
+        )
         tokens += [opening, _text(match.group(0)), Token("link_close", "a", -1)]
         position = match.end()
         if username not in found:
@@ -96,7 +64,7 @@ def render(
 ) -> Rendered:
     """The text as safe HTML, with mentions of ``mentionable`` usernames linked to ``profile_url``."""
     found: list[str] = []
-    tokens = _MD.parse(text.replace("\r\n", "\n"))
+    tokens = site_markdown.parse(text)
     if mentionable:
         for block in tokens:
             if block.type != "inline" or not block.children:
@@ -113,7 +81,7 @@ def render(
                     replaced = _mention_tokens(child.content, mentionable, profile_url, found)
                 children += replaced or [child]
             block.children = children
-    return Rendered(html=_MD.renderer.render(tokens, _MD.options, {}), mentions=found)
+    return Rendered(html=site_markdown.render_tokens(tokens), mentions=found)
 
 
 def excerpt(text: str, length: int = 200) -> str:

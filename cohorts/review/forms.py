@@ -29,9 +29,9 @@ ALLOWED_FILE_TYPES = {
     "md": None,
     "csv": None,
 }
-FORMATTING_HELP = (
-    "Leave a blank line between paragraphs. Start lines with “- ” for a list. **Bold**, *italic*; "
-    "web addresses become links."
+MARKDOWN_HELP = (
+    "Markdown works: **bold**, *italic*, lines starting “- ” or “1. ” for a list, > quotes, `code`, "
+    "[words](https://…) for a link. Leave a blank line between paragraphs; web addresses become links."
 )
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -102,12 +102,12 @@ class SubmissionForm(forms.Form):
         text = self.fields["text"]
         if submission_type == "text":
             text.label = "Your work"
-            text.help_text = FORMATTING_HELP
+            text.help_text = MARKDOWN_HELP
             text.required = True
             del self.fields["link"], self.fields["file"]
         else:
             text.label = "A note for your reviewers"
-            text.help_text = FORMATTING_HELP
+            text.help_text = MARKDOWN_HELP
             text.widget.attrs["rows"] = 5
             del self.fields["file" if submission_type == "link" else "link"]
             # A file is not required here: a revision keeps its file unless a new one comes.
@@ -134,7 +134,7 @@ class ReviewForm(forms.Form):
         max_length=5000,
         label="Overall comment",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What works well, and the one thing that would most improve the work. " + FORMATTING_HELP,
+        help_text="What works well, and the one thing that would most improve the work. " + MARKDOWN_HELP,
     )
 
     def __init__(self, *args, criteria: list[dict], **kwargs):

@@ -1,18 +1,18 @@
-"""Template helpers for peer review: learners' formatted text, and the reviews on /me/."""
+"""Template helpers for peer review: learners' Markdown, and the reviews on /me/."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
+from cohorts import markdown as site_markdown
 from cohorts.models import ReviewAssignment
-from cohorts.review import markup as review_markup
 
 register = template.Library()
 
 
 @register.filter
-def markup(text: str) -> str:
-    """A learner's text with its light formatting; ``markup.render`` escapes everything they typed."""
-    return mark_safe(review_markup.render(text or ""))  # noqa: S308 (escaped before any tag is added)
+def markdown(text: str) -> str:
+    """A learner's Markdown as HTML; nothing they typed adds an element or attribute (tested with hostile input)."""
+    return mark_safe(site_markdown.render(text or ""))  # noqa: S308 (the renderer makes every tag itself)
 
 
 @register.filter

@@ -110,7 +110,7 @@ def test_text_is_formatted_but_never_trusted_as_html(client, rc):
     page = client.get(Submission.objects.get().get_absolute_url()).content.decode()
     assert "<strong>Bold</strong>" in page
     assert "<script>alert" not in page and "&lt;script&gt;" in page
-    assert '<a href="https://example.org/plan" rel="nofollow noopener ugc">' in page
+    assert '<a href="https://example.org/plan" rel="nofollow ugc noopener">' in page
 
 
 def test_files_are_limited_in_size_and_type_and_checked_by_content():

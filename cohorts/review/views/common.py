@@ -10,7 +10,7 @@ from cohorts.models import Circle, CircleActivity, Submission, SubmissionVersion
 from cohorts.permissions import CircleAccess
 
 from .. import permissions
-from ..markup import has_changes, line_diff
+from ..text_diff import has_changes, line_diff
 
 #: The value of the button that hands work or a review in (rather than saving a draft).
 SUBMIT = "submit"

@@ -1,80 +1,23 @@
-"""Posts are CommonMark, and nothing a person types adds an element or an attribute of its own."""
-
-from html.parser import HTMLParser
+"""Posts are the site's Markdown plus @mentions, and a mention adds nothing a person could steer."""
 
 import pytest
 
-from cohorts.discussions.markdown import LINK_REL, excerpt, render
+from cohorts.discussions.markdown import excerpt, render
+from cohorts.markdown import LINK_REL
+from tests.cohorts.html_elements import HOSTILE, assert_only_own_markup, elements
 
-#: Every element and attribute the renderer itself may produce; anything else came from the person.
-OWN_TAGS = {"p", "br", "strong", "em", "s", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"}
-OWN_ATTRIBUTES = {"a": {"href", "rel", "class"}, "ol": {"start"}}
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "<a href='javascript:alert(1)'>click</a>",
-    "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
-    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[click](vbscript:msgbox(1))",
-    '[click](https://example.org "title onmouseover=alert(1)")',
-    '[x](https://example.org/"onmouseover="alert(1))',
-    "<https://example.org/\"onmouseover='alert(1)'>",
-    "![pic](https://tracker.example.org/pixel.png)",
-    "```html onclick=alert(1)\n<b>code</b>\n```",
-    "# Big heading\n\nSetext\n======",
-    '<div style="position:fixed">overlay</div>',
-    "<iframe src=https://evil.example.org></iframe>",
-    "**<svg onload=alert(1)>**",
-    "&lt;script&gt; &#x3C;script&#x3E; &#60;img src=x onerror=1&#62;",
-    "www.example.org/<script>",
+MENTION_HOSTILE = [
     "@<script>alert(1)</script>",
     "[@ann](javascript:alert(1))",
-    "<!-- comment --><?php echo 1; ?><![CDATA[x]]>",
-    "\u202e\u0000<b>nul</b>",
+    "@ann<img src=x onerror=alert(1)>",
+    '@ann" onmouseover="alert(1)',
 ]
 
 
-class Collector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.comments: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-    def handle_comment(self, data):
-        self.comments.append(data)
-
-    def handle_pi(self, data):
-        self.comments.append(data)
-
-
-def parsed(html: str) -> Collector:
-    collector = Collector()
-    collector.feed(html)
-    collector.close()
-    return collector
-
-
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE + MENTION_HOSTILE)
 def test_hostile_input_adds_no_element_or_attribute(text):
     html = render(text, mentionable={"ann"}).html
-    document = parsed(html)
-    assert not document.comments
-    for tag, attributes in document.found:
-        assert tag in OWN_TAGS, (tag, html)
-        for name, value in attributes:
-            assert name in OWN_ATTRIBUTES.get(tag, set()), (tag, name, html)
-            if name == "href":
-                assert value.startswith(("http://", "https://", "mailto:", "/people/")), html
-            if name == "rel":
-                assert value == LINK_REL
-            if name == "class":
-                assert value == "mention"
-    assert "<img" not in html and "<script" not in html and "<h1" not in html and "language-" not in html
+    assert_only_own_markup(html, link_prefixes=("http://", "https://", "mailto:", "/people/"), classes={"mention"})
 
 
 def test_commonmark_formatting_and_links():
@@ -86,8 +29,7 @@ def test_commonmark_formatting_and_links():
 
 def test_every_link_is_nofollow_ugc_noopener():
     html = render("[site](https://example.org) www.example.net mail@example.org").html
-    document = parsed(html)
-    links = [dict(attributes) for tag, attributes in document.found if tag == "a"]
+    links = [attributes for tag, attributes in elements(html) if tag == "a"]
     assert len(links) == 3
     assert all(link["rel"] == "nofollow ugc noopener" for link in links)
 
@@ -104,6 +46,11 @@ def test_a_mention_inside_a_link_stays_that_link():
     rendered = render("[@ann](https://example.org)", mentionable={"ann"})
     assert rendered.mentions == []
     assert rendered.html.count("<a ") == 1
+
+
+def test_a_mention_is_a_link_with_the_mention_class_and_the_site_rel():
+    html = render("Thanks @ann", mentionable={"ann"}).html
+    assert html == f'<p>Thanks <a href="/people/ann/" class="mention" rel="{LINK_REL}">@ann</a></p>\n'
 
 
 def test_excerpt_is_one_short_line():
