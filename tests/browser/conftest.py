@@ -259,6 +259,8 @@ def axe_settled(page) -> None:
 
 def axe_after(page, interaction: str) -> None:
     """Audit the page again, at the current width, as an interaction left it (e.g. "opening the menu")."""
+    # A dialog fading in is half transparent: audited mid-transition, its text fails the contrast check.
+    page.wait_for_function("() => document.getAnimations().every((animation) => animation.playState !== 'running')")
     page.evaluate("(when) => window.__axeAudit(when)", f"after {interaction}")
 
 

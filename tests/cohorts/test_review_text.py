@@ -90,7 +90,9 @@ def test_the_diff_compares_what_was_typed_line_by_line():
 def test_hostile_work_and_review_render_inert_on_the_pages(client, site_tree):
     rc = review_circle(learners=4)
     author = rc.learners[0]
-    hostile = "\n\n".join(HOSTILE[:-1])
+    # Forms refuse NUL before it reaches a service (Django's ProhibitNullCharactersValidator), and
+    # PostgreSQL cannot store it; the renderer's own tests still see it.
+    hostile = "\n\n".join(text.replace("\x00", "") for text in HOSTILE[:-1])
     hand_in(rc, author, text="A **plan** https://example.org/plan\n" + hostile)
     for learner in rc.learners[1:]:
         hand_in(rc, learner)

@@ -29,7 +29,7 @@ from .common import (
 
 
 def _lock_post(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("thread__circle", "author").get(pk=post.pk)
+    return Post.objects.select_for_update(of=("self",)).select_related("thread__circle", "author").get(pk=post.pk)
 
 
 @transaction.atomic

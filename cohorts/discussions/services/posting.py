@@ -97,7 +97,7 @@ def thread_create(
 def post_create(*, thread: Thread, by, body: str, images: Sequence = (), now: dt.datetime | None = None) -> Post:
     """A member replies; the thread's starter and anyone mentioned hear about it."""
     now = now or timezone.now()
-    thread = Thread.objects.select_for_update().select_related("circle").get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("circle").get(pk=thread.pk)
     access = member_access(thread.circle, by)
     require(permissions.can_post_in(access, thread), _("This thread is locked: it takes no new posts."))
     body = _clean_body(body)
@@ -140,7 +140,7 @@ def anchored_post_create(
 def post_edit(*, post: Post, by, body: str, now: dt.datetime | None = None) -> Post:
     """The author changes their post within the grace period; it then says "edited"."""
     now = now or timezone.now()
-    post = Post.objects.select_for_update().select_related("thread__circle").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread__circle").get(pk=post.pk)
     access = member_access(post.thread.circle, by)
     require(
         permissions.can_edit(access, post, now=now),
@@ -167,7 +167,7 @@ def post_edit(*, post: Post, by, body: str, now: dt.datetime | None = None) -> P
 @transaction.atomic
 def post_delete(*, post: Post, by, now: dt.datetime | None = None) -> Post:
     """The author removes their words; the thread keeps a "deleted" mark in its place."""
-    post = Post.objects.select_for_update().select_related("thread__circle").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread__circle").get(pk=post.pk)
     access = member_access(post.thread.circle, by)
     require(permissions.can_delete(access, post), _("Only the author can delete a post."))
     post.deleted_at = now or timezone.now()
