@@ -28,6 +28,11 @@ def pinned_titles(circle: Circle) -> tuple[list, dict[int, str]]:
     return pinned, {pin.module_id: pin.title for pin in pinned if pin.module_id}
 
 
+def pinned_revision_ids(pinned: list) -> list[int]:
+    """The pinned modules' revision ids in outline order, as a download link names the circle's version."""
+    return [pin.revision_id for pin in pinned if pin.revision_id is not None]
+
+
 def _login_url(request) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
 
@@ -80,6 +85,7 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         "next_meeting": next_meeting,
         "past_meetings_count": sum(1 for m in meetings if m.starts_at < now),
         "pinned_modules": pinned,
+        "pinned_revision_ids": pinned_revision_ids(pinned),
         "facilitators": facilitators,
         "members": members,
         "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
