@@ -17,6 +17,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
+from p2pu.core.links import absolute_url
+
 from .models import Circle, Meeting, Membership
 from .scheduling import default_module_index
 
@@ -122,9 +124,9 @@ class MeetingChangesFeed(Feed):
         return meeting.get_absolute_url()
 
     def item_guid(self, meeting: Meeting) -> str:
-        # A new id for every change, so feed readers show each one as news.
-        change = f"{meeting.sequence}-{meeting.status}-{meeting.module_id}"
-        return f"circle-{meeting.circle_id}-meeting-{meeting.pk}-{change}"
+        # An Atom id is an IRI; a new one for every change, so feed readers show each change as news.
+        change = f"{meeting.sequence}-{meeting.status}-{meeting.module_id or 'none'}"
+        return absolute_url(f"{meeting.get_absolute_url()}#change-{change}")
 
     def item_guid_is_permalink(self, meeting) -> bool:
         return False
