@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .feeds import MeetingChangesFeed
 from .views import circle, discovery, manage, meetings
 
 app_name = "cohorts"
@@ -10,6 +11,8 @@ urlpatterns = [
     path("invite/<str:token>/", circle.invite_link, name="invite_link"),
     path("<int:circle_id>/", circle.circle_detail, name="detail"),
     path("<int:circle_id>/calendar.ics", circle.circle_calendar, name="calendar"),
+    path("<int:circle_id>/changes/link/", circle.changes_feed_link, name="changes_feed_link"),
+    path("<int:circle_id>/changes/<str:token>.atom", MeetingChangesFeed(), name="changes_feed"),
     path("<int:circle_id>/edit/", manage.circle_edit, name="edit"),
     path("<int:circle_id>/publish/", manage.circle_publish, name="publish"),
     path("<int:circle_id>/cancel/", manage.circle_cancel, name="cancel"),

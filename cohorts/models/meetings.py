@@ -119,7 +119,7 @@ def new_feed_token() -> str:
 
 
 class CalendarFeed(models.Model):
-    """The secret that makes one person's meeting calendar URL; resetting it retires the old URL."""
+    """The secret in one person's meeting calendar URL and meeting-change feed URLs; resetting it retires them all."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)

@@ -1,4 +1,5 @@
-"""One circle's pages: its page, joining and leaving, invitation links, its modules and its calendar."""
+"""One circle's pages: its page, joining and leaving, invitation links, its modules, its calendar and the
+link to its meeting-changes feed (cohorts.feeds)."""
 
 from urllib.parse import urlencode
 
@@ -16,9 +17,9 @@ from courses.models import ModulePage
 from p2pu.core.forms import action_submit
 
 from .. import calendars, services
-from ..access import circle_for_viewer
+from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import Circle, JoinPolicy, MeetingFeedback, MembershipStatus
+from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 
 
@@ -26,6 +27,11 @@ def pinned_titles(circle: Circle) -> tuple[list, dict[int, str]]:
     """The circle's pinned modules, and their titles by module id."""
     pinned = list(circle.pinned_modules.all())
     return pinned, {pin.module_id: pin.title for pin in pinned if pin.module_id}
+
+
+def pinned_revision_ids(pinned: list) -> list[int]:
+    """The pinned modules' revision ids in outline order, as a download link names the circle's version."""
+    return [pin.revision_id for pin in pinned if pin.revision_id is not None]
 
 
 def _login_url(request) -> str:
@@ -80,10 +86,12 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         "next_meeting": next_meeting,
         "past_meetings_count": sum(1 for m in meetings if m.starts_at < now),
         "pinned_modules": pinned,
+        "pinned_revision_ids": pinned_revision_ids(pinned),
         "facilitators": facilitators,
         "members": members,
         "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
         "newer_version": access.is_member and circle.has_newer_course_version(),
+        "feed": CalendarFeed.objects.filter(user=request.user).first() if access.is_member else None,
         "join": join_button(
             access=access,
             verified=verified,
@@ -221,6 +229,15 @@ def pinned_module(request, circle_id: int, module_id: int):
             "next_pin": pinned[position + 1] if position + 1 < len(pinned) else None,
         },
     )
+
+
+@require_POST
+@login_required
+def changes_feed_link(request, circle_id: int):
+    """Give a member their secret feed link (the one their calendar feed uses), then show it on the page."""
+    circle, _ = circle_for_member(request, circle_id, refusal="Only members follow this circle's meeting changes.")
+    services.calendar_feed_get(user=request.user)
+    return redirect(circle.get_absolute_url() + "#meeting-changes")
 
 
 def circle_calendar(request, circle_id: int):

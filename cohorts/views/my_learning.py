@@ -41,11 +41,14 @@ def my_learning(request):
         .order_by("starts_at")
         .first()
     )
+    current = [m for m in memberships if m.circle.state not in over]
     return render(
         request,
         "cohorts/my_learning.html",
         {
-            "current": [m for m in memberships if m.circle.state not in over],
+            "current": current,
+            # Circles whose meeting-changes feed (cohorts.feeds) is listed next to the calendar link.
+            "member_of": [m for m in current if m.is_active],
             "past": [m for m in memberships if m.circle.state in over],
             "next_meeting": next_meeting,
             "authored": course_credits_of(user),
@@ -81,7 +84,9 @@ def my_calendar_reset(request):
     had_feed = CalendarFeed.objects.filter(user=request.user).exists()
     services.calendar_feed_reset(user=request.user)
     if had_feed:
-        messages.success(request, "Your calendar has a new secret link; the old one no longer works.")
+        messages.success(
+            request, "Your calendar and meeting-change feeds have a new secret link; the old one no longer works."
+        )
     else:
         messages.success(request, "Your calendar link is ready: add it to your calendar app.")
     return redirect(reverse("my_learning:index") + "#calendar")

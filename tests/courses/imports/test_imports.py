@@ -127,6 +127,13 @@ def test_only_people_who_may_start_a_course_may_import(site_tree, client):
     assert client.get(url).status_code == 403
 
 
+def test_the_start_a_course_page_offers_to_import_a_file(author, client):
+    client.force_login(author)
+    page = client.get(reverse("courses:start")).content.decode()
+    assert f'<a href="{reverse("courses:import")}">Import a file</a>' in page
+    assert client.get(reverse("courses:import")).status_code == 200
+
+
 def test_an_image_written_before_a_failure_is_removed_again(author, settings):
     good = png(10, 10)
     page = '<html><body><p>One</p><img src="a.png" alt="A"/><img src="b.png" alt="B"/></body></html>'
