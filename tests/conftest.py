@@ -37,13 +37,14 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" i
 CLOCK_SENSITIVE_PATHS = (
     "tests/cohorts/test_jobs.py",
     "tests/cohorts/test_meetings.py",
-    "tests/cohorts/test_membership.py",
-    "tests/cohorts/test_pages.py",
     "tests/cohorts/test_review_rounds.py",
     "tests/cohorts/test_time_and_calendars.py",
+    "tests/cohorts/test_meeting_changes_feed.py",
     "tests/cohorts/discussions/test_threads.py",
     "tests/cohorts/discussions/test_rate_limits.py",
-    "tests/p2pu/notifications/",
+    "tests/p2pu/notifications/test_digest.py",
+    "tests/p2pu/notifications/test_tasks.py",
+    "tests/p2pu/notifications/test_unsubscribe.py",
 )
 
 
