@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _gettext
 
 from cohorts.access import circle_for_viewer
 from cohorts.models import Post, Thread
+from p2pu.core.forms import form_submit
 
 from .. import permissions, queries
 from ..rate_limits import RateLimited
@@ -72,3 +74,16 @@ def facilitator_circle(request, circle_id: int):
     if not permissions.can_moderate(access):
         raise PermissionDenied(_gettext("Only this circle's facilitators can do that."))
     return circle, access
+
+
+def post_form_page(request, *, circle, post, form, action: str, submit, success: str = ""):
+    """A form about one post (edit, flag, hide, move): on a valid POST call ``submit(cleaned_data)`` and
+    go back to the post, saying ``success``; otherwise show the form, with 400 when it has errors."""
+    if request.method == "POST":
+        ok, result = form_submit(form, submit)
+        if ok:
+            if success:
+                messages.success(request, success)
+            return redirect(post_url(result if isinstance(result, Post) else post))
+    context = {"circle": circle, "post": post, "form": form, "action": action}
+    return render(request, "cohorts/discussions/post_form.html", context, status=400 if form.errors else 200)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,13 +9,14 @@ from django.utils.translation import gettext as _gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import PostFlag, Thread
-from p2pu.core.forms import action_submit, form_submit
+from p2pu.core.forms import action_submit
 
 from .. import queries, services
 from ..forms import HideForm, MoveForm
 from .common import (
     facilitator_circle,
     members_only,
+    post_form_page,
     post_in,
     post_url,
     thread_in,
@@ -28,18 +28,15 @@ from .common import (
 def post_hide(request, circle_id: int, post_id: int):
     circle, _access = facilitator_circle(request, circle_id)
     post = post_in(circle, post_id)
-    form = HideForm(request.POST or None)
-    if request.method == "POST":
-        ok, _hidden = form_submit(
-            form, lambda data: services.post_hide(post=post, by=request.user, reason=data["reason"])
-        )
-        if ok:
-            messages.success(request, _gettext("The post is hidden; its author can see why."))
-            return redirect(post_url(post))
-    return render(
-        request, "cohorts/discussions/post_form.html",
-        {"circle": circle, "post": post, "form": form, "action": "hide"}, status=400 if form.errors else 200,
-    )  # fmt: skip
+    return post_form_page(
+        request,
+        circle=circle,
+        post=post,
+        form=HideForm(request.POST or None),
+        action="hide",
+        submit=lambda data: services.post_hide(post=post, by=request.user, reason=data["reason"]),
+        success=_gettext("The post is hidden; its author can see why."),
+    )
 
 
 @members_only
@@ -57,18 +54,15 @@ def post_unhide(request, circle_id: int, post_id: int):
 def post_move(request, circle_id: int, post_id: int):
     circle, _access = facilitator_circle(request, circle_id)
     post = post_in(circle, post_id)
-    form = MoveForm(request.POST or None, threads=Thread.objects.filter(circle=circle).exclude(pk=post.thread_id))
-    if request.method == "POST":
-        ok, post = form_submit(
-            form, lambda data: services.post_move(post=post, by=request.user, to_thread=data["to_thread"])
-        )
-        if ok:
-            messages.success(request, _gettext("The post is moved."))
-            return redirect(post_url(post))
-    return render(
-        request, "cohorts/discussions/post_form.html",
-        {"circle": circle, "post": post, "form": form, "action": "move"}, status=400 if form.errors else 200,
-    )  # fmt: skip
+    return post_form_page(
+        request,
+        circle=circle,
+        post=post,
+        form=MoveForm(request.POST or None, threads=Thread.objects.filter(circle=circle).exclude(pk=post.thread_id)),
+        action="move",
+        submit=lambda data: services.post_move(post=post, by=request.user, to_thread=data["to_thread"]),
+        success=_gettext("The post is moved."),
+    )
 
 
 @members_only

@@ -13,13 +13,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Thread
-from p2pu.core.forms import action_submit, form_submit
+from p2pu.core.forms import action_submit
 
 from .. import permissions, services
 from ..forms import EditForm, FlagForm
 from .common import (
     member_circle,
     members_only,
+    post_form_page,
     post_in,
     post_url,
     thread_in,
@@ -34,15 +35,14 @@ def post_edit(request, circle_id: int, post_id: int):
     if not permissions.can_edit(access, post, now=timezone.now()):
         messages.error(request, _gettext("Posts can be changed by their author only, for a while after writing them."))
         return redirect(post_url(post))
-    form = EditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST":
-        ok, post = form_submit(form, lambda data: services.post_edit(post=post, by=request.user, body=data["body"]))
-        if ok:
-            return redirect(post_url(post))
-    return render(
-        request, "cohorts/discussions/post_form.html",
-        {"circle": circle, "post": post, "form": form, "action": "edit"}, status=400 if form.errors else 200,
-    )  # fmt: skip
+    return post_form_page(
+        request,
+        circle=circle,
+        post=post,
+        form=EditForm(request.POST or None, initial={"body": post.body}),
+        action="edit",
+        submit=lambda data: services.post_edit(post=post, by=request.user, body=data["body"]),
+    )
 
 
 @members_only
@@ -63,19 +63,15 @@ def post_delete(request, circle_id: int, post_id: int):
 def post_flag(request, circle_id: int, post_id: int):
     circle, access = member_circle(request, circle_id)
     post = post_in(circle, post_id)
-    form = FlagForm(request.POST or None)
-    if request.method == "POST":
-        ok, _flag = form_submit(
-            form,
-            lambda data: services.post_flag(post=post, by=request.user, reason=data["reason"], note=data["note"]),
-        )
-        if ok:
-            messages.success(request, _gettext("Thank you. The moderators will look at the post."))
-            return redirect(post_url(post))
-    return render(
-        request, "cohorts/discussions/post_form.html",
-        {"circle": circle, "post": post, "form": form, "action": "flag"}, status=400 if form.errors else 200,
-    )  # fmt: skip
+    return post_form_page(
+        request,
+        circle=circle,
+        post=post,
+        form=FlagForm(request.POST or None),
+        action="flag",
+        submit=lambda data: services.post_flag(post=post, by=request.user, reason=data["reason"], note=data["note"]),
+        success=_gettext("Thank you. The moderators will look at the post."),
+    )
 
 
 @members_only
