@@ -7,6 +7,7 @@ revealed; one they may see but not act in answers 403 with the reason.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import Circle
 from .permissions import CircleAccess, circle_access
@@ -34,5 +35,5 @@ def circle_for_manager(request, circle_id: int) -> tuple[Circle, CircleAccess]:
     """As ``circle_for_viewer``, and 403 unless the viewer facilitates the circle."""
     circle, access = circle_for_viewer(request, circle_id)
     if not access.can_manage:
-        raise PermissionDenied("Only this circle's facilitators can do that.")
+        raise PermissionDenied(_("Only this circle's facilitators can do that."))
     return circle, access

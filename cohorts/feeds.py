@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from p2pu.core.links import absolute_url
 
@@ -26,14 +27,16 @@ from .scheduling import default_module_index
 def _when(instant: dt.datetime, circle) -> str:
     """“Tue 5 Mar 2024, 17:00 UTC (18:00 on Tue 5 Mar in Europe/Berlin, the circle's time zone)”."""
     local = instant.astimezone(circle.zone)
-    return (
-        f"{date_format(instant.astimezone(UTC), 'D j M Y, H:i')} UTC "
-        f"({date_format(local, 'H:i')} on {date_format(local, 'D j M')} in {circle.time_zone}, the circle's time zone)"
-    )
+    return _("%(utc)s UTC (%(time)s on %(day)s in %(zone)s, the circle's time zone)") % {
+        "utc": date_format(instant.astimezone(UTC), "D j M Y, H:i"),
+        "time": date_format(local, "H:i"),
+        "day": date_format(local, "D j M"),
+        "zone": circle.time_zone,
+    }
 
 
 def _module(meeting: Meeting) -> str:
-    return f"“{meeting.module_title}”" if meeting.module_title else "no module of the course"
+    return f"“{meeting.module_title}”" if meeting.module_title else _("no module of the course")
 
 
 @dataclass
@@ -74,14 +77,14 @@ class MeetingChangesFeed(Feed):
         )
 
     def title(self, changes: ChangesOf) -> str:
-        return f"{changes.circle.name}: meeting changes"
+        return _("%(circle)s: meeting changes") % {"circle": changes.circle.name}
 
     def subtitle(self, changes: ChangesOf) -> str:
         circle = changes.circle
-        return (
-            f"Meetings of {circle.name} that were moved or cancelled, or cover another module. "
-            f"Times are in UTC, with the circle's time zone ({circle.time_zone}) beside them."
-        )
+        return _(
+            "Meetings of %(circle)s that were moved or cancelled, or cover another module. "
+            "Times are in UTC, with the circle's time zone (%(zone)s) beside them."
+        ) % {"circle": circle.name, "zone": circle.time_zone}
 
     def link(self, changes: ChangesOf) -> str:
         return changes.circle.get_absolute_url()
@@ -102,22 +105,25 @@ class MeetingChangesFeed(Feed):
 
     def item_title(self, meeting: Meeting) -> str:
         if meeting.is_cancelled:
-            return f"Meeting {meeting.number} is cancelled"
+            return _("Meeting %(number)s is cancelled") % {"number": meeting.number}
         if meeting.sequence:
-            return f"Meeting {meeting.number} moved to {_when(meeting.starts_at, meeting.circle)}"
-        return f"Meeting {meeting.number} covers {_module(meeting)}"
+            return _("Meeting %(number)s moved to %(when)s") % {
+                "number": meeting.number,
+                "when": _when(meeting.starts_at, meeting.circle),
+            }
+        return _("Meeting %(number)s covers %(module)s") % {"number": meeting.number, "module": _module(meeting)}
 
     def item_description(self, meeting: Meeting) -> str:
         circle = meeting.circle
-        lines = [("When", _when(meeting.starts_at, circle))]
+        lines = [(_("When"), _when(meeting.starts_at, circle))]
         if meeting.was_moved:
-            lines.append(("First planned for", _when(meeting.originally_starts_at, circle)))
-        lines.append(("Module", _module(meeting)))
+            lines.append((_("First planned for"), _when(meeting.originally_starts_at, circle)))
+        lines.append((_("Module"), _module(meeting)))
         if meeting.change_note:
-            lines.append(("Note from the facilitators", meeting.change_note))
+            lines.append((_("Note from the facilitators"), meeting.change_note))
         details = format_html_join("", "<p>{}: {}</p>", lines)
         if meeting.is_cancelled:
-            return format_html("<p>This meeting will not take place.</p>{}", details)
+            return format_html("<p>{}</p>{}", _("This meeting will not take place."), details)
         return details
 
     def item_link(self, meeting: Meeting) -> str:
