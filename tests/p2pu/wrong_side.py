@@ -68,6 +68,8 @@ class World:
     draft: object = None
     draft_module_id: int = 0
     course_invitation_id: int = 0
+    #: The world's own people: its facilitator, a learner with work under review, the draft's author.
+    insiders: dict = field(default_factory=dict)
 
 
 def _image(title: str, collection):
@@ -187,4 +189,5 @@ def private_world() -> World:
         draft=draft,
         draft_module_id=remix.get_children().first().pk,
         course_invitation_id=invitation.pk,
+        insiders={"facilitator": facilitator, "learner": learners[0], "author": author},
     )
