@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +21,8 @@ def _safe_redirect(request, url: str, *, fallback: str):
     """Follow only links to this site, so a notification or a ``next`` value can't send people elsewhere."""
     allowed_hosts = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts=allowed_hosts, require_https=request.is_secure()):
-        return redirect(url)
+        # A plain redirect: ``redirect()`` would read a value such as "-1" as a view name and fail.
+        return HttpResponseRedirect(url)
     return redirect(fallback)
 
 
