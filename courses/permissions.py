@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
+from wagtail.images.permissions import permission_policy as image_permission_policy
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -220,6 +221,11 @@ def credit_is_settled(credit: CourseCredit, *, draft_licence: str | None) -> boo
 # --- Remixing (courses.remix) ----------------------------------------------------------------------------
 
 
+def is_public(page) -> bool:
+    """Readable by anyone: neither the page nor any page above it is view-restricted (private)."""
+    return not page.get_view_restrictions().exists()
+
+
 def can_remix(user) -> bool:
     """Remix a published course, or use a published module in a course of one's own."""
     return is_verified(user)
@@ -237,6 +243,11 @@ def can_add_modules(*, user, course) -> bool:
 def courses_to_add_modules_to(user):
     """The courses someone may import a module into: those they write (not every course a site editor could edit)."""
     return courses_authored_by(user).order_by("title", "pk")
+
+
+def images_choosable_by(user):
+    """Images an author may put in a page: those Wagtail's image chooser offers them (their courses' collections)."""
+    return image_permission_policy.instances_user_has_any_permission_for(user, ["choose"])
 
 
 def rubrics_choosable_by(user):
