@@ -18,9 +18,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
-from wagtail.images.permissions import permission_policy as image_permission_policy
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
 from .models.authorship import CourseCredit, CreditRole
 from .models.pages import CourseIndexPage, CoursePage
@@ -247,7 +248,8 @@ def courses_to_add_modules_to(user):
 
 def images_choosable_by(user):
     """Images an author may put in a page: those Wagtail's image chooser offers them (their courses' collections)."""
-    return image_permission_policy.instances_user_has_any_permission_for(user, ["choose"])
+    policy = policy_registry.get_by_type(get_image_model())
+    return policy.instances_user_has_any_permission_for(user, ["choose"])
 
 
 def rubrics_choosable_by(user):

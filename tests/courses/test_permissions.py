@@ -15,6 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import rich_text
 
 from courses import services
 from courses.models import CoursePage, ModulePage, Rubric
@@ -218,6 +219,56 @@ class TestTheAuthorOfAnotherCourse:
         assert response.status_code == 200 and list(response.context["form"].errors) == ["course"]
         assert not ModulePage.objects.filter(title="Intruder").exists()
         assert not Rubric.objects.filter(title="Intruder").exists()
+
+    def test_cannot_put_course_a_image_or_rubric_in_their_pages_by_id(self, client, course_a, author_of_b):
+        course_b = CoursePage.objects.get(title="Course B")
+        module_b = services.module_create(
+            course=course_b, title="Module B", slug="module-b", user=course_maintainer(course_b)
+        )
+        own_image = get_image_model().objects.create(
+            title="B image", file=get_test_image_file(), collection=course_b.collection
+        )
+        own_rubric = services.rubric_create(title="B rubric", criteria=criteria("Clarity"), course=course_b)
+        module_revision, course_revision = module_b.latest_revision_id, course_b.latest_revision_id
+
+        def body(image, rubric):
+            return [
+                ("image", {"image": image.pk, "alt_text": "", "caption": "", "credit": "", "licence": ""}),
+                (
+                    "activity",
+                    {
+                        "title": "Share",
+                        "prompt": rich_text("<p>Share it.</p>"),
+                        "submission_type": "text",
+                        "rubric": rubric.pk,
+                        "reviews_per_submission": "2",
+                        "due_offset_days": "7",
+                    },
+                ),
+            ]
+
+        response = client.post(
+            edit_url(module_b),
+            module_form_data(title="Module B", slug="module-b", body=body(course_a.image, course_a.rubric)),
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors["body"].as_data()[0]
+        assert "own images" in str(errors.block_errors[0].block_errors["image"])
+        assert "another course" in str(errors.block_errors[1].block_errors["rubric"])
+        response = client.post(edit_url(course_b), course_form_data(course_b, cover_image=course_a.image.pk))
+        assert response.status_code == 200
+        assert "own images" in str(response.context["form"].errors["cover_image"])
+        for page, revision_id in ((module_b, module_revision), (course_b, course_revision)):
+            page.refresh_from_db()
+            assert page.latest_revision_id == revision_id  # nothing saved
+
+        # Their own course's image and rubric are theirs to choose.
+        response = client.post(
+            edit_url(module_b), module_form_data(title="Module B", slug="module-b", body=body(own_image, own_rubric))
+        )
+        assert response.status_code == 302
+        response = client.post(edit_url(course_b), course_form_data(course_b, cover_image=own_image.pk))
+        assert response.status_code == 302
 
     def test_cannot_reach_course_a_from_the_invitation_or_credits_pages(self, client, course_a):
         maintainer_of_b = course_maintainer(started_course(title="Course B"))
