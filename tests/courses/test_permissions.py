@@ -270,6 +270,30 @@ class TestTheAuthorOfAnotherCourse:
         response = client.post(edit_url(course_b), course_form_data(course_b, cover_image=own_image.pk))
         assert response.status_code == 302
 
+    def test_explores_nothing_of_course_a_and_learns_no_other_owners(self, client, course_a, author_of_b):
+        # Writing two courses makes the catalog their explorer's root, so A is "below" it.
+        course_c = started_course(title="Course C")
+        coauthor(course_c, person=author_of_b)
+        course_b = CoursePage.objects.get(title="Course B")
+        owner_of_a = course_maintainer(course_a.course)
+        for page in (course_a.course, course_a.module):
+            for url in (
+                reverse("wagtailadmin_explore", args=[page.pk]),
+                reverse("wagtailadmin_explore_results", args=[page.pk]),
+            ):
+                response = client.get(url)
+                assert response.status_code == 404, url
+                assert SECRET not in response.content.decode() and owner_of_a.username not in response.content.decode()
+        catalog = course_b.get_parent()
+        for page in (catalog, course_b):
+            response = client.get(reverse("wagtailadmin_explore", args=[page.pk]))
+            assert response.status_code == 200
+            owners = response.context["filters"].form.fields["owner"].queryset
+            assert owner_of_a not in owners and course_maintainer(course_b) in owners
+            editors = response.context["filters"].form.fields["edited_by"].queryset
+            assert owner_of_a not in editors
+            assert owner_of_a.username not in response.content.decode()
+
     def test_cannot_reach_course_a_from_the_invitation_or_credits_pages(self, client, course_a):
         maintainer_of_b = course_maintainer(started_course(title="Course B"))
         client.force_login(maintainer_of_b)
