@@ -227,6 +227,27 @@ def is_public(page) -> bool:
     return not page.get_view_restrictions().exists()
 
 
+def public_course_collections():
+    """The collections of live, public courses: their images and documents are for everyone."""
+    return CoursePage.objects.live().public().exclude(collection=None).values("collection_id")
+
+
+def can_see_course_file(*, request, collection_id) -> bool:
+    """Whether this visitor may have an image or document of the collection.
+
+    A course's files follow the course: everyone's once it is live and public; while it is a draft,
+    only for those who may edit it (and site editors); while it is private, also for the readers its
+    view restriction lets in. Files outside every course's collection are the site's own, public.
+    """
+    course = CoursePage.objects.filter(collection_id=collection_id).first()
+    if course is None:
+        return True
+    user = request.user
+    if user.is_authenticated and (is_site_editor(user) or course.permissions_for_user(user).can_edit()):
+        return True
+    return course.live and all(restriction.accept_request(request) for restriction in course.get_view_restrictions())
+
+
 def can_remix(user) -> bool:
     """Remix a published course, or use a published module in a course of one's own."""
     return is_verified(user)

@@ -392,8 +392,8 @@ def keep_courses_from_co_authors(request, page):
 
 @hooks.register("before_serve_document")
 def keep_unpublished_courses_documents_private(document, request):
-    """Documents of a course nobody has published yet are its authors' working files."""
-    course = CoursePage.objects.filter(collection_id=document.collection_id).first()
-    if course is not None and not course.live and not course.permissions_for_user(request.user).can_edit():
+    """Documents of a course nobody has published yet are its authors' working files; those of a
+    private course are for its readers."""
+    if not permissions.can_see_course_file(request=request, collection_id=document.collection_id):
         raise Http404
     return None

@@ -14,7 +14,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import WorkflowState
+from wagtail.models import Collection, PageViewRestriction, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
 from courses import services
@@ -30,7 +30,7 @@ from tests.courses.authoring_setup import (
     site_editor,
     started_course,
 )
-from tests.courses.factories import criteria
+from tests.courses.factories import CoursePageFactory, criteria
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,6 +323,74 @@ class TestAnonymousVisitors:
         assert client.get(document.url).status_code == 404
         client.force_login(course_maintainer(course_a.course))
         assert client.get(document.url).status_code == 200
+
+
+class TestCourseFiles:
+    """Images and documents follow their course: the API and the media address give a draft's or a
+    private course's files to nobody but its authors (and, for a private course, its readers)."""
+
+    @pytest.fixture
+    def live_course(self):
+        collection = Collection.get_first_root_node().add_child(name="Live course")
+        course = CoursePageFactory(title="Open course", collection=collection)
+        image = get_image_model().objects.create(title="Open image", file=get_test_image_file(), collection=collection)
+        get_document_model().objects.create(
+            title="Open document", file=ContentFile(b"open", name="open.txt"), collection=collection
+        )
+        return course, image
+
+    def test_the_api_lists_only_files_of_live_public_courses(self, client, course_a, live_course):
+        for person in (None, UserFactory()):
+            if person:
+                client.force_login(person)
+            images = client.get("/api/v2/images/").json()["items"]
+            documents = client.get("/api/v2/documents/").json()["items"]
+            assert [item["title"] for item in images] == ["Open image"]
+            assert [item["title"] for item in documents] == ["Open document"]
+            assert client.get(f"/api/v2/images/{course_a.image.pk}/").status_code == 404
+            assert client.get(f"/api/v2/documents/{course_a.document.pk}/").status_code == 404
+        # A live course made private drops out too.
+        course, _ = live_course
+        PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+        assert client.get("/api/v2/images/").json()["items"] == []
+
+    def test_a_drafts_images_are_served_to_its_authors_only(self, client, course_a, live_course):
+        image = course_a.image
+        urls = [image.file.url, image.get_rendition("fill-80x60").url]
+        assert all(url.startswith(("/media/original_images/", "/media/images/")) for url in urls)
+        for person in (None, UserFactory(), coauthor(started_course(title="Course B"))):
+            client.logout()
+            if person:
+                client.force_login(person)
+            for url in urls:
+                assert client.get(url).status_code == 404, url
+        client.force_login(course_maintainer(course_a.course))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "private" in response["Cache-Control"]
+            response.close()
+        client.logout()
+        _, open_image = live_course
+        for url in (open_image.file.url, open_image.get_rendition("fill-80x60").url):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            response.close()
+        # Nothing else under MEDIA_ROOT is served from there.
+        assert client.get("/media/../p2pu/settings/base.py").status_code == 404
+        assert client.get(f"/media/{course_a.document.file.name}").status_code == 404
+
+    def test_a_private_courses_images_and_documents_are_for_its_readers(self, client, live_course):
+        course, image = live_course
+        document = get_document_model().objects.get(title="Open document")
+        PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+        for url in (image.file.url, document.url):
+            assert client.get(url).status_code == 404, url
+        client.force_login(UserFactory())
+        for url in (image.file.url, document.url):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            response.close()
 
 
 class TestSignedInLearners:
