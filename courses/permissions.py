@@ -227,6 +227,11 @@ def is_public(page) -> bool:
     return not page.get_view_restrictions().exists()
 
 
+def admits(request, page) -> bool:
+    """Whether the page's view restrictions (its own and its ancestors') let this visitor read it."""
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+
+
 def public_course_collections():
     """The collections of live, public courses: their images and documents are for everyone."""
     return CoursePage.objects.live().public().exclude(collection=None).values("collection_id")
@@ -245,7 +250,7 @@ def can_see_course_file(*, request, collection_id) -> bool:
     user = request.user
     if user.is_authenticated and (is_site_editor(user) or course.permissions_for_user(user).can_edit()):
         return True
-    return course.live and all(restriction.accept_request(request) for restriction in course.get_view_restrictions())
+    return course.live and admits(request, course)
 
 
 def can_remix(user) -> bool:

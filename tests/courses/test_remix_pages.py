@@ -417,6 +417,12 @@ class TestCompareAndUpstream:
         client.post(url)
         assert "for members only" not in body_text(ModulePage.objects.get(pk=copy.pk))
         assert "for members only" not in client.get(reverse("courses:remix_sources", args=[remix.pk])).text
+        # Comparing with the now private source shows its text to nobody it is not shared with.
+        compare = reverse("courses:remix_compare", args=[link.pk])
+        client.logout()
+        assert client.get(compare).status_code == 404
+        client.force_login(dana)
+        assert client.get(compare).status_code == 200  # signed in: the restriction admits her
 
     def test_a_republish_of_the_same_version_notifies_once(self, remixed):
         source, remix, amara, dana = remixed
