@@ -161,7 +161,12 @@ class CircleFilterForm(forms.Form):
     def __init__(self, *args, circles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = (
-            CoursePage.objects.live().filter(circles__in=circles).distinct().order_by("title").only("pk", "title")
+            CoursePage.objects.live()
+            .public()
+            .filter(circles__in=circles)
+            .distinct()
+            .order_by("title")
+            .only("pk", "title")
         )
         topics = Tag.objects.filter(courses_coursetopic_items__content_object__circles__in=circles).distinct()
         self.fields["topic"].choices = [("", "Any topic"), *topics.order_by("name").values_list("slug", "name")]

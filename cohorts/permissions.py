@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from allauth.account.utils import has_verified_email
+from django.utils.translation import gettext
 
 from p2pu.core.permissions import require
 
@@ -29,6 +30,9 @@ def start_refusal(*, user, course) -> str:
         return "Sign in to start a study circle."
     if not course.live:
         return "Circles can only follow a published course."
+    if course.get_view_restrictions().exists():
+        # A private course stays with the people it is shared with; a circle would show it to others.
+        return gettext("Circles can only follow a course that is open to everyone.")
     if not is_verified(user):
         return "Confirm your e-mail address before starting a study circle."
     return ""

@@ -12,7 +12,8 @@ class CoursesConfig(AppConfig):
 
         from . import notification_kinds, signals
         from .models import CourseReviewTask, Rubric
-        from .permissions import RubricPermissionPolicy
+        from .page_forms import ChosenContentCheck
+        from .permissions import RubricPermissionPolicy, images_choosable_by, rubrics_choosable_by
         from .review_rules import REVIEW_RULES
 
         kinds.register_all(notification_kinds.KINDS)
@@ -21,6 +22,9 @@ class CoursesConfig(AppConfig):
         signals.connect()
         # The review task's rules read code above the models, so they are handed to it here.
         CourseReviewTask.rules = REVIEW_RULES
+        # Likewise what the page forms let a person choose, which the models below them cannot import.
+        ChosenContentCheck.images_choosable_by = staticmethod(images_choosable_by)
+        ChosenContentCheck.rubrics_choosable_by = staticmethod(rubrics_choosable_by)
 
         from .remix import signals as remix_signals
         from .remix import wagtail_hooks as remix_wagtail_hooks  # noqa: F401 (registers the remix admin hooks)

@@ -18,8 +18,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
 from .models.authorship import CourseCredit, CreditRole
 from .models.pages import CourseIndexPage, CoursePage
@@ -220,6 +222,37 @@ def credit_is_settled(credit: CourseCredit, *, draft_licence: str | None) -> boo
 # --- Remixing (courses.remix) ----------------------------------------------------------------------------
 
 
+def is_public(page) -> bool:
+    """Readable by anyone: neither the page nor any page above it is view-restricted (private)."""
+    return not page.get_view_restrictions().exists()
+
+
+def admits(request, page) -> bool:
+    """Whether the page's view restrictions (its own and its ancestors') let this visitor read it."""
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+
+
+def public_course_collections():
+    """The collections of live, public courses: their images and documents are for everyone."""
+    return CoursePage.objects.live().public().exclude(collection=None).values("collection_id")
+
+
+def can_see_course_file(*, request, collection_id) -> bool:
+    """Whether this visitor may have an image or document of the collection.
+
+    A course's files follow the course: everyone's once it is live and public; while it is a draft,
+    only for those who may edit it (and site editors); while it is private, also for the readers its
+    view restriction lets in. Files outside every course's collection are the site's own, public.
+    """
+    course = CoursePage.objects.filter(collection_id=collection_id).first()
+    if course is None:
+        return True
+    user = request.user
+    if user.is_authenticated and (is_site_editor(user) or course.permissions_for_user(user).can_edit()):
+        return True
+    return course.live and admits(request, course)
+
+
 def can_remix(user) -> bool:
     """Remix a published course, or use a published module in a course of one's own."""
     return is_verified(user)
@@ -237,6 +270,12 @@ def can_add_modules(*, user, course) -> bool:
 def courses_to_add_modules_to(user):
     """The courses someone may import a module into: those they write (not every course a site editor could edit)."""
     return courses_authored_by(user).order_by("title", "pk")
+
+
+def images_choosable_by(user):
+    """Images an author may put in a page: those Wagtail's image chooser offers them (their courses' collections)."""
+    policy = policy_registry.get_by_type(get_image_model())
+    return policy.instances_user_has_any_permission_for(user, ["choose"])
 
 
 def rubrics_choosable_by(user):

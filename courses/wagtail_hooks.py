@@ -1,20 +1,27 @@
 """Admin screens for the courses app, and the admin hooks that keep learner authors to their own courses."""
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
-from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.filters import MultipleUserFilter, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.views.pages.listing import EditedByFilter, ExplorableIndexView, PageFilterSet
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page, PageLogEntry
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
@@ -22,7 +29,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import permissions, services
 from .licensing import Licence
-from .models import CoursePage, CourseReviewTask, Rubric
+from .models import CoursePage, CourseReviewTask, ModulePage, Rubric
 from .urls import admin_urlpatterns
 
 # --- Rubrics: a snippet that belongs to a course --------------------------------------------------------
@@ -190,6 +197,69 @@ def readable_confirmation_banner():
     return format_html('<link rel="stylesheet" href="{}">', static("courses/css/admin.css"))
 
 
+# --- The page explorer: nothing of courses a learner author does not write --------------------------------
+# Wagtail lets anyone with admin access open the explorer of any page id and shows its title, status and
+# last editor, and its Owner and Edited-by filters list every page owner and editor on the site. The
+# explorer of the catalog, courses and modules (the page viewsets below) refuses pages outside what the
+# person may explore, and its filters name only the people on pages they may work on.
+
+#: Page actions that make a page explorable (Wagtail's own list, see PagePermissionPolicy.explorable_instances).
+EXPLORE_ACTIONS = {"add", "change", "publish", "lock", "unlock", "bulk_delete"}
+
+
+def _workable_pages(request):
+    return PagePermissionPolicy().instances_user_has_any_permission_for(request.user, EXPLORE_ACTIONS)
+
+
+def _page_owners(request):
+    owners = Page.objects.order_by().values("owner_id")
+    if not permissions.is_site_editor(request.user):
+        owners = _workable_pages(request).order_by().values("owner_id")
+    return get_user_model().objects.filter(pk__in=owners)
+
+
+def _page_editors(request):
+    edits = PageLogEntry.objects.filter(action="wagtail.edit")
+    if not permissions.is_site_editor(request.user):
+        edits = edits.filter(page__in=_workable_pages(request).values("pk"))
+    return get_user_model().objects.filter(pk__in=edits.order_by().values("user_id"))
+
+
+class CoursePagesFilterSet(PageFilterSet):
+    owner = MultipleUserFilter(label=_("Owner"), queryset=_page_owners, widget=CheckboxSelectMultiple)
+    edited_by = EditedByFilter(label=_("Edited by"), queryset=_page_editors, widget=CheckboxSelectMultiple)
+
+
+class CourseExplorerView(ExplorableIndexView):
+    def get(self, request, parent_page_id=None):
+        explorable = PagePermissionPolicy().explorable_instances(request.user)
+        if parent_page_id and not explorable.filter(pk=parent_page_id).exists():
+            raise Http404
+        return super().get(request, parent_page_id)
+
+
+class CoursePageViewSet(PageViewSet):
+    """Exploring the catalog lists courses: the explorer of the catalog."""
+
+    model = CoursePage
+    index_view_class = CourseExplorerView
+    filterset_class = CoursePagesFilterSet
+
+
+class ModulePageViewSet(PageViewSet):
+    """The explorer of a course (its modules) and of a module (which has no children)."""
+
+    model = ModulePage
+    index_view_class = CourseExplorerView
+    filterset_class = CoursePagesFilterSet
+    parent_models = [CoursePage, ModulePage]
+
+
+@hooks.register("register_admin_viewset")
+def register_course_explorers():
+    return [CoursePageViewSet("course_pages"), ModulePageViewSet("module_pages")]
+
+
 @hooks.register("construct_page_chooser_queryset")
 def hide_other_courses_drafts_from_chooser(pages, request):
     """Linking to a page: learner authors see live pages and their own drafts, not other courses' drafts."""
@@ -322,8 +392,8 @@ def keep_courses_from_co_authors(request, page):
 
 @hooks.register("before_serve_document")
 def keep_unpublished_courses_documents_private(document, request):
-    """Documents of a course nobody has published yet are its authors' working files."""
-    course = CoursePage.objects.filter(collection_id=document.collection_id).first()
-    if course is not None and not course.live and not course.permissions_for_user(request.user).can_edit():
+    """Documents of a course nobody has published yet are its authors' working files; those of a
+    private course are for its readers."""
+    if not permissions.can_see_course_file(request=request, collection_id=document.collection_id):
         raise Http404
     return None

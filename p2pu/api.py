@@ -1,11 +1,26 @@
-"""The public read-only Wagtail API (v2): live, public pages only."""
+"""The public read-only Wagtail API (v2): live, public pages only, and only the files of live, public courses."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from courses.permissions import public_course_collections
+
+
+class PublicCourseImagesAPIViewSet(ImagesAPIViewSet):
+    """A draft's or a private course's images are not listed (nor found by id)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(collection__in=public_course_collections())
+
+
+class PublicCourseDocumentsAPIViewSet(DocumentsAPIViewSet):
+    def get_queryset(self):
+        return super().get_queryset().filter(collection__in=public_course_collections())
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("images", PublicCourseImagesAPIViewSet)
+api_router.register_endpoint("documents", PublicCourseDocumentsAPIViewSet)

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import files as course_files
 from home import views as home_views
 
 from .api import api_router
@@ -27,10 +28,9 @@ urlpatterns = [
     path("oai/", include("courses.oai.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Images under MEDIA_ROOT go through a permission check in every settings module (courses.files):
+# a front server must not serve MEDIA_ROOT itself.
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", course_files.media_file, name="media_file")]
 
 # Wagtail's page serving catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -20,10 +20,12 @@ from cohorts.models import (
     Circle,
     CircleActivity,
     CircleState,
+    Review,
     ReviewAssignment,
     Role,
     Submission,
     SubmissionAuthor,
+    SubmissionVersion,
 )
 from cohorts.models.circles import ReviewAnonymity
 from cohorts.permissions import CircleAccess
@@ -110,6 +112,16 @@ class SubmissionAccess:
             return True
         return self.access.is_member and (self.is_author or self.assignment is not None)
 
+    def can_view_version(self, version: SubmissionVersion) -> bool:
+        """Authors and facilitators see every version, drafts included; a reviewer only the version
+        handed to them, never a draft the authors are still writing or an earlier version."""
+        if not self.can_view:
+            return False
+        if self.is_author or self.is_facilitator:
+            return True
+        under_review = version_under_review(self.assignment)
+        return under_review is not None and version.pk == under_review.pk
+
     @property
     def can_edit(self) -> bool:
         """Authors write drafts and revisions while the circle is open or running."""
@@ -133,6 +145,14 @@ class SubmissionAccess:
     def can_respond_to(self, review) -> bool:
         """Authors rate a review's helpfulness and flag it, once it is submitted and while it shows."""
         return self.is_author and self.access.is_member and review.is_submitted and not review.is_hidden
+
+
+def version_under_review(assignment: ReviewAssignment) -> SubmissionVersion | None:
+    """The version a reviewer reads: the one their submitted review is of, else the newest submitted."""
+    review = Review.objects.filter(assignment=assignment).select_related("version").first()
+    if review is not None and review.is_submitted:
+        return review.version
+    return assignment.submission.versions.filter(submitted_at__isnull=False).order_by("-number").first()
 
 
 def submission_access(*, access: CircleAccess, submission: Submission) -> SubmissionAccess:

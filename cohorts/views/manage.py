@@ -22,7 +22,7 @@ from ..permissions import start_refusal
 
 @login_required
 def circle_start(request, course_id: int):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     refusal = start_refusal(user=request.user, course=course)
     if refusal:
         return render(request, "cohorts/refused.html", {"message": refusal, "back": course.url}, status=403)

@@ -189,7 +189,11 @@ def _source_members(snapshots, prefix: str) -> list[FamilyMember]:
 
 
 def _derivative_members(course: CoursePage) -> list[FamilyMember]:
-    """Published courses derived from ``course``, and theirs, one query per generation."""
+    """Published, public courses derived from ``course``, and theirs, one query per generation.
+
+    A private remix is left out, and so is what was derived from it.
+    """
+    public_courses = CoursePage.objects.live().public().values("pk")
     roots: list[FamilyMember] = []
     frontier = {course.pk: roots}
     seen = {course.pk}
@@ -198,7 +202,7 @@ def _derivative_members(course: CoursePage) -> list[FamilyMember]:
             break
         links = (
             Derivation.objects.filter(source_course__in=frontier.keys(), part_of__isnull=True)
-            .filter(target_course__live=True)
+            .filter(target_course__in=public_courses)
             .select_related("target_course")
             .order_by("created_at", "pk")
         )

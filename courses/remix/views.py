@@ -212,7 +212,8 @@ def course_sources(request, course_id):
 
 def _link(derivation_id) -> Derivation:
     return get_object_or_404(
-        Derivation.objects.select_related("target_page", "target_course", "taken_revision"), pk=derivation_id
+        Derivation.objects.select_related("target_page", "target_course", "taken_revision", "source_page"),
+        pk=derivation_id,
     )
 
 
@@ -232,6 +233,9 @@ def derivation_compare(request, derivation_id):
         raise Http404
     if link.taken_revision is None:
         # An external work, or a source deleted since: there is no text here to compare with.
+        raise Http404
+    if link.source_page is not None and not permissions.admits(request, link.source_page):
+        # A source made private since: its text is for its own readers.
         raise Http404
     rows = diff.compare(diff.paragraphs(link.taken_revision.content), diff.paragraphs(new))
     return render(

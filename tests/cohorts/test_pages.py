@@ -4,8 +4,10 @@ import datetime as dt
 from datetime import UTC
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from cohorts import services
 from cohorts.models import Circle, Meeting, Membership
@@ -68,6 +70,17 @@ def test_starting_a_circle_makes_you_its_facilitator(client, course):
     assert circle.meetings.count() == 4
     first = circle.meetings.order_by("number").first()
     assert first.starts_at.astimezone(circle.zone).time() == dt.time(12, 30)
+
+
+def test_no_circle_starts_around_a_private_course(client, course):
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    client.force_login(UserFactory())
+    url = reverse("cohorts:start", args=[course.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**start_form(), "publish": "1"}).status_code == 404
+    assert not Circle.objects.exists()
+    with pytest.raises(PermissionDenied, match="open to everyone"):
+        services.circle_create(course=course, created_by=UserFactory())
 
 
 def test_saving_as_a_draft(client, course):

@@ -14,7 +14,7 @@ from cohorts.models import ReviewAssignment
 from cohorts.review import notification_kinds, services
 from p2pu.notifications.models import Notification
 from tests.cohorts.factories import join, make_circle
-from tests.cohorts.review_setup import hand_in, review_circle, review_done
+from tests.cohorts.review_setup import hand_in, pdf_upload, review_circle, review_done
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,33 @@ def test_only_members_see_the_circles_peer_review(client, site_tree):
     as_user(client, rc.learners[1])
     for url in urls:
         assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_downloads_only_the_version_handed_to_them(client, site_tree):
+    rc = review_circle(learners=3, k=1, submission_type="file")
+    author = rc.learners[0]
+    work = services.submission_save_draft(activity=rc.activity(), user=author, file=pdf_upload("first.pdf"))
+    services.submission_submit(submission=work, by=author)
+    for learner in rc.learners[1:]:
+        other = services.submission_save_draft(activity=rc.activity(), user=learner, file=pdf_upload("other.pdf"))
+        services.submission_submit(submission=other, by=learner)
+    services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
+    assignment = ReviewAssignment.objects.get(submission=work)
+    # The author starts a revision: version 2 is a draft nobody else should read yet.
+    services.submission_save_draft(activity=rc.activity(), user=author, file=pdf_upload("half-done.pdf"))
+    file_url = reverse("cohorts:review:file", args=[rc.circle.pk, work.pk, 2])
+    first_url = reverse("cohorts:review:file", args=[rc.circle.pk, work.pk, 1])
+
+    client.force_login(assignment.reviewer)
+    assert client.get(first_url).status_code == 200
+    assert client.get(file_url).status_code == 404
+    # Once reviewed, the reviewer keeps the version they reviewed, not the revision that follows.
+    review_done(assignment)
+    services.submission_submit(submission=work, by=author)
+    assert client.get(first_url).status_code == 200
+    assert client.get(file_url).status_code == 404
+    # The author and the facilitators keep every version.
+    for person in (author, rc.facilitator):
+        client.force_login(person)
+        assert client.get(file_url).status_code == 200
+        assert client.get(first_url).status_code == 200

@@ -14,7 +14,8 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import WorkflowState
+from wagtail.models import Collection, PageViewRestriction, WorkflowState
+from wagtail.test.utils.form_data import rich_text
 
 from courses import services
 from courses.models import CoursePage, ModulePage, Rubric
@@ -29,7 +30,7 @@ from tests.courses.authoring_setup import (
     site_editor,
     started_course,
 )
-from tests.courses.factories import criteria
+from tests.courses.factories import CoursePageFactory, criteria
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +220,80 @@ class TestTheAuthorOfAnotherCourse:
         assert not ModulePage.objects.filter(title="Intruder").exists()
         assert not Rubric.objects.filter(title="Intruder").exists()
 
+    def test_cannot_put_course_a_image_or_rubric_in_their_pages_by_id(self, client, course_a, author_of_b):
+        course_b = CoursePage.objects.get(title="Course B")
+        module_b = services.module_create(
+            course=course_b, title="Module B", slug="module-b", user=course_maintainer(course_b)
+        )
+        own_image = get_image_model().objects.create(
+            title="B image", file=get_test_image_file(), collection=course_b.collection
+        )
+        own_rubric = services.rubric_create(title="B rubric", criteria=criteria("Clarity"), course=course_b)
+        module_revision, course_revision = module_b.latest_revision_id, course_b.latest_revision_id
+
+        def body(image, rubric):
+            return [
+                ("image", {"image": image.pk, "alt_text": "", "caption": "", "credit": "", "licence": ""}),
+                (
+                    "activity",
+                    {
+                        "title": "Share",
+                        "prompt": rich_text("<p>Share it.</p>"),
+                        "submission_type": "text",
+                        "rubric": rubric.pk,
+                        "reviews_per_submission": "2",
+                        "due_offset_days": "7",
+                    },
+                ),
+            ]
+
+        response = client.post(
+            edit_url(module_b),
+            module_form_data(title="Module B", slug="module-b", body=body(course_a.image, course_a.rubric)),
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors["body"].as_data()[0]
+        assert "own images" in str(errors.block_errors[0].block_errors["image"])
+        assert "another course" in str(errors.block_errors[1].block_errors["rubric"])
+        response = client.post(edit_url(course_b), course_form_data(course_b, cover_image=course_a.image.pk))
+        assert response.status_code == 200
+        assert "own images" in str(response.context["form"].errors["cover_image"])
+        for page, revision_id in ((module_b, module_revision), (course_b, course_revision)):
+            page.refresh_from_db()
+            assert page.latest_revision_id == revision_id  # nothing saved
+
+        # Their own course's image and rubric are theirs to choose.
+        response = client.post(
+            edit_url(module_b), module_form_data(title="Module B", slug="module-b", body=body(own_image, own_rubric))
+        )
+        assert response.status_code == 302
+        response = client.post(edit_url(course_b), course_form_data(course_b, cover_image=own_image.pk))
+        assert response.status_code == 302
+
+    def test_explores_nothing_of_course_a_and_learns_no_other_owners(self, client, course_a, author_of_b):
+        # Writing two courses makes the catalog their explorer's root, so A is "below" it.
+        course_c = started_course(title="Course C")
+        coauthor(course_c, person=author_of_b)
+        course_b = CoursePage.objects.get(title="Course B")
+        owner_of_a = course_maintainer(course_a.course)
+        for page in (course_a.course, course_a.module):
+            for url in (
+                reverse("wagtailadmin_explore", args=[page.pk]),
+                reverse("wagtailadmin_explore_results", args=[page.pk]),
+            ):
+                response = client.get(url)
+                assert response.status_code == 404, url
+                assert SECRET not in response.content.decode() and owner_of_a.username not in response.content.decode()
+        catalog = course_b.get_parent()
+        for page in (catalog, course_b):
+            response = client.get(reverse("wagtailadmin_explore", args=[page.pk]))
+            assert response.status_code == 200
+            owners = response.context["filters"].form.fields["owner"].queryset
+            assert owner_of_a not in owners and course_maintainer(course_b) in owners
+            editors = response.context["filters"].form.fields["edited_by"].queryset
+            assert owner_of_a not in editors
+            assert owner_of_a.username not in response.content.decode()
+
     def test_cannot_reach_course_a_from_the_invitation_or_credits_pages(self, client, course_a):
         maintainer_of_b = course_maintainer(started_course(title="Course B"))
         client.force_login(maintainer_of_b)
@@ -248,6 +323,74 @@ class TestAnonymousVisitors:
         assert client.get(document.url).status_code == 404
         client.force_login(course_maintainer(course_a.course))
         assert client.get(document.url).status_code == 200
+
+
+class TestCourseFiles:
+    """Images and documents follow their course: the API and the media address give a draft's or a
+    private course's files to nobody but its authors (and, for a private course, its readers)."""
+
+    @pytest.fixture
+    def live_course(self):
+        collection = Collection.get_first_root_node().add_child(name="Live course")
+        course = CoursePageFactory(title="Open course", collection=collection)
+        image = get_image_model().objects.create(title="Open image", file=get_test_image_file(), collection=collection)
+        get_document_model().objects.create(
+            title="Open document", file=ContentFile(b"open", name="open.txt"), collection=collection
+        )
+        return course, image
+
+    def test_the_api_lists_only_files_of_live_public_courses(self, client, course_a, live_course):
+        for person in (None, UserFactory()):
+            if person:
+                client.force_login(person)
+            images = client.get("/api/v2/images/").json()["items"]
+            documents = client.get("/api/v2/documents/").json()["items"]
+            assert [item["title"] for item in images] == ["Open image"]
+            assert [item["title"] for item in documents] == ["Open document"]
+            assert client.get(f"/api/v2/images/{course_a.image.pk}/").status_code == 404
+            assert client.get(f"/api/v2/documents/{course_a.document.pk}/").status_code == 404
+        # A live course made private drops out too.
+        course, _ = live_course
+        PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+        assert client.get("/api/v2/images/").json()["items"] == []
+
+    def test_a_drafts_images_are_served_to_its_authors_only(self, client, course_a, live_course):
+        image = course_a.image
+        urls = [image.file.url, image.get_rendition("fill-80x60").url]
+        assert all(url.startswith(("/media/original_images/", "/media/images/")) for url in urls)
+        for person in (None, UserFactory(), coauthor(started_course(title="Course B"))):
+            client.logout()
+            if person:
+                client.force_login(person)
+            for url in urls:
+                assert client.get(url).status_code == 404, url
+        client.force_login(course_maintainer(course_a.course))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "private" in response["Cache-Control"]
+            response.close()
+        client.logout()
+        _, open_image = live_course
+        for url in (open_image.file.url, open_image.get_rendition("fill-80x60").url):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            response.close()
+        # Nothing else under MEDIA_ROOT is served from there.
+        assert client.get("/media/../p2pu/settings/base.py").status_code == 404
+        assert client.get(f"/media/{course_a.document.file.name}").status_code == 404
+
+    def test_a_private_courses_images_and_documents_are_for_its_readers(self, client, live_course):
+        course, image = live_course
+        document = get_document_model().objects.get(title="Open document")
+        PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+        for url in (image.file.url, document.url):
+            assert client.get(url).status_code == 404, url
+        client.force_login(UserFactory())
+        for url in (image.file.url, document.url):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            response.close()
 
 
 class TestSignedInLearners:

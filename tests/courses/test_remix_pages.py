@@ -8,7 +8,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from wagtail.models import WorkflowState
+from wagtail.models import PageViewRestriction, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
 from courses import notification_kinds
@@ -334,6 +334,16 @@ class TestFamily:
         assert "Library circles" in sources and "Facilitating" in sources
         assert "draws on 2 earlier works" in sources
 
+    def test_a_private_remix_stays_out_of_the_family(self, client, three_generations):
+        original, library, teens = three_generations
+        PageViewRestriction.objects.create(page=library, restriction_type=PageViewRestriction.LOGIN)
+        client.force_login(UserFactory())
+        response = client.get(original.remix_family_url)
+        assert response.status_code == 200
+        # Neither the private remix nor what was derived from it shows to someone it is not shared with.
+        assert "Library circles" not in response.text and "Teen circles" not in response.text
+        assert "has 0 published remixes" in response.text
+
     def test_a_draft_course_has_no_public_family_page(self, client):
         draft = CoursePageFactory(publish=False)
         assert client.get(f"/courses/{draft.slug}/remixes/").status_code == 404
@@ -389,6 +399,30 @@ class TestCompareAndUpstream:
         link.refresh_from_db()
         assert link.taken_revision_id == ModulePage.objects.get(pk=intro.pk).live_revision_id
         assert "has every change the source has published" in client.get(url).text
+
+    def test_a_private_sources_new_version_is_not_offered_to_its_remixes(self, client, remixed):
+        source, remix, amara, dana = remixed
+        remix = publish(remix, change_note="Mine")
+        copy = publish(modules_of(remix)[0])
+        PageViewRestriction.objects.create(page=source, restriction_type=PageViewRestriction.LOGIN)
+        intro = modules_of(source)[0]
+        publish(intro, user=amara, body=[text_block("<p>Intro: for members only.</p>")], change_note="Private")
+
+        assert not Notification.objects.filter(recipient=dana, kind=notification_kinds.UPSTREAM).exists()
+        link = Derivation.objects.get(target_page=copy)
+        url = reverse("courses:remix_upstream", args=[link.pk])
+        client.force_login(dana)
+        page = client.get(url)
+        assert page.status_code == 200 and "for members only" not in page.text
+        client.post(url)
+        assert "for members only" not in body_text(ModulePage.objects.get(pk=copy.pk))
+        assert "for members only" not in client.get(reverse("courses:remix_sources", args=[remix.pk])).text
+        # Comparing with the now private source shows its text to nobody it is not shared with.
+        compare = reverse("courses:remix_compare", args=[link.pk])
+        client.logout()
+        assert client.get(compare).status_code == 404
+        client.force_login(dana)
+        assert client.get(compare).status_code == 200  # signed in: the restriction admits her
 
     def test_a_republish_of_the_same_version_notifies_once(self, remixed):
         source, remix, amara, dana = remixed

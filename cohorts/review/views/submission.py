@@ -88,9 +88,12 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
 def submission_file(request, circle_id: int, submission_id: int, number: int):
     circle, access = circle_for_viewer(request, circle_id)
     submission = submission_of(circle, submission_id)
-    if not permissions.submission_access(access=access, submission=submission).can_view:
+    seen = permissions.submission_access(access=access, submission=submission)
+    if not seen.can_view:
         raise Http404("No such file")
     version = get_object_or_404(SubmissionVersion, submission=submission, number=number)
+    if not seen.can_view_version(version):
+        raise Http404("No such file")
     if not version.file:
         raise Http404("No file in this version")
     response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.file_name)

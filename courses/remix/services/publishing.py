@@ -6,7 +6,7 @@ from p2pu.notifications.services import notifications_send_many
 
 from ... import notification_kinds
 from ...models.remix import Derivation
-from ...permissions import maintainers_of
+from ...permissions import is_public, maintainers_of
 
 
 def published_changes_record(*, page, revision) -> int:
@@ -20,7 +20,10 @@ def published_changes_record(*, page, revision) -> int:
 
 def upstream_published_notify(*, page, revision) -> list:
     """The maintainers of every course derived from ``page`` hear that it has a new version, with a link
-    to what changed. Once per derivation and source revision."""
+    to what changed. Once per derivation and source revision; nothing for a private page, whose new
+    text is for its own readers only."""
+    if not is_public(page):
+        return []
     links = (
         Derivation.objects.filter(source_page=page)
         .exclude(taken_revision=revision)

@@ -9,6 +9,7 @@ from ...derivations import sources_of
 from ...licensing import Source, resolve_licences
 from ...models import CoursePage
 from ...models.remix import Derivation
+from ...permissions import is_public
 from .. import queries
 from .copying import (
     COURSE_UPSTREAM_FIELDS,
@@ -24,9 +25,14 @@ from .copying import (
 
 
 def upstream_revision(derivation: Derivation) -> Revision | None:
-    """The source's published revision the target has not taken over yet, if there is one."""
+    """The source's published revision the target has not taken over yet, if there is one.
+
+    Only while the source is public: a source made private since keeps its new text to its readers.
+    """
     source = derivation.source_page
     if source is None or not source.live or source.live_revision_id in (None, derivation.taken_revision_id):
+        return None
+    if not is_public(source):
         return None
     return source.live_revision
 
