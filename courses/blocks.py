@@ -238,6 +238,18 @@ class ActivityBlock(blocks.StructBlock):
         label="Due after (days)",
         help_text="Days after the meeting that covers this module.",
     )
+    self_assessment = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label="Self-assessment",
+        help_text="Learners score their own work with the rubric before reading their reviews.",
+    )
+    calibration = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label="Calibration",
+        help_text="Learners practise on two or three examples that facilitators score, before reviewing peers.",
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -67,6 +67,17 @@ class CircleActivity(models.Model):
         default=7,
         validators=[MinValueValidator(0), MaxValueValidator(90)],
     )
+    self_assessment = models.BooleanField(
+        "learners score their own work before reading their reviews",
+        default=False,
+        help_text="Afterwards they see their own scores beside their reviewers'.",
+    )
+    calibration = models.BooleanField(
+        "learners practise on examples before reviewing",
+        default=False,
+        help_text="They score your two or three examples and see how close they came to your scores "
+        "before they can start their reviews.",
+    )
     allocated_at = models.DateTimeField(null=True, blank=True)
     # What the deadline allocation could not guarantee, in plain language, for the facilitators.
     allocation_problems = models.JSONField(default=list, blank=True)
