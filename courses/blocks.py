@@ -12,6 +12,7 @@ naming the provider, not as an embedded player.
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
@@ -258,10 +259,15 @@ class ActivityBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        errors = {}
         if value["reviews_per_submission"] and value["rubric"] is None:
-            raise StructBlockValidationError(
-                block_errors={"rubric": ValidationError("Choose a rubric, or set reviews per submission to 0.")}
-            )
+            errors["rubric"] = ValidationError("Choose a rubric, or set reviews per submission to 0.")
+        if value.get("self_assessment") and value["rubric"] is None:
+            errors["self_assessment"] = ValidationError(_("Learners score their own work with the rubric: choose one."))
+        if value.get("calibration") and not value["reviews_per_submission"]:
+            errors["calibration"] = ValidationError(_("Calibration prepares peer reviews: set reviews per submission."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
         return value
 
     class Meta:

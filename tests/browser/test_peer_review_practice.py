@@ -102,3 +102,9 @@ def test_a_learner_calibrates_reviews_and_compares_their_self_assessment(page, l
     assert comparison.get_by_role("cell", name="Close").is_visible()
     assert page.get_by_text("You scored your work higher than your reviewers did on “Clarity”").is_visible()
     assert page.get_by_text("Next time: a date for each step.").is_visible()
+
+    # The facilitator sees how close each learner came on the examples.
+    switch_to(page, live_server, rc.facilitator)
+    visit(page, f"{base}{rc.activity_url}calibration/")
+    learners = page.get_by_role("region", name="How close learners came")
+    assert learners.get_by_role("row", name=re.compile(r"^Ana Alves 2 94%")).is_visible()

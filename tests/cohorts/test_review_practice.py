@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from cohorts.models import CalibrationAttempt, CalibrationExample, ReviewAssignment, SelfAssessment
 from cohorts.review import services
@@ -321,7 +322,7 @@ def test_an_example_of_another_circles_activity_is_not_found(client, site_tree):
     assert client.get(url("calibration_example", rc, foreign.pk)).status_code == 404
 
 
-def test_calibration_accuracy_sets_the_reviewers_weights(site_tree):
+def test_calibration_accuracy_sets_the_reviewers_weights_and_facilitators_see_it(client, site_tree):
     rc = review_circle(learners=3, k=2, calibration=True)
     for learner in rc.learners:
         hand_in(rc, learner)
@@ -332,6 +333,13 @@ def test_calibration_accuracy_sets_the_reviewers_weights(site_tree):
     weights = reviewer_weights_for(rc.activity())
 
     assert weights == {rc.learners[0].pk: 2.0, rc.learners[1].pk: 0.5}
+    client.force_login(rc.facilitator)
+    page = client.get(url("calibration", rc)).content.decode()
+    exact, far = (
+        f'<th scope="row">{escape(learner.get_display_name())}</th><td>2</td><td>{accuracy}%</td>'
+        for learner, accuracy in ((rc.learners[0], 100), (rc.learners[1], 25))
+    )
+    assert exact in page and far in page
     services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
     calibrate(rc, rc.learners[2])
     for assignment in ReviewAssignment.objects.all():

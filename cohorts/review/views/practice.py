@@ -9,6 +9,8 @@ author's submission page; its comparison with the reviewers' scores is worded he
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -82,6 +84,25 @@ def calibration(request, circle_id: int, module_id: int, activity_id: str):
         example.my_attempt = attempts.get(example.pk)
     done = sum(1 for example in examples if example.my_attempt)
     accuracy = None
+    learners = []
+    if is_facilitator and examples:
+        everyone = list(
+            CalibrationAttempt.objects.filter(example__activity=activity).select_related("reviewer").order_by("pk")
+        )
+        by_pk = {example.pk: example for example in examples}
+        for attempt in everyone:
+            attempt.example = by_pk[attempt.example_id]
+        errors = calibration_errors(calibration_scores(activity, everyone))
+        people = {attempt.reviewer_id: attempt.reviewer for attempt in everyone}
+        scored = Counter(attempt.reviewer_id for attempt in everyone)
+        learners = sorted(
+            (
+                {"name": person.get_display_name(), "scored": scored[pk], "accuracy": round((1 - errors[pk]) * 100)}
+                for pk, person in people.items()
+                if pk in errors
+            ),
+            key=lambda row: row["name"].casefold(),
+        )
     if not is_facilitator and done:
         for attempt in attempts.values():
             attempt.example = next(e for e in examples if e.pk == attempt.example_id)
@@ -100,6 +121,7 @@ def calibration(request, circle_id: int, module_id: int, activity_id: str):
             "done": done,
             "all_done": bool(examples) and done == len(examples),
             "accuracy": accuracy,
+            "learners": learners,
             "can_add": is_facilitator and len(examples) < MAX_CALIBRATION_EXAMPLES,
             "min_examples": MIN_CALIBRATION_EXAMPLES,
             "max_examples": MAX_CALIBRATION_EXAMPLES,
