@@ -387,3 +387,13 @@ def test_a_circle_that_never_started_an_activity_has_no_calibration_page(client,
     response = client.get(reverse("cohorts:review:calibration", args=[circle.pk, 999, ACTIVITY_ID]))
 
     assert response.status_code == 404
+
+
+def test_facilitators_review_without_calibrating(site_tree):
+    rc = review_circle(learners=2, k=1, calibration=True)
+    work = hand_in(rc, rc.learners[0])
+    add_examples(rc)
+
+    taken = services.review_facilitator_take(submission=work, by=rc.facilitator)
+
+    assert review_done(taken).is_anchor
