@@ -12,6 +12,7 @@ naming the provider, not as an embedded player.
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
@@ -238,6 +239,18 @@ class ActivityBlock(blocks.StructBlock):
         label="Due after (days)",
         help_text="Days after the meeting that covers this module.",
     )
+    self_assessment = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label="Self-assessment",
+        help_text="Learners score their own work with the rubric before reading their reviews.",
+    )
+    calibration = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label="Calibration",
+        help_text="Learners practise on two or three examples that facilitators score, before reviewing peers.",
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -246,10 +259,15 @@ class ActivityBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        errors = {}
         if value["reviews_per_submission"] and value["rubric"] is None:
-            raise StructBlockValidationError(
-                block_errors={"rubric": ValidationError("Choose a rubric, or set reviews per submission to 0.")}
-            )
+            errors["rubric"] = ValidationError("Choose a rubric, or set reviews per submission to 0.")
+        if value.get("self_assessment") and value["rubric"] is None:
+            errors["self_assessment"] = ValidationError(_("Learners score their own work with the rubric: choose one."))
+        if value.get("calibration") and not value["reviews_per_submission"]:
+            errors["calibration"] = ValidationError(_("Calibration prepares peer reviews: set reviews per submission."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
         return value
 
     class Meta:

@@ -95,6 +95,9 @@ def activity_defaults(circle: Circle, pinned: PinnedActivity) -> dict:
         "rubric": rubric,
         "criteria": criteria,
         "due_at": default_due_at(circle, pinned),
+        # Module revisions pinned before these options existed lack them.
+        "self_assessment": bool(value.get("self_assessment")) and bool(criteria),
+        "calibration": bool(value.get("calibration")) and bool(reviews),
     }
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import AllocationMode, FlagReason, Review
 from cohorts.models.circles import ReviewAnonymity
@@ -242,6 +243,16 @@ class ActivitySettingsForm(forms.Form):
     release_after_days = forms.IntegerField(
         label="Then allow releasing it with fewer reviews after this many more days", min_value=0, max_value=90
     )
+    self_assessment = forms.BooleanField(
+        required=False,
+        label=_("Self-assessment: learners score their own work before reading their reviews"),
+        help_text=_("Afterwards they see their own scores beside their reviewers'."),
+    )
+    calibration = forms.BooleanField(
+        required=False,
+        label=_("Calibration: learners practise on your examples before reviewing"),
+        help_text=_("Add two or three examples with your scores; learners score them before they can start reviews."),
+    )
 
 
 def activity_settings_initial(activity) -> dict:
@@ -251,4 +262,6 @@ def activity_settings_initial(activity) -> dict:
         "review_days": activity.review_days,
         "stuck_after_days": activity.stuck_after_days,
         "release_after_days": activity.release_after_days,
+        "self_assessment": activity.self_assessment,
+        "calibration": activity.calibration,
     }

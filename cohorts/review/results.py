@@ -3,7 +3,8 @@
 Each rubric criterion is scored on its own. Scores are turned into fractions of the criterion's
 range (lowest level 0, highest 1) for the pure functions, and back onto the rubric's own scale for
 people to read. Per criterion the activity shows one estimate to everyone, the PG1-corrected one
-or the median, chosen by ``choose_estimator_for``; ``reason`` says why in plain words.
+or the median, chosen by ``choose_estimator_for``; ``reason`` says why in plain words. Where the
+activity has calibration, reviewers' accuracy on the examples weighs in the corrected fit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cohorts.models import CircleActivity, Review
 
+from .practice import reviewer_weights_for
 from .scoring import Estimator, EstimatorChoice, Observation, disagreement, score_criterion
 
 #: Scores this far apart (a fraction of the criterion's range) flag the work to the facilitators.
@@ -97,8 +99,13 @@ def from_fraction(criterion: dict, fraction: float) -> float:
     return low + fraction * (high - low)
 
 
-def activity_results(activity: CircleActivity, reviews: Iterable[Review]) -> ActivityResults:
-    """Scores for every submission with counted reviews; ``reviews`` are those, scores prefetched."""
+def activity_results(
+    activity: CircleActivity, reviews: Iterable[Review], reviewer_weights: dict | None = None
+) -> ActivityResults:
+    """Scores for every submission with counted reviews; ``reviews`` are those, scores prefetched.
+
+    ``reviewer_weights`` are the reviewers' calibration weights (``practice.reviewer_weights_for``).
+    """
     reviews = list(reviews)
     anchors = {review.reviewer_id for review in reviews if review.is_anchor}
     anchored = {review.submission_id for review in reviews if review.is_anchor}
@@ -117,7 +124,7 @@ def activity_results(activity: CircleActivity, reviews: Iterable[Review]) -> Act
         ]
         if not observations:
             continue
-        scores = score_criterion(observations, anchors)
+        scores = score_criterion(observations, anchors, reviewer_weights=reviewer_weights)
         choices[criterion["id"]] = scores.choice
         disagreements = disagreement(observations, threshold=DISAGREEMENT_THRESHOLD)
         low, high = _scale(criterion)
@@ -151,6 +158,6 @@ def activity_results(activity: CircleActivity, reviews: Iterable[Review]) -> Act
 
 
 def activity_results_for(activity: CircleActivity) -> ActivityResults:
-    """Load the activity's counted reviews (two queries) and score them."""
+    """Load the activity's counted reviews (two queries; one more with calibration) and score them."""
     reviews = Review.objects.filter(submission__activity=activity).counted().prefetch_related("scores")
-    return activity_results(activity, reviews)
+    return activity_results(activity, reviews, reviewer_weights_for(activity))

@@ -25,6 +25,19 @@ reviewers overlap to tell biases from quality, and a fit of the peer scores alon
 least as close as the median to the facilitators' scores. With fewer anchors the median is
 shown and :attr:`EstimatorChoice.explanation` says so. In every benchmark regime
 (bench/review_data.py) the shown score is on average closer to the truth than the median.
+
+**Calibration weights.** Where an activity has calibration examples, a reviewer's accuracy on
+them can set their prior in the fit: ``reviewer_weights`` maps a reviewer to a weight ``w``
+that multiplies the prior mean of their noise precision (the Gamma prior's rate is divided by
+``w``), so their scores count for more (or less) until their own reviews show otherwise; the
+data still decide with enough reviews. :func:`calibration_weight` maps calibration error ``e``
+(mean absolute distance from the reference scores, as a fraction of each criterion's range) to
+``w = 2 ** (1 - e / CALIBRATION_NEUTRAL_ERROR)``, clipped to ``[MIN_CALIBRATION_WEIGHT,
+MAX_CALIBRATION_WEIGHT]`` = ``[0.5, 2]``: perfect calibration doubles the prior precision, an
+error of ``CALIBRATION_NEUTRAL_ERROR`` (0.15: about half a level on a five-level rubric)
+leaves it as without calibration, and twice that or worse halves it. Reviewers without
+calibration, and anchors (whose precision is fixed), get weight 1. The weight never moves the
+median, and the choice of what is shown still rests on the facilitators' scores.
 """
 
 from __future__ import annotations
@@ -42,6 +55,19 @@ from cohorts.review.allocation import PersonId, SubmissionId, id_sort_key
 Estimator = Literal["corrected", "median"]
 #: Why a circle is shown the estimate it is; :attr:`EstimatorChoice.explanation` words it.
 ChoiceReason = Literal["too_few_anchors", "too_little_overlap", "closer_to_anchors", "not_closer_to_anchors"]
+
+#: Bounds of a reviewer's calibration weight, and the calibration error that means weight 1.
+MIN_CALIBRATION_WEIGHT = 0.5
+MAX_CALIBRATION_WEIGHT = 2.0
+CALIBRATION_NEUTRAL_ERROR = 0.15
+
+
+def calibration_weight(error: float) -> float:
+    """A reviewer's weight from their calibration error (0 to 1); see the module docstring."""
+    if not 0.0 <= error <= 1.0:
+        raise ValueError("calibration error must be between 0 and 1")
+    weight = 2.0 ** (1.0 - error / CALIBRATION_NEUTRAL_ERROR)
+    return min(max(weight, MIN_CALIBRATION_WEIGHT), MAX_CALIBRATION_WEIGHT)
 
 
 @dataclass(frozen=True)
@@ -253,11 +279,13 @@ def fit_pg1(
     settings: Pg1Settings = Pg1Settings(),  # noqa: B008 - frozen, so sharing the default is safe
     max_iterations: int = 200,
     tolerance: float = 1e-6,
+    reviewer_weights: Mapping[PersonId, float] | None = None,
 ) -> Pg1Result:
     """Fit PG1 to the scores; ``anchors`` are reviewers (facilitators) trusted as unbiased.
 
-    The priors come from :func:`estimate_spreads` within ``settings``' bounds. True-score
-    estimates are clipped to the 0-1 scale.
+    The priors come from :func:`estimate_spreads` within ``settings``' bounds;
+    ``reviewer_weights`` (see :func:`calibration_weight`) scale single reviewers' noise
+    priors, 1 for anyone left out. True-score estimates are clipped to the 0-1 scale.
     """
     if max_iterations < 1:
         raise ValueError("max_iterations must be at least 1")
@@ -282,7 +310,8 @@ def fit_pg1(
     corrects_bias = spreads.bias >= settings.min_bias_sd**2
     bias_scale = min(max(spreads.bias, settings.min_bias_sd**2), settings.max_bias_sd**2)
     noise_variance = np.clip(spreads.noise, settings.min_noise_sd**2, settings.max_noise_sd**2)
-    shape, rate = settings.noise_shape, settings.noise_shape * noise_variance
+    prior_weights = np.array([_bounded_weight((reviewer_weights or {}).get(reviewer, 1.0)) for reviewer in reviewers])
+    shape, rate = settings.noise_shape, settings.noise_shape * noise_variance / prior_weights
     reviews_given = np.bincount(of_reviewer, minlength=len(reviewers))
     has_bias = ~is_anchor & (reviews_given >= settings.min_reviews_for_bias) & corrects_bias
 
@@ -344,6 +373,7 @@ def choose_estimator_for(
     settings: Pg1Settings = Pg1Settings(),  # noqa: B008 - frozen, so sharing the default is safe
     min_anchors: int = 3,
     min_reviewers: int = 6,
+    reviewer_weights: Mapping[PersonId, float] | None = None,
 ) -> EstimatorChoice:
     """Which estimate one criterion shows, ``anchors`` being the facilitators.
 
@@ -370,21 +400,29 @@ def choose_estimator_for(
         return choice("median", "too_few_anchors")
     if estimate_spreads(peer).reviewers < min_reviewers:
         return choice("median", "too_little_overlap")
-    corrected = fit_pg1(peer, settings=settings).true_scores
+    corrected = fit_pg1(peer, settings=settings, reviewer_weights=reviewer_weights).true_scores
     medians = {submission: summary.median for submission, summary in median_scores(peer).items()}
     if rmse(corrected, anchor_truth) <= rmse(medians, anchor_truth):
         return choice("corrected", "closer_to_anchors")
     return choice("median", "not_closer_to_anchors")
 
 
-def score_criterion(observations: Iterable[Observation], anchors: Collection[PersonId]) -> CriterionScores:
-    """Medians, the corrected fit (anchored by the facilitators) and the choice between them."""
+def score_criterion(
+    observations: Iterable[Observation],
+    anchors: Collection[PersonId],
+    reviewer_weights: Mapping[PersonId, float] | None = None,
+) -> CriterionScores:
+    """Medians, the corrected fit (anchored by the facilitators, weighted by calibration) and the choice."""
     observed = list(observations)
     return CriterionScores(
         medians=median_scores(observed),
-        corrected=fit_pg1(observed, anchors=anchors),
-        choice=choose_estimator_for(observed, anchors),
+        corrected=fit_pg1(observed, anchors=anchors, reviewer_weights=reviewer_weights),
+        choice=choose_estimator_for(observed, anchors, reviewer_weights=reviewer_weights),
     )
+
+
+def _bounded_weight(weight: float) -> float:
+    return min(max(float(weight), MIN_CALIBRATION_WEIGHT), MAX_CALIBRATION_WEIGHT)
 
 
 def _spread_to_truth(estimate: np.ndarray, precision: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import activity, facilitation, moderation, reviewing, submission
+from .views import activity, facilitation, moderation, practice, reviewing, submission
 
 app_name = "review"
 
@@ -15,7 +15,24 @@ urlpatterns = [
     path("work/<int:module_id>/<str:activity_id>/submit/", activity.activity_submit, name="activity_submit"),
     path("work/<int:module_id>/<str:activity_id>/review-next/", activity.request_next, name="request_next"),
     path("work/<int:module_id>/<str:activity_id>/settings/", facilitation.activity_settings, name="activity_settings"),
+    path("work/<int:module_id>/<str:activity_id>/calibration/", practice.calibration, name="calibration"),
+    path(
+        "work/<int:module_id>/<str:activity_id>/calibration/new/",
+        practice.calibration_example_new,
+        name="calibration_example_new",
+    ),
+    path(
+        "work/<int:module_id>/<str:activity_id>/calibration/<int:example_id>/",
+        practice.calibration_example,
+        name="calibration_example",
+    ),
+    path(
+        "work/<int:module_id>/<str:activity_id>/calibration/<int:example_id>/edit/",
+        practice.calibration_example_edit,
+        name="calibration_example_edit",
+    ),
     path("submissions/<int:submission_id>/", submission.submission_page, name="submission"),
+    path("submissions/<int:submission_id>/self-assessment/", practice.self_assessment_save, name="self_assessment"),
     path("submissions/<int:submission_id>/versions/<int:number>/file/", submission.submission_file, name="file"),
     path("submissions/<int:submission_id>/take/", facilitation.submission_take, name="take"),
     path("submissions/<int:submission_id>/release/", facilitation.submission_release, name="release"),

@@ -61,6 +61,8 @@ def review_circle(
     rolling: bool = False,
     facilitator=None,
     names: tuple[str, ...] = (),
+    self_assessment: bool = False,
+    calibration: bool = False,
     **circle_fields,
 ) -> ReviewCircle:
     rubric = RubricFactory(criteria=criteria("Clarity", "Evidence", scores=LEVELS))
@@ -76,6 +78,8 @@ def review_circle(
                 title="Share your plan",
                 submission_type=submission_type,
                 reviews_per_submission=k,
+                self_assessment=self_assessment,
+                calibration=calibration,
             ),
         ],
     )

@@ -128,7 +128,7 @@ def test_a_circle_shows_the_corrected_score_only_when_it_beat_the_median_on_faci
     review_done(anchor, levels=(5, 5))
     seen = {}
 
-    def choose(observations, anchors):
+    def choose(observations, anchors, reviewer_weights=None):
         seen["anchors"] = set(anchors)
         return review_scoring.EstimatorChoice("corrected", "closer_to_anchors", anchored_submissions=1, min_anchors=1)
 

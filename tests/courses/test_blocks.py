@@ -254,3 +254,18 @@ def test_module_body_renders_in_order_through_the_page(client):
     )
     text = client.get(module.url).text
     assert text.index("First") < text.index("Second")
+
+
+def test_an_activity_offers_self_assessment_with_a_rubric_and_calibration_with_peer_review():
+    activity = body_block.child_blocks["activity"]
+    rubric = RubricFactory()
+    fine = activity.to_python(activity_block(rubric, self_assessment=True, calibration=True)["value"])
+    assert activity.clean(fine)["calibration"] is True
+    assert activity.to_python(activity_block(rubric)["value"])["self_assessment"] is False
+
+    without_rubric = activity.to_python(
+        activity_block(None, reviews_per_submission=0, self_assessment=True, calibration=True)["value"]
+    )
+    with pytest.raises(ValidationError) as refused:
+        activity.clean(without_rubric)
+    assert set(refused.value.block_errors) == {"self_assessment", "calibration"}

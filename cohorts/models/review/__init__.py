@@ -8,6 +8,7 @@ Writes go through ``cohorts.review.services``; the rules for who sees what are i
 
 from .activities import AllocationMode, CircleActivity
 from .assignments import AssignmentSource, AssignmentState, ReviewAssignment
+from .practice import CalibrationAttempt, CalibrationExample, SelfAssessment
 from .reviews import CriterionScore, FlagReason, Review, ReviewFlag
 from .submissions import Submission, SubmissionAuthor, SubmissionState, SubmissionVersion
 
@@ -15,12 +16,15 @@ __all__ = [
     "AllocationMode",
     "AssignmentSource",
     "AssignmentState",
+    "CalibrationAttempt",
+    "CalibrationExample",
     "CircleActivity",
     "CriterionScore",
     "FlagReason",
     "Review",
     "ReviewAssignment",
     "ReviewFlag",
+    "SelfAssessment",
     "Submission",
     "SubmissionAuthor",
     "SubmissionState",

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import CircleState
 
@@ -66,6 +67,19 @@ class CircleActivity(models.Model):
         "facilitators may release such work with fewer reviews this many days after the alert",
         default=7,
         validators=[MinValueValidator(0), MaxValueValidator(90)],
+    )
+    self_assessment = models.BooleanField(
+        _("learners score their own work before reading their reviews"),
+        default=False,
+        help_text=_("Afterwards they see their own scores beside their reviewers'."),
+    )
+    calibration = models.BooleanField(
+        _("learners practise on examples before reviewing"),
+        default=False,
+        help_text=_(
+            "They score your two or three examples and see how close they came to your scores "
+            "before they can start their reviews."
+        ),
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
     # What the deadline allocation could not guarantee, in plain language, for the facilitators.

@@ -4,7 +4,9 @@ One module per job: ``configuration`` (a circle's and an activity's review setti
 ``submissions`` (drafts, submitting, releasing), ``allocation`` (handing reviews out at the
 deadline, for late work, to a facilitator), ``rolling`` (leases on request), ``reviews`` (writing
 one), ``feedback`` (an author rates or flags it), ``moderation`` (facilitators resolve flags) and
-``alerts`` (scheduled reminders). ``assignments`` and ``common`` hold what they share.
+``alerts`` (scheduled reminders), ``self_assessment`` (an author scores their own work) and
+``calibration`` (examples with reference scores, and learners' practice on them).
+``assignments`` and ``common`` hold what they share.
 
 Notifications go through ``p2pu.notifications.services`` with dedupe keys, so every event reaches
 a person once. Nothing sent to an author names a reviewer unless the circle's reviews are open.
@@ -18,14 +20,18 @@ from .allocation import (
     reviews_allocate_at_deadline,
     reviews_allocate_due,
 )
+from .calibration import calibration_attempt_submit, calibration_example_save
 from .configuration import circle_activity_ensure, circle_activity_update, circle_review_settings_update
 from .feedback import review_flag, review_rate
 from .moderation import flag_resolve
 from .reviews import review_save_draft, review_submit
 from .rolling import review_leases_expire, review_request_next
+from .self_assessment import self_assessment_submit
 from .submissions import submission_release, submission_save_draft, submission_submit
 
 __all__ = [
+    "calibration_attempt_submit",
+    "calibration_example_save",
     "circle_activity_ensure",
     "circle_activity_update",
     "circle_review_settings_update",
@@ -41,6 +47,7 @@ __all__ = [
     "review_submit",
     "reviews_allocate_at_deadline",
     "reviews_allocate_due",
+    "self_assessment_submit",
     "submission_release",
     "submission_save_draft",
     "submission_submit",

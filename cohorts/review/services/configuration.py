@@ -63,8 +63,13 @@ def circle_activity_update(
     review_days: int,
     stuck_after_days: int,
     release_after_days: int,
+    self_assessment: bool | None = None,
+    calibration: bool | None = None,
 ) -> CircleActivity:
-    """A facilitator's choices for one activity. Mode and deadline are fixed once reviews are handed out."""
+    """A facilitator's choices for one activity. Mode and deadline are fixed once reviews are handed out.
+
+    Self-assessment needs a rubric, calibration peer review; ``None`` keeps what is set.
+    """
     facilitator_access(activity.circle, by)
     activity = activity_lock(activity)
     errors = {}
@@ -80,6 +85,10 @@ def circle_activity_update(
     activity.review_days = review_days
     activity.stuck_after_days = stuck_after_days
     activity.release_after_days = release_after_days
+    if self_assessment is not None:
+        activity.self_assessment = self_assessment and bool(activity.criteria)
+    if calibration is not None:
+        activity.calibration = calibration and activity.has_peer_review
     activity.full_clean(exclude=["circle", "module", "rubric"])
     activity.save()
     return activity

@@ -15,6 +15,7 @@ from p2pu.core.permissions import require
 from p2pu.notifications.services import notifications_send_many
 
 from .. import notification_kinds, permissions
+from ..practice import CALIBRATE_FIRST, calibration_pending
 from .common import authors_of
 
 
@@ -26,6 +27,8 @@ def _writable_assignment(assignment: ReviewAssignment, by) -> None:
     )
     if assignment.state in (AssignmentState.COMPLETED, AssignmentState.DISCARDED):
         raise ValidationError("This review is already submitted.")
+    if calibration_pending(user=by, activity=assignment.activity, is_facilitator=access.is_facilitator):
+        raise ValidationError(CALIBRATE_FIRST)
 
 
 @transaction.atomic

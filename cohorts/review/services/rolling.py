@@ -19,6 +19,7 @@ from cohorts.permissions import circle_access
 from p2pu.core.permissions import require
 
 from .. import permissions
+from ..practice import CALIBRATE_FIRST, calibration_pending
 from .assignments import assignment_create
 from .common import activity_lock, own_submission
 
@@ -37,6 +38,8 @@ def review_request_next(*, activity: CircleActivity, user, now: dt.datetime | No
     )
     if not (activity.is_rolling and activity.has_peer_review):
         raise ValidationError("Reviews for this activity are handed out at the deadline.")
+    if calibration_pending(user=user, activity=activity, is_facilitator=access.is_facilitator):
+        raise ValidationError(CALIBRATE_FIRST)
     with transaction.atomic():
         activity = activity_lock(activity)
         own = own_submission(activity, user)

@@ -20,6 +20,7 @@ from p2pu.core.forms import form_submit, service_errors_apply
 from .. import permissions, services
 from ..activities import activity_for, pinned_activities, pinned_activity
 from ..forms import ActivitySettingsForm, ReviewSettingsForm, SubmissionForm, activity_settings_initial
+from ..practice import calibration_status
 from .common import MEMBERS_ONLY, SUBMIT, versions_of
 
 
@@ -145,6 +146,7 @@ def activity_page(request, circle_id: int, module_id: int, activity_id: str, *, 
         rated = [a.review for a in context["assignments"] if hasattr(a, "review") and a.review.helpfulness]
         context["helpfulness"] = sum(r.helpfulness for r in rated) / len(rated) if rated else None
         context["helpfulness_count"] = len(rated)
+        context["calibration"] = calibration_status(activity, request.user)
     if context["can_run"]:
         context["settings_form"] = settings_form or ActivitySettingsForm(initial=activity_settings_initial(activity))
     return render(request, "cohorts/review/activity.html", context)

@@ -15,6 +15,7 @@ from p2pu.core.forms import form_submit, service_errors_apply
 
 from .. import permissions, services
 from ..forms import FlagForm, HelpfulnessForm, ReviewForm
+from ..practice import CALIBRATE_FIRST, calibration_pending, calibration_url
 from .common import MEMBERS_ONLY, SUBMIT, versions_of, with_diffs
 
 
@@ -44,6 +45,11 @@ def _own_assignment(request, circle: Circle, assignment_id: int) -> ReviewAssign
 def review_page(request, circle_id: int, assignment_id: int, *, form=None):
     circle, access = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
     assignment = _own_assignment(request, circle, assignment_id)
+    if assignment.is_open and calibration_pending(
+        user=request.user, activity=assignment.activity, is_facilitator=access.is_facilitator
+    ):
+        messages.info(request, CALIBRATE_FIRST)
+        return redirect(calibration_url(assignment.activity))
     submission = assignment.submission
     review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
     versions = with_diffs(versions_of(submission))

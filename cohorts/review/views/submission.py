@@ -8,12 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cohorts.access import circle_for_viewer
-from cohorts.models import Review, SubmissionVersion
+from cohorts.models import Review, SelfAssessment, SubmissionVersion
 
 from .. import permissions
 from ..forms import HelpfulnessForm
+from ..practice import self_comparison
+from ..practice_forms import SelfAssessmentForm
 from ..results import activity_results_for
 from .common import submission_of, versions_of, with_diffs
+from .self_wording import self_comparison_rows, self_comparison_summary
 
 
 def _label_reviews(reviews: list[Review], *, sees_reviewers: bool) -> None:
@@ -27,7 +30,7 @@ def _label_reviews(reviews: list[Review], *, sees_reviewers: bool) -> None:
 
 
 @login_required
-def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=None):
+def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=None, self_assessment_form=None):
     circle, access = circle_for_viewer(request, circle_id)
     submission = submission_of(circle, submission_id)
     seen = permissions.submission_access(access=access, submission=submission)
@@ -52,6 +55,13 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
         "can_read_feedback": seen.can_read_feedback(own_reviews_done=own_done),
         "now": timezone.now(),
     }
+    if seen.is_author and activity.self_assessment:
+        assessment = SelfAssessment.objects.filter(submission=submission, author=request.user).first()
+        context["self_assessment"] = assessment
+        # Authors score their own work before they read their reviews, while they still can.
+        if assessment is None and submitted_versions and permissions.can_submit_work(access):
+            context["can_read_feedback"] = False
+            context["self_assessment_form"] = self_assessment_form or SelfAssessmentForm(criteria=activity.criteria)
     if context["can_read_feedback"]:
         reviews = Review.objects.filter(submission=submission).submitted().order_by("submitted_at", "pk")
         reviews = list(reviews.select_related("reviewer", "version").prefetch_related("scores", "flags"))
@@ -74,6 +84,12 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
             helpfulness_form=HelpfulnessForm(),
             flag_forms=flag_forms or {},
         )
+        if context.get("self_assessment"):
+            comparison = self_comparison(activity, context["self_assessment"], shown)
+            context.update(
+                self_rows=self_comparison_rows(comparison, activity.criteria),
+                self_summary=self_comparison_summary(comparison, activity.criteria),
+            )
     if seen.is_facilitator:
         done = sum(1 for r in context.get("reviews", []) if not r.is_hidden)
         context.update(
