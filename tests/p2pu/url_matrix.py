@@ -177,6 +177,13 @@ EXPECTED = {
     "circles/<int:circle_id>/activities/<int:activity_pk>/progress/": Expect(REFUSED),
     "circles/<int:circle_id>/activities/<int:activity_pk>/progress.csv": Expect(REFUSED),
     "circles/<int:circle_id>/activities/<int:activity_pk>/allocate/": Expect(REFUSED),
+    "circles/<int:circle_id>/work/<int:module_id>/<str:activity_id>/calibration/": Expect(REFUSED),
+    "circles/<int:circle_id>/work/<int:module_id>/<str:activity_id>/calibration/new/": Expect(REFUSED),
+    "circles/<int:circle_id>/work/<int:module_id>/<str:activity_id>/calibration/<int:example_id>/": Expect(REFUSED),
+    "circles/<int:circle_id>/work/<int:module_id>/<str:activity_id>/calibration/<int:example_id>/edit/": Expect(
+        REFUSED
+    ),
+    "circles/<int:circle_id>/submissions/<int:submission_id>/self-assessment/": Expect(REFUSED),
     "circles/<int:circle_id>/moderation/": Expect(REFUSED),
     "circles/<int:circle_id>/moderation/<int:flag_id>/": Expect(REFUSED, ids={"flag_id": "review_flag_id"}),
     "circles/<int:circle_id>/discussion/": Expect(REFUSED),
@@ -241,5 +248,7 @@ EXPECTED = {
         REFUSED, anonymous=REFUSED, ids={"page_view_restriction_id": "missing_id"}
     ),
     "_util/login/": Expect(OPEN, anonymous=OPEN),
+    # Uploaded files: a draft course's image original is its authors' alone.
+    "media/<path:path>": Expect(REFUSED, path="/media/{image_file}"),
     "^((?:[\\w\\-]+/)*)$": Expect(REFUSED, path="{draft_url}"),
 }

@@ -25,6 +25,7 @@ from cohorts import services as circle_services
 from cohorts.discussions import services as discussion_services
 from cohorts.models import ReviewAssignment
 from cohorts.review import services as review_services
+from cohorts.review.services.calibration import calibration_example_save
 from courses import services as course_services
 from courses.models import CreditRole
 from courses.remix.services import remix_course
@@ -56,6 +57,7 @@ REVIEW_COMMENT = "Zephyr review: the timings are vague"
 POST_BODY = "Zephyr post: only my circle reads this"
 FLAG_NOTE = "Zephyr flag note"
 MESSAGE_BODY = "Zephyr message to the members"
+EXAMPLE_TEXT = "Zephyr calibration example: work to practise on"
 
 
 @dataclass
@@ -116,6 +118,13 @@ def private_world() -> World:
     review_services.reviews_allocate_at_deadline(activity=rc.activity())
     assignment = ReviewAssignment.objects.filter(submission=submissions[0]).order_by("pk").first()
     review = review_done(assignment, levels=(3, 4), comment=REVIEW_COMMENT)
+    example = calibration_example_save(
+        activity=rc.activity(),
+        by=facilitator,
+        title="Zephyr example",
+        text=EXAMPLE_TEXT,
+        scores={criterion: (3, "About right") for criterion in rc.criterion_ids()},
+    )
     review_flag = review_services.review_flag(review=review, by=learners[0], reason="unfair", explanation=FLAG_NOTE)
     thread = discussion_services.thread_create(
         circle=circle, by=learners[1], title="Zephyr thread", body=POST_BODY, images=[png_upload()]
@@ -161,6 +170,8 @@ def private_world() -> World:
         "notification_id": Notification.objects.filter(recipient=learners[0]).order_by("pk").first().pk,
         "page_id": draft.pk,
         "image_id": image.pk,
+        "image_file": image.file.name,
+        "example_id": example.pk,
         "document_id": document.pk,
         "rubric_id": rubric.pk,
         "remix_id": remix.pk,
@@ -177,6 +188,7 @@ def private_world() -> World:
         POST_BODY,
         FLAG_NOTE,
         MESSAGE_BODY,
+        EXAMPLE_TEXT,
         learners[0].email,
         author.email,
         author.username,
