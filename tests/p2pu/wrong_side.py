@@ -123,7 +123,7 @@ def private_world() -> World:
         by=facilitator,
         title="Zephyr example",
         text=EXAMPLE_TEXT,
-        scores={criterion: (3, "About right") for criterion in rc.criterion_ids()},
+        scores=dict.fromkeys(rc.criterion_ids(), (3, "About right")),
     )
     review_flag = review_services.review_flag(review=review, by=learners[0], reason="unfair", explanation=FLAG_NOTE)
     thread = discussion_services.thread_create(
