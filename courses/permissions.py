@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -275,6 +276,12 @@ def courses_to_add_modules_to(user):
 def images_choosable_by(user):
     """Images an author may put in a page: those Wagtail's image chooser offers them (their courses' collections)."""
     policy = policy_registry.get_by_type(get_image_model())
+    return policy.instances_user_has_any_permission_for(user, ["choose"])
+
+
+def documents_choosable_by(user):
+    """Documents an author may link: those Wagtail's document chooser offers them (their courses' collections)."""
+    policy = policy_registry.get_by_type(get_document_model())
     return policy.instances_user_has_any_permission_for(user, ["choose"])
 
 

@@ -20,6 +20,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.pages.listing import EditedByFilter, ExplorableIndexView, PageFilterSet
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page, PageLogEntry
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
@@ -258,6 +260,28 @@ class ModulePageViewSet(PageViewSet):
 @hooks.register("register_admin_viewset")
 def register_course_explorers():
     return [CoursePageViewSet("course_pages"), ModulePageViewSet("module_pages")]
+
+
+# --- The admin's file API: what the person's choosers offer --------------------------------------------
+# Wagtail's admin API lists every image and document, with titles, to anyone with admin access.
+
+
+class ChoosableImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    def get_queryset(self):
+        return super().get_queryset().filter(pk__in=permissions.images_choosable_by(self.request.user).values("pk"))
+
+
+class ChoosableDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    def get_queryset(self):
+        choosable = permissions.documents_choosable_by(self.request.user).values("pk")
+        return super().get_queryset().filter(pk__in=choosable)
+
+
+# After Wagtail's own image and document apps have registered theirs (order 0).
+@hooks.register("construct_admin_api", order=100)
+def admin_file_api_to_what_choosers_offer(router):
+    router.register_endpoint("images", ChoosableImagesAdminAPIViewSet)
+    router.register_endpoint("documents", ChoosableDocumentsAdminAPIViewSet)
 
 
 @hooks.register("construct_page_chooser_queryset")

@@ -91,8 +91,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "p2pu.accounts.middleware.TimezoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Course authoring: Wagtail's reports reach past a learner author's own course (see the module).
+    # Course authoring: Wagtail's reports and some page views reach past a learner author's own course.
     "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
+    "courses.middleware.LearnerAuthorsToTheirPagesMiddleware",
 ]
 
 ROOT_URLCONF = "p2pu.urls"

@@ -106,15 +106,15 @@ def problems_with(expect: Expect, role: str, answers: list[Answer], writes: list
 
 
 def probe(client, path: str, method: str):
-    """The answer to one request, its body and its queries; a GET is followed through the site's redirects
-    (a revisions list that sends an author on to a history page they are refused is a refusal)."""
+    """The answer to one request, its body and its queries, followed through the site's redirects as a
+    browser would (a revisions list that sends an author on to a history page they are refused is a refusal)."""
     # Each request runs in a savepoint that is rolled back, so no probe leaves anything for the next.
     with transaction.atomic():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path) if method == "GET" else client.post(path, {})
             for _ in range(3):
                 location = response.get("Location", "")
-                if method == "POST" or outcome_of(response) != "open" or not location.startswith("/"):
+                if outcome_of(response) != "open" or not location.startswith("/"):
                     break
                 response = client.get(location)
         body = body_of(response)
