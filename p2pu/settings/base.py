@@ -357,3 +357,13 @@ IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_COMPRESSION_RATIO = 100
 IMPORT_MAX_FILES = 5000
 IMPORT_MAX_IMAGE_PIXELS = 40_000_000
+
+# Concurrency on SQLite (the embedded default). A write transaction takes SQLite's write lock when it
+# begins (IMMEDIATE), so two requests never both read and then fail to upgrade to writing ("database is
+# locked"); a writer that finds the lock taken waits up to this many seconds instead of failing. The
+# lock serialises writers, which is what select_for_update does on PostgreSQL.
+SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+    )
