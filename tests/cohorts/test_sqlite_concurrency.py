@@ -45,7 +45,7 @@ def sqlite_server(tmp_path_factory):
     site = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [python, "-m", "gunicorn", "p2pu.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--no-control-socket"],
+        [python, "-m", "gunicorn", "p2pu.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
