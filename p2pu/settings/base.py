@@ -210,6 +210,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The beat schedule lives in code; each app adds its jobs here.
 CELERY_BEAT_SCHEDULE = {
+    # E-mail whose worker died mid-send, or whose task never reached the broker, is queued again.
+    "notifications-requeue-stalled-emails": {
+        "task": "p2pu.notifications.tasks.requeue_stalled_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
         # Hourly: each person's digest goes out soon after NOTIFICATION_DIGEST_HOUR in their own time zone.
@@ -305,6 +310,11 @@ NOTIFICATION_DIGEST_HOUR = 7
 NOTIFICATION_EMAIL_MAX_RETRIES = 6
 NOTIFICATION_EMAIL_RETRY_BACKOFF = 30
 NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = 60 * 60
+# Seconds an e-mail task may run before its worker process is killed (a hung mail server), and the age in
+# seconds after which an e-mail still "sending", or "pending" with no task queued, is queued again by the
+# sweep (every 5 minutes). The age must exceed the time limit: no live worker may still be sending it.
+NOTIFICATION_EMAIL_TIME_LIMIT = int(os.environ.get("NOTIFICATION_EMAIL_TIME_LIMIT", "300"))
+NOTIFICATION_EMAIL_STALLED_AFTER = int(os.environ.get("NOTIFICATION_EMAIL_STALLED_AFTER", str(15 * 60)))
 # Notifications listed per page on the notifications page.
 NOTIFICATIONS_PER_PAGE = 20
 
