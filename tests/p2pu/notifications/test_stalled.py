@@ -31,9 +31,11 @@ def after(seconds: float, instant: dt.datetime) -> dt.datetime:
 @pytest.fixture
 def sweep(django_capture_on_commit_callbacks):
     def sweep(*, at: dt.datetime) -> int:
-        with override_settings(NOTIFICATION_EMAIL_STALLED_AFTER=STALLED_AFTER):
-            with django_capture_on_commit_callbacks(execute=True):
-                return stalled_emails_requeue(now=at)
+        with (
+            override_settings(NOTIFICATION_EMAIL_STALLED_AFTER=STALLED_AFTER),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return stalled_emails_requeue(now=at)
 
     return sweep
 
