@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import csp_reports
 from home import views as home_views
 
 from .api import api_router
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("oai/", include("courses.oai.urls")),
+    path("csp-report/", csp_reports.csp_report, name="csp_report"),
 ]
 
 if settings.DEBUG:
