@@ -55,7 +55,8 @@ def test_a_violation_report_is_logged_and_stored_nowhere(client, caplog, django_
 
 
 def test_reports_in_the_reporting_api_format_are_read_too(client, caplog):
-    reports = [{"type": "csp-violation", "body": {"documentURL": "http://testserver/", "effectiveDirective": "img-src"}}]
+    body = {"documentURL": "http://testserver/", "effectiveDirective": "img-src"}
+    reports = [{"type": "csp-violation", "body": body}]
     with caplog.at_level(logging.WARNING, logger="p2pu.csp"):
         client.post("/csp-report/", json.dumps(reports), content_type="application/reports+json")
     assert "img-src" in caplog.records[0].getMessage()
