@@ -16,11 +16,11 @@ licence (``publish_blockers``).
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
@@ -156,11 +156,30 @@ def pages_maintained_by(user):
     return Page.objects.filter(condition) if condition else Page.objects.none()
 
 
+def revisions_under_review(*, page, task_state) -> QuerySet[Revision]:
+    """The revisions a review decides on: every one since the page was last published, up to the one
+    submitted (``task_state.revision``), which approval publishes."""
+    revisions = Revision.page_revisions.filter(object_id=str(page.pk))
+    if page.live_revision_id is not None:
+        revisions = revisions.filter(pk__gt=page.live_revision_id)
+    if task_state is not None and task_state.revision_id is not None:
+        revisions = revisions.filter(pk__lte=task_state.revision_id)
+    return revisions
+
+
+def wrote_under_review(*, user, page, task_state) -> bool:
+    """Whether this person wrote any of the revisions under review: then approving would be approving
+    their own work, whoever pressed "Submit for review"."""
+    return revisions_under_review(page=page, task_state=task_state).filter(user_id=user.pk).exists()
+
+
 def can_review(*, user, page) -> bool:
     """Approve or request changes on the review in progress: a site editor or a maintainer of the
-    course, but never the person who submitted it."""
+    course, but never the person who submitted it nor anyone who wrote a revision under review."""
     state = page.current_workflow_state
     if state is None or not (user.is_authenticated and user.is_active) or state.requested_by_id == user.pk:
+        return False
+    if wrote_under_review(user=user, page=page, task_state=state.current_task_state):
         return False
     if is_site_editor(user):
         return True

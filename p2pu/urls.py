@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import files as course_files
+from home import csp_reports
 from home import views as home_views
 
 from .api import api_router
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("oai/", include("courses.oai.urls")),
+    path("csp-report/", csp_reports.csp_report, name="csp_report"),
 ]
 
 # Images under MEDIA_ROOT go through a permission check in every settings module (courses.files):

@@ -20,12 +20,16 @@ class ReviewRules:
     may_approve: Callable[[Page], bool]
     #: ``(user)``: a site editor, who reviews every course.
     is_site_editor: Callable[..., bool]
+    #: ``(user=, page=, task_state=)``: this person wrote a revision under review (so may not approve it).
+    wrote_under_review: Callable[..., bool]
     #: ``(user)``: the pages of the courses this person maintains.
     pages_maintained_by: Callable[..., object]
 
 
 class CourseReviewTask(Task):
-    """Approved by another maintainer of the course or by a site editor, never by the person who submitted it.
+    """Approved by another maintainer of the course or by a site editor, never by the person who
+    submitted it nor by anyone who wrote a revision under review. Approval publishes exactly the
+    revision that was submitted (``courses.workflow_actions``), not whatever was saved since.
 
     Learner authors hold no Wagtail "publish" permission, so this review is the only way their work
     goes live; approving the last task publishes the page (``courses.workflow_actions``). Approval is
@@ -62,10 +66,16 @@ class CourseReviewTask(Task):
         in_progress = TaskState.objects.filter(task=self, status=TaskState.STATUS_IN_PROGRESS).exclude(
             workflow_state__requested_by=user
         )
-        if self.rules.is_site_editor(user):
-            return in_progress
-        page_ids = self.rules.pages_maintained_by(user).values_list("pk", flat=True)
-        return in_progress.filter(
-            workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
-            workflow_state__object_id__in=[str(pk) for pk in page_ids],
-        )
+        if not self.rules.is_site_editor(user):
+            page_ids = self.rules.pages_maintained_by(user).values_list("pk", flat=True)
+            in_progress = in_progress.filter(
+                workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
+                workflow_state__object_id__in=[str(pk) for pk in page_ids],
+            )
+        # Reviews of their own writing are not theirs to decide (a handful are in progress at a time).
+        own = [
+            state.pk
+            for state in in_progress.select_related("workflow_state")
+            if self.rules.wrote_under_review(user=user, page=state.workflow_state.content_object, task_state=state)
+        ]
+        return in_progress.exclude(pk__in=own)

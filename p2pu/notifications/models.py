@@ -3,8 +3,9 @@
 Each e-mail-bearing row moves through ``pending → sending → sent``. A sender first claims the row with a
 conditional UPDATE (``pending → sending``); only the one that wins sends, so a retried or duplicated task
 can never send twice. A transient failure hands the row back (``sending → pending``) for the retry.
-A worker that dies mid-send leaves the row in ``sending``: a lost e-mail is preferred to a duplicate, and the
-notification itself is still listed on the site.
+A worker that dies mid-send leaves the row in ``sending``, and a broker that is down when the transaction
+commits leaves it ``pending`` with no task queued: a beat job (``services.stalled``) hands both back to the
+queue once they are older than any live send can be (e-mail tasks have a hard time limit shorter than that age).
 """
 
 from django.conf import settings
@@ -38,6 +39,8 @@ class Notification(models.Model):
     )
     email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # When a sender last claimed the e-mail (pending → sending); empty until the first claim.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     digest = models.ForeignKey(
         "DigestDelivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
     )
@@ -95,6 +98,8 @@ class DigestDelivery(models.Model):
     date = models.DateField(help_text="The day in the person's own time zone.")
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a sender last claimed the digest (pending → sending); empty until the first claim.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

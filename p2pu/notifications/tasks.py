@@ -14,7 +14,7 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from .services import delivery, digests, rendered
+from .services import delivery, digests, rendered, stalled
 
 EMAIL_RETRY_OPTIONS = {
     "autoretry_for": delivery.TRANSIENT_EMAIL_ERRORS,
@@ -22,6 +22,9 @@ EMAIL_RETRY_OPTIONS = {
     "retry_backoff_max": settings.NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX,
     "retry_jitter": True,
     "max_retries": settings.NOTIFICATION_EMAIL_MAX_RETRIES,
+    # The worker process is killed past this, so an e-mail still "sending" after
+    # NOTIFICATION_EMAIL_STALLED_AFTER has no live sender and may be queued again.
+    "time_limit": settings.NOTIFICATION_EMAIL_TIME_LIMIT,
 }
 
 
@@ -30,6 +33,11 @@ def send_notification_email(self, notification_id: int) -> None:
     delivery.notification_email_deliver(
         notification_id=notification_id, will_retry=self.request.retries < self.max_retries
     )
+
+
+@shared_task
+def requeue_stalled_emails() -> None:
+    stalled.stalled_emails_requeue()
 
 
 @shared_task

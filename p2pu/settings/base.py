@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -80,6 +81,8 @@ INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + THIRD_PARTY_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (see "Content Security Policy" at the end).
+    "p2pu.core.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -211,6 +214,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The beat schedule lives in code; each app adds its jobs here.
 CELERY_BEAT_SCHEDULE = {
+    # E-mail whose worker died mid-send, or whose task never reached the broker, is queued again.
+    "notifications-requeue-stalled-emails": {
+        "task": "p2pu.notifications.tasks.requeue_stalled_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
         # Hourly: each person's digest goes out soon after NOTIFICATION_DIGEST_HOUR in their own time zone.
@@ -306,6 +314,11 @@ NOTIFICATION_DIGEST_HOUR = 7
 NOTIFICATION_EMAIL_MAX_RETRIES = 6
 NOTIFICATION_EMAIL_RETRY_BACKOFF = 30
 NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = 60 * 60
+# Seconds an e-mail task may run before its worker process is killed (a hung mail server), and the age in
+# seconds after which an e-mail still "sending", or "pending" with no task queued, is queued again by the
+# sweep (every 5 minutes). The age must exceed the time limit: no live worker may still be sending it.
+NOTIFICATION_EMAIL_TIME_LIMIT = int(os.environ.get("NOTIFICATION_EMAIL_TIME_LIMIT", "300"))
+NOTIFICATION_EMAIL_STALLED_AFTER = int(os.environ.get("NOTIFICATION_EMAIL_STALLED_AFTER", str(15 * 60)))
 # Notifications listed per page on the notifications page.
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -358,3 +371,54 @@ IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_COMPRESSION_RATIO = 100
 IMPORT_MAX_FILES = 5000
 IMPORT_MAX_IMAGE_PIXELS = 40_000_000
+
+# Concurrency on SQLite (the embedded default). A write transaction takes SQLite's write lock when it
+# begins (IMMEDIATE), so two requests never both read and then fail to upgrade to writing ("database is
+# locked"); a writer that finds the lock taken waits up to this many seconds instead of failing. The
+# lock serialises writers, which is what select_for_update does on PostgreSQL.
+SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+    )
+
+# Content Security Policy (django-csp; p2pu.core.csp). Public pages run only the site's own script and
+# style files: no inline script, no eval, no per-response nonce (cached pages are shared by visitors).
+# Embedded media from other sites (Wagtail embeds) may be framed over HTTPS. Reports are logged
+# (home.csp_reports), at most CSP_REPORT_RATE = (how many, per how many seconds) per client address.
+CSP_REPORT_URL = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF, "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "report-uri": CSP_REPORT_URL,
+    }
+}
+# Wagtail's and Django's admins rely on inline script and style (and Wagtail's editor on eval-free but
+# blob: workers and data: images): their own, looser policy on these paths.
+CSP_ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE, UNSAFE_EVAL],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "worker-src": [SELF, "blob:"],
+    "frame-src": [SELF, "https:"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "report-uri": CSP_REPORT_URL,
+}
+CSP_REPORT_RATE = (60, 60)
+CSP_REPORT_MAX_BYTES = 16 * 1024

@@ -10,6 +10,10 @@ otherwise (the phone menu, a dialog) `axe_after(page, "...")` audits it again as
 fails the test, except a short list of Wagtail's own on its admin pages (WAGTAIL_ADMIN_KNOWN_VIOLATIONS);
 so does a page the test left before its audits were done.
 
+Every page also reports each Content-Security-Policy violation it meets (its `securitypolicyviolation`
+events and the browser's console errors about the policy): any one fails the test, on the public pages
+under the site's strict policy and on the admin's under its own.
+
 The journeys run on the coming Wednesday at 10:00 UTC (see `_a_weekday_morning`).
 """
 
@@ -78,6 +82,16 @@ AXE_RUNNER = """
   });
 })();
 """.replace("__IMPACTS__", json.dumps(list(BLOCKING_IMPACTS)))
+
+CSP_WATCHER = """
+document.addEventListener("securitypolicyviolation", (event) => window.__reportCsp({
+  url: location.href,
+  directive: event.effectiveDirective || event.violatedDirective,
+  blocked: event.blockedURI,
+  source: event.sourceFile + ":" + event.lineNumber,
+  sample: event.sample,
+}), true);
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -157,6 +171,17 @@ class AxeAudit:
         self.audited: Counter[tuple[str, int]] = Counter()
         self.violations: list[tuple[str, dict]] = []
         self.overflows: list[str] = []
+        self.csp_violations: list[str] = []
+
+    def report_csp(self, source, violation):
+        self.csp_violations.append(
+            f"{violation['url']}: CSP {violation['directive']} blocked {violation['blocked'] or 'inline code'}"
+            f" at {violation['source']} {violation['sample'] or ''}".rstrip()
+        )
+
+    def console_message(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{message.location.get('url', '')}: console: {message.text}")
 
     def report(self, source, url, result):
         where = f"{result['when']}, {result['width']} px"
@@ -179,6 +204,7 @@ class AxeAudit:
             for url, v in self.violations
         ]
         lines += self.overflows
+        lines += self.csp_violations
         unaudited = Counter(self.audited)
         for url in self.loaded:
             for width in AUDIT_WIDTHS:
@@ -220,11 +246,14 @@ def audited_page(browser, base_url: str, axe_audit: AxeAudit):
     """A page in a browser context of its own (its own cookies: a second person), audited like every other."""
     context = browser.new_context(base_url=base_url, viewport=DESKTOP)
     context.expose_binding("__reportAxe", axe_audit.report)
+    context.expose_binding("__reportCsp", axe_audit.report_csp)
+    context.add_init_script(script=CSP_WATCHER)
     context.add_init_script(path=str(AXE_SCRIPT))
     context.add_init_script(script=AXE_RUNNER)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("load", lambda p: axe_audit.loaded.append(p.url))
+    page.on("console", axe_audit.console_message)
     return page
 
 
@@ -240,14 +269,17 @@ def page(browser, live_server, axe_audit, settings):
     failures = axe_audit.failures()
     if failures:
         pytest.fail(
-            "Accessibility (axe-core, serious or critical; sideways scrolling):\n" + "\n".join(failures), pytrace=False
+            "Accessibility (axe-core, serious or critical; sideways scrolling) and Content-Security-Policy:\n"
+            + "\n".join(failures),
+            pytrace=False,
         )
 
 
 def axe_settled(page) -> None:
     """Wait for the audit of the current document, then audit it at the other widths of AUDIT_WIDTHS;
     at each width, once more with its disclosures open."""
-    page.wait_for_function("window.__axeDone === true", timeout=15_000)
+    # A function, not an expression: Playwright evals an expression in the page, which the policy forbids.
+    page.wait_for_function("() => window.__axeDone === true", timeout=15_000)
     page.evaluate("() => window.__axeAuditDisclosures()")
     viewport = page.viewport_size
     for width in AUDIT_WIDTHS:

@@ -7,7 +7,7 @@ def test_visitor_reaches_search_from_the_header_by_keyboard(page, home_page):
     page.goto("/")
     axe_settled(page)
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to content"
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
     page.wait_for_url("**/search/")
     axe_settled(page)

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Revision
+from django.utils.translation import gettext as _
+from wagtail.models import Page, Revision
 
 from ...derivations import sources_of
 from ...licensing import Source, resolve_licences
@@ -42,6 +43,14 @@ def upstream_changes_take(*, derivation: Derivation, user) -> Revision:
     """Copy the source's newest published content into the target as a new draft revision (nothing
     is published), and remember which source revision was taken over."""
     derivation = Derivation.objects.select_for_update().get(pk=derivation.pk)
+    # While a version is under review it stays as submitted: a new revision would slip unreviewed
+    # content in beside it. The page row lock orders this against a submission in flight.
+    target_page = Page.objects.select_for_update().get(pk=derivation.target_page_id)
+    if target_page.workflow_in_progress or target_page.locked:
+        raise ValidationError(
+            _("“%(title)s” is under review. Take the source's changes after the review ends.")
+            % {"title": target_page.title}
+        )
     revision = upstream_revision(derivation)
     if revision is None:
         raise ValidationError("There are no new changes in the source to take over.")

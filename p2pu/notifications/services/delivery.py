@@ -27,9 +27,17 @@ TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 EmailState = Notification.EmailState
 
 
-def claim(rows: QuerySet, *, field: str) -> bool:
-    """Win the right to send: only one caller can move the row from pending to sending."""
-    return bool(rows.filter(**{field: DeliveryState.PENDING}).update(**{field: DeliveryState.SENDING}))
+def claim(rows: QuerySet, *, field: str, claimed_at_field: str | None = None) -> bool:
+    """Win the right to send: only one caller can move the row from pending to sending.
+
+    One conditional UPDATE, never a read followed by a write: two senders reading "pending" at once
+    would both send. ``claimed_at_field`` records when, so a claim whose sender died can be found
+    (``stalled.stalled_emails_requeue``).
+    """
+    changes = {field: DeliveryState.SENDING}
+    if claimed_at_field:
+        changes[claimed_at_field] = timezone.now()
+    return bool(rows.filter(**{field: DeliveryState.PENDING}).update(**changes))
 
 
 def release(rows: QuerySet, *, field: str, error: Exception, will_retry: bool) -> None:
@@ -86,7 +94,7 @@ def notification_email_deliver(*, notification_id: int, will_retry: bool = False
     last attempt); without a retry the notification is marked failed.
     """
     rows = Notification.objects.filter(pk=notification_id)
-    if not claim(rows, field="email_state"):
+    if not claim(rows, field="email_state", claimed_at_field="email_claimed_at"):
         return False
     try:
         notification = rows.select_related("recipient").get()

@@ -53,7 +53,7 @@ def digest_deliver(*, user_id: int, date: dt.date, will_retry: bool = False) -> 
     """Send one person's digest for one day at most once; True if this call sent it."""
     delivery, _ = DigestDelivery.objects.get_or_create(user_id=user_id, date=date)
     rows = DigestDelivery.objects.filter(pk=delivery.pk)
-    if not claim(rows, field="state"):
+    if not claim(rows, field="state", claimed_at_field="claimed_at"):
         return False
     collected = Notification.objects.filter(digest=delivery, email_state=EmailState.SENDING)
     try:
