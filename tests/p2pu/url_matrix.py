@@ -248,6 +248,8 @@ EXPECTED = {
         REFUSED, anonymous=REFUSED, ids={"page_view_restriction_id": "missing_id"}
     ),
     "_util/login/": Expect(OPEN, anonymous=OPEN),
+    # Browsers post Content-Security-Policy violation reports here without a session; they are logged.
+    "csp-report/": Expect(ANSWERED, anonymous=ANSWERED),
     # Uploaded files: a draft course's image original is its authors' alone.
     "media/<path:path>": Expect(REFUSED, path="/media/{image_file}"),
     "^((?:[\\w\\-]+/)*)$": Expect(REFUSED, path="{draft_url}"),
