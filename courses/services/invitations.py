@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from p2pu.core.links import absolute_reverse, absolute_url
+from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notification_send, notifications_send_many, rendered_email_queue
 
-from .. import notification_kinds
+from .. import notification_kinds, rate_limits
 from ..models import CourseCredit, CourseInvitation, CoursePage, CreditRole, InvitationStatus
 from ..permissions import maintainers_of
 from .authoring import course_authors_sync
@@ -48,6 +49,13 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
     pending = course.invitations.filter(email__iexact=email, status=InvitationStatus.PENDING)
     if any(invitation_is_open(invitation) for invitation in pending):
         raise ValidationError({"email": f"{email} has already been invited and has not answered yet."})
+    rate_limits.INVITE_DECLINED.require(
+        f"{invited_by.pk}:{email}", rate_limits.INVITE_WAS_DECLINED % {"email": email}
+    )
+    quotas_require([
+        Quota(rate_limits.INVITES_SENT, invited_by.pk, rate_limits.TOO_MANY_INVITES),
+        Quota(rate_limits.INVITES_RECEIVED, email, rate_limits.ADDRESS_FLOODED % {"email": email}),
+    ])  # fmt: skip
     # Expired invitations give way to the new one (one pending invitation per address).
     pending.update(status=InvitationStatus.REVOKED, responded_at=timezone.now())
     invitation = CourseInvitation.objects.create(course=course, email=email, invited_by=invited_by, role=role)
@@ -134,6 +142,8 @@ def invitation_decline(*, invitation: CourseInvitation, user) -> CourseInvitatio
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
     _invitation_answered_tell(invitation=invitation, user=user, answer="declined")
+    if invitation.invited_by_id:
+        rate_limits.INVITE_DECLINED.start(f"{invitation.invited_by_id}:{invitation.email}")
     return invitation
 
 

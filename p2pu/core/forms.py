@@ -6,6 +6,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from .middleware import wants_json
+from .rate_limits import RateLimited
+
 
 def service_errors_apply(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: next to the field it names, else above the form."""
@@ -33,10 +36,15 @@ def form_submit(form, action: Callable[[dict], Any]) -> tuple[bool, Any]:
 
 
 def action_submit(request, action: Callable[[], Any], *, success: str) -> bool:
-    """Run a form-less action (a button): a message saying it worked, or the service's refusal."""
+    """Run a form-less action (a button): a message saying it worked, or the service's refusal.
+
+    A JSON client refused by a rate limit gets HTTP 429 instead (RateLimitedMiddleware answers it).
+    """
     try:
         action()
     except ValidationError as error:
+        if isinstance(error, RateLimited) and wants_json(request):
+            raise
         messages.error(request, " ".join(error.messages))
         return False
     messages.success(request, success)

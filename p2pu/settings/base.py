@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Course authoring: Wagtail's reports reach past a learner author's own course (see the module).
     "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
+    # A rate-limit refusal that escapes a view answers 429 (JSON for JSON clients), never 500.
+    "p2pu.core.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "p2pu.urls"
@@ -357,3 +359,23 @@ IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_COMPRESSION_RATIO = 100
 IMPORT_MAX_FILES = 5000
 IMPORT_MAX_IMAGE_PIXELS = 40_000_000
+
+# Messages to other people (p2pu.core.rate_limits): every action that notifies someone else counts against
+# the sender's allowance and each recipient's, as (how many, per how many seconds); a "no" starts a wait in
+# seconds. They count in the default cache (Redis in production), which allauth's rate limits share.
+_DAY = 24 * 60 * 60
+CIRCLE_INVITE_SEND_RATE = (30, _DAY)
+CIRCLE_INVITE_RECEIVE_RATE = (5, _DAY)
+JOIN_REQUEST_SEND_RATE = (10, _DAY)
+JOIN_REQUEST_CIRCLE_RATE = (2, _DAY)
+JOIN_REQUEST_RECEIVE_RATE = (30, _DAY)
+CIRCLE_MESSAGE_SEND_RATE = (10, _DAY)
+CIRCLE_MESSAGE_CIRCLE_RATE = (10, _DAY)
+CIRCLE_CHANGE_NOTIFY_RATE = (10, _DAY)
+REVIEW_FLAG_SEND_RATE = (10, 60 * 60)
+REVIEW_FLAG_RECEIVE_RATE = (30, 60 * 60)
+COURSE_INVITE_SEND_RATE = (20, _DAY)
+COURSE_INVITE_RECEIVE_RATE = (3, _DAY)
+COURSE_REVIEW_REQUEST_SEND_RATE = (10, _DAY)
+COURSE_REVIEW_REQUEST_RECEIVE_RATE = (30, _DAY)
+INVITE_DECLINED_COOLDOWN = 30 * _DAY

@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 
-from cohorts.discussions.rate_limits import RateLimit, RateLimited
+from p2pu.core.rate_limits import RateLimit, RateLimited
+
+pytestmark = pytest.mark.usefixtures("_frozen_clock")
 
 
 @pytest.fixture
