@@ -35,17 +35,20 @@ def form_submit(form, action: Callable[[dict], Any]) -> tuple[bool, Any]:
         return False, None
 
 
-def action_submit(request, action: Callable[[], Any], *, success: str) -> bool:
-    """Run a form-less action (a button): a message saying it worked, or the service's refusal.
+def refusal_show(request, error: ValidationError) -> None:
+    """A service's refusal as a message on the next page; a JSON client refused by a rate limit gets
+    HTTP 429 instead (the error goes on to RateLimitedMiddleware)."""
+    if isinstance(error, RateLimited) and wants_json(request):
+        raise error
+    messages.error(request, " ".join(error.messages))
 
-    A JSON client refused by a rate limit gets HTTP 429 instead (RateLimitedMiddleware answers it).
-    """
+
+def action_submit(request, action: Callable[[], Any], *, success: str) -> bool:
+    """Run a form-less action (a button): a message saying it worked, or the service's refusal."""
     try:
         action()
     except ValidationError as error:
-        if isinstance(error, RateLimited) and wants_json(request):
-            raise
-        messages.error(request, " ".join(error.messages))
+        refusal_show(request, error)
         return False
     messages.success(request, success)
     return True
