@@ -16,7 +16,7 @@ from .. import notification_kinds, rate_limits
 from ..models import CourseCredit, CourseInvitation, CoursePage, CreditRole, InvitationStatus
 from ..permissions import maintainers_of
 from .authoring import course_authors_sync
-from .credits import credit_accept, credit_create
+from .credits import consented_course, credit_accept, credit_create
 
 
 def _invitation_path(invitation: CourseInvitation) -> str:
@@ -118,15 +118,16 @@ def _invitation_answered_tell(*, invitation: CourseInvitation, user, answer: str
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: CourseInvitation, user) -> CourseCredit:
-    """Join the course: a credit in the invited role, accepted together with the course's licence."""
+def invitation_accept(*, invitation: CourseInvitation, user, licences_shown: str) -> CourseCredit:
+    """Join the course: a credit in the invited role, accepted together with the course's licence (as
+    the invitation page showed it; refused when it has changed since)."""
     invitation = _invitation_lock_open(invitation)
-    course = invitation.course
+    course = consented_course(course=invitation.course, licences_shown=licences_shown)
     credit = course.credits.filter(person=user, role=invitation.role).first()
     if credit is None:
         credit = credit_create(course=course, person=user, role=invitation.role, accepted=True)
     else:
-        credit = credit_accept(credit=credit)
+        credit = credit_accept(credit=credit, licences_shown=licences_shown)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
