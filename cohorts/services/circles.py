@@ -23,7 +23,7 @@ from ..models import (
     MembershipStatus,
     Role,
 )
-from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS
+from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS, new_access_key
 from ..permissions import manager_access, start_refusal
 from .pinning import meetings_sync, pin_course_version
 from .seats import lock_circle, queue_waitlist_promotion
@@ -201,3 +201,11 @@ def circle_message_send(*, circle: Circle, sender, subject: str, body: str) -> C
             dedupe_key=f"circle.message:{message.pk}",
         )
     return message
+
+
+def circle_share_link_reset(*, circle: Circle, by) -> Circle:
+    """Give an unlisted circle a new share key: the old link stops opening its page at once."""
+    manager_access(circle=circle, user=by)
+    circle.access_key = new_access_key()
+    circle.save(update_fields=["access_key"])
+    return circle
