@@ -41,10 +41,9 @@ def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) ->
         if membership and membership.status in (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED):
             raise ValidationError(_("%(name)s is already in this circle.") % {"name": name})
         if membership and membership.status == MembershipStatus.PENDING:
-            raise ValidationError(
-                _("%(name)s already asked to join: approve their request instead.") % {"name": name}
-            )
-        rate_limits.INVITE_DECLINED.require(f"{circle.pk}:{invitee.pk}", rate_limits.INVITE_WAS_DECLINED % {"name": name})
+            raise ValidationError(_("%(name)s already asked to join: approve their request instead.") % {"name": name})
+        declined = rate_limits.INVITE_WAS_DECLINED % {"name": name}
+        rate_limits.INVITE_DECLINED.require(f"{circle.pk}:{invitee.pk}", declined)
         quotas_require([
             Quota(rate_limits.INVITES_SENT, by.pk, rate_limits.TOO_MANY_INVITES),
             Quota(rate_limits.INVITES_RECEIVED, invitee.pk, rate_limits.INVITEE_FLOODED % {"name": name}),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from p2pu.core.rate_limits import Quota, quotas_require
+from p2pu.core.text import multi_line
 from p2pu.notifications.services import notification_send, notifications_send_many
 
 from .. import notification_kinds, rate_limits
@@ -46,7 +47,7 @@ def membership_join(*, circle: Circle, user, via_invite: bool = False, request_m
             membership = Membership(circle=circle, user=user, requested_at=now)
         if status == MembershipStatus.PENDING:
             _join_request_quotas_require(circle=circle, user=user)
-            membership.request_message = request_message
+            membership.request_message = multi_line(request_message)
             membership.requested_at = now
         set_status(membership, status, now=now, role=role, also=("request_message", "requested_at"))
         if status == MembershipStatus.PENDING:
@@ -54,7 +55,7 @@ def membership_join(*, circle: Circle, user, via_invite: bool = False, request_m
                 recipients=circle.memberships.facilitators().people(),
                 kind=notification_kinds.JOIN_REQUEST,
                 title=f"{user.get_display_name()} asked to join {circle.name}",
-                body=request_message,
+                body=membership.request_message,
                 url=circle.get_manage_url(),
                 actor=user,
                 dedupe_key=f"circle.join_request:{membership.pk}:{now.isoformat()}",

@@ -72,13 +72,14 @@ def consented_course(*, course: CoursePage, licences_shown: str) -> CoursePage:
     recorded, so the consent is to exactly what the page showed.
     """
     locked = CoursePage.objects.select_for_update().get(pk=course.pk)
-    if licences_shown.split() != consent_terms(locked).split():
+    terms = consent_terms(locked).split()
+    if licences_shown.split() != terms:
         raise ValidationError(
             _(
                 "The licence of “%(title)s” changed while you were reading: it is now %(licences)s. "
                 "Read the page again, then accept if you agree."
             )
-            % {"title": locked.title, "licences": " / ".join(Licence(code).label for code in consent_terms(locked).split())}
+            % {"title": locked.title, "licences": " / ".join(Licence(code).label for code in terms)}
         )
     return locked
 

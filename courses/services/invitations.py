@@ -49,9 +49,7 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
     pending = course.invitations.filter(email__iexact=email, status=InvitationStatus.PENDING)
     if any(invitation_is_open(invitation) for invitation in pending):
         raise ValidationError({"email": f"{email} has already been invited and has not answered yet."})
-    rate_limits.INVITE_DECLINED.require(
-        f"{invited_by.pk}:{email}", rate_limits.INVITE_WAS_DECLINED % {"email": email}
-    )
+    rate_limits.INVITE_DECLINED.require(f"{invited_by.pk}:{email}", rate_limits.INVITE_WAS_DECLINED % {"email": email})
     quotas_require([
         Quota(rate_limits.INVITES_SENT, invited_by.pk, rate_limits.TOO_MANY_INVITES),
         Quota(rate_limits.INVITES_RECEIVED, email, rate_limits.ADDRESS_FLOODED % {"email": email}),

@@ -65,7 +65,7 @@ def test_a_facilitator_cannot_invite_the_whole_site(course, facilitator, setting
     assert not Membership.objects.filter(user=people[3]).exists()
 
 
-def test_a_declined_invitation_cannot_be_repeated_until_the_cool_down_ends(course, facilitator, settings, _frozen_clock):
+def test_a_declined_invitation_is_not_repeated_until_the_cool_down_ends(course, facilitator, settings, _frozen_clock):
     circle = make_circle(course=course, facilitator=facilitator, join_policy="invite")
     target = UserFactory()
     services.invitation_send(circle=circle, by=facilitator, invitee=target)

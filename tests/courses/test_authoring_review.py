@@ -223,7 +223,8 @@ class TestCreditWithConsent:
             client.force_login(person)
             credit = course.credits.get(person=person)
             shown = client.get("/courses/credits/").context["credits"][0][3]
-            assert client.post(reverse("courses:credit_accept", args=[credit.pk]), {"licences": shown}).status_code == 302
+            accepted = client.post(reverse("courses:credit_accept", args=[credit.pk]), {"licences": shown})
+            assert accepted.status_code == 302
         assert {credit.person for credit in course.credits.public()} == {maintainer, author}
 
         client.force_login(site_editor())

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _gettext
 from cohorts.access import circle_for_viewer
 from cohorts.models import Post, Thread
 from p2pu.core.forms import form_submit
+from p2pu.core.rate_limits import RateLimited
 
 from .. import permissions, queries
-from p2pu.core.rate_limits import RateLimited
 
 
 def member_circle(request, circle_id: int):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.models import FlagReason, Review, ReviewFlag, SubmissionAuthor
 from cohorts import rate_limits
+from cohorts.models import FlagReason, Review, ReviewFlag, SubmissionAuthor
 from cohorts.permissions import circle_access
 from p2pu.core.permissions import require
 from p2pu.core.rate_limits import Quota, quotas_require
@@ -57,7 +57,10 @@ def review_flag(*, review: Review, by, reason: str, explanation: str, now: dt.da
     facilitators = list(activity.circle.memberships.facilitators().people())
     quotas_require([
         Quota(rate_limits.REVIEW_FLAGS_SENT, by.pk, rate_limits.TOO_MANY_FLAGS),
-        *(Quota(rate_limits.REVIEW_FLAGS_RECEIVED, person.pk, rate_limits.FLAG_READERS_FLOODED) for person in facilitators),
+        *(
+            Quota(rate_limits.REVIEW_FLAGS_RECEIVED, person.pk, rate_limits.FLAG_READERS_FLOODED)
+            for person in facilitators
+        ),
     ])  # fmt: skip
     flag = ReviewFlag.objects.create(
         review=review,

@@ -15,7 +15,6 @@ def _frozen_clock():
         yield traveller
 
 
-
 @pytest.fixture
 def dc(site_tree):
     return discussion_circle()

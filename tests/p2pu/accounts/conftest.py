@@ -19,4 +19,3 @@ def link_in_mail():
         return urlsplit(links[0]).path
 
     return find
-
