@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cohorts import services
-from cohorts.models import Circle, CircleState, Membership
+from cohorts.models import Circle, CircleState, Membership, ReviewAssignment
+from cohorts.review import services as review_services
 from p2pu.core.rate_limits import RateLimited
 from p2pu.notifications.models import Notification
 from tests.cohorts.factories import make_circle
+from tests.cohorts.review_setup import hand_in, review_circle, review_done
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,33 @@ def test_circle_messages_are_limited_per_sender_and_per_circle(client, course, f
     services.membership_join(circle=circle, user=co_facilitator)
     with pytest.raises(RateLimited, match="members have received many messages"):
         services.circle_message_send(circle=circle, sender=co_facilitator, subject="More", body="Hi")
+
+
+def test_moving_a_meeting_again_and_again_stops_telling_the_members(
+    course, facilitator, settings, django_capture_on_commit_callbacks
+):
+    settings.CIRCLE_CHANGE_NOTIFY_RATE = (2, DAY)
+    circle = make_circle(course=course, facilitator=facilitator)
+    member = UserFactory()
+    services.membership_join(circle=circle, user=member)
+    meeting = circle.meetings.order_by("starts_at").first()
+    for hours in (1, 2, 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.meeting_move(
+                meeting=meeting, by=facilitator, starts_at=meeting.starts_at + dt.timedelta(hours=hours)
+            )
+        meeting.refresh_from_db()
+    assert meeting.sequence >= 3  # every move was made
+    assert Notification.objects.filter(recipient=member, kind="circle.meeting_changed").count() == 2
+
+
+def test_flagging_review_after_review_is_limited(site_tree, settings):
+    settings.REVIEW_FLAG_SEND_RATE = (1, 60 * 60)
+    rc = review_circle(learners=4)
+    work = [hand_in(rc, learner) for learner in rc.learners]
+    review_services.reviews_allocate_at_deadline(activity=rc.activity(), by=rc.facilitator)
+    reviews = [review_done(assignment) for assignment in ReviewAssignment.objects.filter(submission=work[0])[:2]]
+    review_services.review_flag(review=reviews[0], by=rc.learners[0], reason="other", explanation="Not about my work")
+    with pytest.raises(RateLimited, match="flagged many reviews"):
+        review_services.review_flag(review=reviews[1], by=rc.learners[0], reason="other", explanation="Again")
+    assert Notification.objects.filter(recipient=rc.facilitator, kind="review.flag_raised").count() == 1
