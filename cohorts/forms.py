@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from courses.models import CoursePage
 from p2pu.accounts.models import LANGUAGE_NAMES, time_zone_choices
+from p2pu.core.fields import MultiLineTextField, OneLineTextField
 
 from .models import Circle, Role, ScheduleKind, VenueKind, Weekday
 from .models.circles import EDITABLE_FIELDS, MAX_EXPLICIT_MEETINGS, SCHEDULE_FIELDS
@@ -76,6 +77,10 @@ class CircleForm(forms.ModelForm):
     class Meta:
         model = Circle
         fields = list(EDITABLE_FIELDS)
+        field_classes = {
+            **dict.fromkeys(("name", "venue_name", "address", "city"), OneLineTextField),
+            "description": MultiLineTextField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "start_date": DATE_INPUT,
@@ -197,7 +202,7 @@ class CircleFilterForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    request_message = forms.CharField(
+    request_message = MultiLineTextField(
         required=False,
         max_length=1000,
         label="A note to the facilitators",
@@ -207,7 +212,7 @@ class JoinForm(forms.Form):
 
 
 class CancelCircleForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineTextField(
         required=False,
         max_length=255,
         label="Why (members will read this)",
@@ -216,8 +221,8 @@ class CancelCircleForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=150)
-    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    subject = OneLineTextField(max_length=150)
+    body = MultiLineTextField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class InvitePersonForm(forms.Form):
@@ -250,7 +255,7 @@ class InviteLinkForm(forms.Form):
 
 class MeetingMoveForm(forms.Form):
     starts_at = forms.DateTimeField(widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    note = forms.CharField(
+    note = OneLineTextField(
         required=False, max_length=255, label="Why (members will read this)", widget=forms.TextInput()
     )
 
@@ -266,7 +271,7 @@ class MeetingMoveForm(forms.Form):
 
 
 class MeetingCancelForm(forms.Form):
-    note = forms.CharField(
+    note = OneLineTextField(
         required=False, max_length=255, label="Why (members will read this)", widget=forms.TextInput()
     )
 

@@ -9,6 +9,7 @@ to label the button and, under the circle's row lock, to decide.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from allauth.account.utils import has_verified_email
@@ -113,7 +114,7 @@ def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = Fal
     membership = None
     if user is not None and user.is_authenticated:
         membership = Membership.objects.filter(circle=circle, user=user).first()
-    holds_link = holds_link or bool(key and key == circle.access_key)
+    holds_link = holds_link or bool(key and secrets.compare_digest(key, circle.access_key))
     return CircleAccess(user=user, circle=circle, membership=membership, holds_link=holds_link)
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:circle_id>/course-version/", manage.course_version_update, name="course_version_update"),
     path("<int:circle_id>/invite/", manage.invite_person, name="invite_person"),
     path("<int:circle_id>/invite-links/", manage.invite_link_create, name="invite_link_create"),
+    path("<int:circle_id>/share-link/reset/", manage.share_link_reset, name="share_link_reset"),
     path("<int:circle_id>/invite-links/<int:link_id>/revoke/", manage.invite_link_revoke, name="invite_link_revoke"),
     path(
         "<int:circle_id>/members/<int:membership_id>/<slug:action>/",

@@ -2,13 +2,15 @@
 
 from django import forms
 
+from p2pu.core.fields import OneLineTextField
+
 from .licensing import LICENCE_CHOICES
 from .models import CreditRole
 from .validators import validate_web_url
 
 
 class CourseStartForm(forms.Form):
-    title = forms.CharField(label="Course title", max_length=255)
+    title = OneLineTextField(label="Course title", max_length=255)
     summary = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -33,7 +35,7 @@ class InvitationForm(forms.Form):
 
 
 class ExternalCreditForm(forms.Form):
-    name = forms.CharField(max_length=200, help_text="Someone without an account here, e.g. the author of a source.")
+    name = OneLineTextField(max_length=200, help_text="Someone without an account here, e.g. the author of a source.")
     url = forms.URLField(
         label="Web page",
         required=False,

@@ -5,7 +5,7 @@ from courses.services.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,7 +62,8 @@ def credits_to_accept(request):
     for credit in permissions.credits_awaiting(request.user):
         live = Licence(credit.course.licence)
         upcoming = Licence(credit.draft_licence) if credit.draft_licence else live
-        rows.append((credit, live, upcoming if upcoming != live else None))
+        terms = live.value if upcoming == live else f"{live.value} {upcoming.value}"
+        rows.append((credit, live, upcoming if upcoming != live else None, terms))
     return render(request, "courses/authoring/credits.html", {"credits": rows})
 
 
@@ -78,8 +79,11 @@ def _credit_for(request, credit_id) -> CourseCredit:
 @require_POST
 def credit_accept(request, credit_id):
     credit = _credit_for(request, credit_id)
-    services.credit_accept(credit=credit)
-    messages.success(request, f"Thank you: the credit on “{credit.course.title}” is accepted.")
+    action_submit(
+        request,
+        lambda: services.credit_accept(credit=credit, licences_shown=request.POST.get("licences", "")),
+        success=f"Thank you: the credit on “{credit.course.title}” is accepted.",
+    )
     return redirect("courses:credits")
 
 
@@ -110,7 +114,9 @@ def invitation(request, token):
         if answer == "accept":
             answered = action_submit(
                 request,
-                lambda: services.invitation_accept(invitation=invitation, user=request.user),
+                lambda: services.invitation_accept(
+                    invitation=invitation, user=request.user, licences_shown=request.POST.get("licences", "")
+                ),
                 success=f"Welcome aboard: you can now edit “{course.title}”.",
             )
             next_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
@@ -132,6 +138,7 @@ def invitation(request, token):
             "may_answer": may_answer,
             "was_accepted": invitation.status == InvitationStatus.ACCEPTED,
             "licence": Licence(permissions.course_draft_licence(invitation.course)),
+            "consent_terms": services.consent_terms(invitation.course),
         },
     )
 
@@ -178,6 +185,7 @@ class CourseAuthorsView(WagtailAdminTemplateMixin, TemplateView):
             course=self.course,
             can_manage=self.can_manage,
             licence=Licence(licence),
+            consent_terms=services.consent_terms(self.course),
             credits=[(credit, permissions.credit_is_settled(credit, draft_licence=licence)) for credit in credits],
             invitations=[
                 invitation
@@ -239,8 +247,12 @@ def course_credit_confirm(request, course_id, credit_id):
     """A maintainer confirms an external credit (under the current licence) on its person's behalf."""
     course = _managed_course(request, course_id)
     credit = get_object_or_404(course.credits, pk=credit_id, person__isnull=True)
-    services.credit_accept(credit=credit)
-    admin_messages.success(request, f"The credit for {credit.name} is confirmed.")
+    try:
+        services.credit_accept(credit=credit, licences_shown=request.POST.get("licences", ""))
+    except ValidationError as error:
+        admin_messages.error(request, " ".join(error.messages))
+    else:
+        admin_messages.success(request, f"The credit for {credit.name} is confirmed.")
     return redirect("courses_authoring:authors", course_id=course.pk)
 
 

@@ -10,7 +10,7 @@ from wagtail.permissions import page_permission_policy
 
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from . import notification_kinds
+from . import notification_kinds, rate_limits
 from .models import CourseIndexPage, CourseReviewTask
 from .permissions import course_for_page, maintainers_of
 
@@ -42,8 +42,16 @@ def reviewers_of(*, page, submitted_by):
 
 def review_requested_notify(*, task_state: TaskState, user) -> None:
     page = task_state.workflow_state.content_object
+    # Wagtail has started the review by now; beyond the limits it goes on, but nobody is e-mailed about it
+    # (reviewers still find it on their dashboard), so submit, cancel, submit cannot flood anyone.
+    if not rate_limits.REVIEW_REQUESTS_SENT.hit(user.pk):
+        return
     notifications_send_many(
-        recipients=reviewers_of(page=page, submitted_by=user),
+        recipients=[
+            reviewer
+            for reviewer in reviewers_of(page=page, submitted_by=user)
+            if rate_limits.REVIEW_REQUESTS_RECEIVED.hit(reviewer.pk)
+        ],
         kind=notification_kinds.REVIEW,
         title=f"{user.get_display_name()} asks you to review “{page.get_admin_display_title()}”",
         body="Approve it to publish it, or request changes with a comment.",

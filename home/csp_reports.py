@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cohorts.discussions.rate_limits import RateLimit
+from p2pu.core.rate_limits import RateLimit
 
 logger = logging.getLogger("p2pu.csp")
 

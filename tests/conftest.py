@@ -5,6 +5,7 @@ import os
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -41,7 +42,7 @@ CLOCK_SENSITIVE_PATHS = (
     "tests/cohorts/test_time_and_calendars.py",
     "tests/cohorts/test_meeting_changes_feed.py",
     "tests/cohorts/discussions/test_threads.py",
-    "tests/cohorts/discussions/test_rate_limits.py",
+    "tests/p2pu/core/test_rate_limits.py",
     "tests/p2pu/notifications/test_digest.py",
     "tests/p2pu/notifications/test_tasks.py",
     "tests/p2pu/notifications/test_unsubscribe.py",
@@ -100,6 +101,14 @@ def pytest_collection_finish(session):
         )
         if transactional and not (marker is not None and marker.kwargs.get("serialized_rollback")):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the cache, which outlives a test's database transaction (and its ids)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

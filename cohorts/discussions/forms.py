@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import PostFlagReason, Thread
+from p2pu.core.fields import OneLineTextField
 
 from .attachments import validate_image
 
@@ -45,7 +46,7 @@ class PostForm(forms.Form):
 
 
 class ThreadForm(PostForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = OneLineTextField(label=_("Title"), max_length=200)
     field_order = ["title", "body", "images"]
 
     def __init__(self, *args, **kwargs):

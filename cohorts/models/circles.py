@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cohorts.scheduling import local_weekday, time_of_day_bucket
 from p2pu.accounts.models import LANGUAGE_CHOICES, LANGUAGE_NAMES, validate_time_zone
+from p2pu.core.fields import model_texts_clean
 
 from .choices import JOINABLE_STATES, CircleState, MembershipStatus
 from .meetings import Meeting
@@ -262,6 +263,9 @@ class Circle(models.Model):
         return reverse("cohorts:detail", kwargs={"circle_id": self.pk})
 
     def clean(self):
+        model_texts_clean(
+            self, one_line_fields=("name", "venue_name", "address", "city"), multi_line_fields=("description",)
+        )
         errors = {}
         if self.schedule_kind == ScheduleKind.WEEKLY:
             for name in ("weekday", "meeting_time", "weeks"):
@@ -396,3 +400,6 @@ class CircleMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def clean(self):
+        model_texts_clean(self, one_line_fields=("subject",), multi_line_fields=("body",))

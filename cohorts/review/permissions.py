@@ -6,9 +6,10 @@ Built on ``cohorts.permissions.CircleAccess`` (the viewer's membership). The rul
   themselves (their reviews anchor the corrected scores).
 - A submission is seen by its authors, the circle's facilitators, and people holding an
   assignment to review it. Nobody else, not even other members.
-- Names follow the circle's anonymity setting. Facilitators always see both sides; authors see
-  their reviewers' names only in an open circle; reviewers see the author's name unless the
-  circle is double-blind.
+- Names follow the stricter of the circle's anonymity setting and the one each review was begun
+  under (``Review.anonymity``). Facilitators see both sides, except the reviewers of their own work;
+  authors see their reviewers' names only when both are open; reviewers see the author's name
+  unless either is double-blind.
 """
 
 from __future__ import annotations
@@ -52,17 +53,24 @@ def can_run_reviews(access: CircleAccess) -> bool:
     return access.is_facilitator
 
 
-def author_sees_reviewers(circle: Circle) -> bool:
-    return circle.review_anonymity == ReviewAnonymity.OPEN
-
-
-def reviewer_sees_author(circle: Circle) -> bool:
-    return circle.review_anonymity != ReviewAnonymity.DOUBLE_BLIND
-
-
 #: Anonymity from least to most: a circle may only move up this list once reviews have been written,
 #: so nobody who reviewed expecting to stay anonymous is ever named.
 ANONYMITY_ORDER = [ReviewAnonymity.OPEN, ReviewAnonymity.REVIEWERS_HIDDEN, ReviewAnonymity.DOUBLE_BLIND]
+
+
+def stricter_anonymity(*levels: str) -> str:
+    return max(levels, key=ANONYMITY_ORDER.index)
+
+
+def review_names_reviewer(review: Review, circle: Circle) -> bool:
+    """Whether the author of the work may learn who wrote this review."""
+    return stricter_anonymity(review.anonymity, circle.review_anonymity) == ReviewAnonymity.OPEN
+
+
+def review_names_author(review: Review | None, circle: Circle) -> bool:
+    """Whether the reviewer may learn whose work it is (``review``: theirs, once begun)."""
+    promised = review.anonymity if review is not None else circle.review_anonymity
+    return stricter_anonymity(promised, circle.review_anonymity) != ReviewAnonymity.DOUBLE_BLIND
 
 
 def anonymity_change_refusal(*, circle: Circle, to: str, reviews_written: bool) -> str:
@@ -129,11 +137,17 @@ class SubmissionAccess:
 
     @property
     def sees_authors(self) -> bool:
-        return self.is_author or self.is_facilitator or reviewer_sees_author(self.circle)
+        if self.is_author or self.is_facilitator:
+            return True
+        review = Review.objects.filter(assignment=self.assignment).first() if self.assignment else None
+        return review_names_author(review, self.circle)
 
-    @property
-    def sees_reviewers(self) -> bool:
-        return self.is_facilitator or author_sees_reviewers(self.circle)
+    def sees_reviewer_of(self, review: Review) -> bool:
+        """Never the reviewers of one's own work beyond what the promise allows, even as a facilitator
+        (a learner made co-facilitator stays an author)."""
+        if self.is_author:
+            return review_names_reviewer(review, self.circle)
+        return self.is_facilitator or review_names_reviewer(review, self.circle)
 
     def can_read_feedback(self, *, own_reviews_done: bool) -> bool:
         if self.is_facilitator:

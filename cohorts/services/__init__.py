@@ -11,6 +11,7 @@ from .circles import (
     circle_create,
     circle_message_send,
     circle_publish,
+    circle_share_link_reset,
     circle_update,
     circles_advance,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "circle_create",
     "circle_message_send",
     "circle_publish",
+    "circle_share_link_reset",
     "circle_update",
     "circles_advance",
     "facilitator_add",

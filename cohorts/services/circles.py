@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
-from .. import notification_kinds
+from .. import notification_kinds, rate_limits
 from ..models import (
     JOINABLE_STATES,
     Circle,
@@ -22,7 +23,7 @@ from ..models import (
     MembershipStatus,
     Role,
 )
-from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS
+from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS, new_access_key
 from ..permissions import manager_access, start_refusal
 from .pinning import meetings_sync, pin_course_version
 from .seats import lock_circle, queue_waitlist_promotion
@@ -96,6 +97,9 @@ def circle_update(*, circle: Circle, by, **fields) -> Circle:
 
 
 def _notify_schedule_changed(*, circle: Circle, by, now: dt.datetime) -> None:
+    # The schedule changes whatever the count; only the news of it stops once the circle's allowance is used.
+    if not rate_limits.CHANGES_TOLD.hit(circle.pk):
+        return
     people = circle.memberships.filter(status__in=[MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED]).exclude(
         user=by
     )
@@ -181,6 +185,10 @@ def circle_message_send(*, circle: Circle, sender, subject: str, body: str) -> C
     manager_access(circle=circle, user=sender)
     message = CircleMessage(circle=circle, sender=sender, subject=subject, body=body)
     message.full_clean()
+    quotas_require([
+        Quota(rate_limits.MESSAGES_SENT, sender.pk, rate_limits.TOO_MANY_MESSAGES),
+        Quota(rate_limits.MESSAGES_TO_CIRCLE, circle.pk, rate_limits.CIRCLE_FLOODED),
+    ])  # fmt: skip
     with transaction.atomic():
         message.save()
         notifications_send_many(
@@ -193,3 +201,11 @@ def circle_message_send(*, circle: Circle, sender, subject: str, body: str) -> C
             dedupe_key=f"circle.message:{message.pk}",
         )
     return message
+
+
+def circle_share_link_reset(*, circle: Circle, by) -> Circle:
+    """Give an unlisted circle a new share key: the old link stops opening its page at once."""
+    manager_access(circle=circle, user=by)
+    circle.access_key = new_access_key()
+    circle.save(update_fields=["access_key"])
+    return circle

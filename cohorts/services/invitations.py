@@ -9,27 +9,45 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notification_send
 
-from .. import notification_kinds
-from ..models import Circle, InviteLink, Membership, MembershipStatus, Role
+from .. import notification_kinds, rate_limits
+from ..models import JOINABLE_STATES, Circle, InviteLink, Membership, MembershipStatus, Role
 from ..permissions import manager_access
-from .seats import set_status
+from .seats import lock_circle, set_status
 
 INVITE_LINK_SALT = "cohorts.invite_link"
 
 
 def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) -> Membership:
-    """Invite one person by name; they accept on the circle page or in “My learning”."""
+    """Invite one person by name; they accept on the circle page or in “My learning”.
+
+    Counted against the facilitator's allowance and the invitee's, and refused for a while after the
+    invitee declined an invitation to this circle, so nobody can be invited again and again.
+    """
     manager_access(circle=circle, user=by)
     now = timezone.now()
+    name = invitee.get_display_name()
     with transaction.atomic():
+        circle = lock_circle(circle)
+        if circle.state not in JOINABLE_STATES or not circle.meetings.upcoming(now=now).exists():
+            raise ValidationError(
+                _("Only a circle that is open or running, with meetings still to come, can invite people.")
+            )
         membership = Membership.objects.select_for_update().filter(circle=circle, user=invitee).first()
         if membership and membership.status in (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED):
-            raise ValidationError(f"{invitee.get_display_name()} is already in this circle.")
+            raise ValidationError(_("%(name)s is already in this circle.") % {"name": name})
         if membership and membership.status == MembershipStatus.PENDING:
-            raise ValidationError(f"{invitee.get_display_name()} already asked to join: approve their request instead.")
+            raise ValidationError(_("%(name)s already asked to join: approve their request instead.") % {"name": name})
+        declined = rate_limits.INVITE_WAS_DECLINED % {"name": name}
+        rate_limits.INVITE_DECLINED.require(f"{circle.pk}:{invitee.pk}", declined)
+        quotas_require([
+            Quota(rate_limits.INVITES_SENT, by.pk, rate_limits.TOO_MANY_INVITES),
+            Quota(rate_limits.INVITES_RECEIVED, invitee.pk, rate_limits.INVITEE_FLOODED % {"name": name}),
+        ])  # fmt: skip
         membership = membership or Membership(circle=circle, user=invitee)
         membership.invited_by = by
         membership.requested_at = now
@@ -50,8 +68,9 @@ def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) ->
 def invitation_decline(*, circle: Circle, user) -> Membership:
     membership = Membership.objects.filter(circle=circle, user=user, status=MembershipStatus.INVITED).first()
     if membership is None:
-        raise ValidationError("There is no invitation to decline.")
+        raise ValidationError(_("There is no invitation to decline."))
     set_status(membership, MembershipStatus.LEFT, now=timezone.now())
+    rate_limits.INVITE_DECLINED.start(f"{circle.pk}:{user.pk}")
     return membership
 
 

@@ -18,7 +18,7 @@ from p2pu.core.permissions import require
 from p2pu.core.zones import person_zone
 from p2pu.notifications.services import notification_send
 
-from .. import notification_kinds
+from .. import notification_kinds, rate_limits
 from ..models import Attendance, Meeting, MeetingFeedback, MeetingStatus, Membership
 from ..permissions import circle_access, manager_access
 
@@ -94,6 +94,9 @@ def meeting_changed_notify(*, meeting_id: int, sequence: int, actor_id: int | No
     if meeting is None or meeting.sequence != sequence:
         return 0
     circle = meeting.circle
+    # The meeting changed whatever the count; only the news of it stops once the circle's allowance is used.
+    if not rate_limits.CHANGES_TOLD.hit(circle.pk):
+        return 0
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     told = 0
     with transaction.atomic():

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from p2pu.core.rate_limits import Quota, quotas_require
+from p2pu.core.text import multi_line
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from .. import notification_kinds
+from .. import notification_kinds, rate_limits
 from ..models import Circle, Membership, MembershipStatus, Role
 from ..permissions import is_verified, join_outcome, manager_access
 from .seats import lock_circle, queue_waitlist_promotion, release_seat, set_status, take_seat
@@ -44,7 +46,8 @@ def membership_join(*, circle: Circle, user, via_invite: bool = False, request_m
         if membership is None:
             membership = Membership(circle=circle, user=user, requested_at=now)
         if status == MembershipStatus.PENDING:
-            membership.request_message = request_message
+            _join_request_quotas_require(circle=circle, user=user)
+            membership.request_message = multi_line(request_message)
             membership.requested_at = now
         set_status(membership, status, now=now, role=role, also=("request_message", "requested_at"))
         if status == MembershipStatus.PENDING:
@@ -52,12 +55,25 @@ def membership_join(*, circle: Circle, user, via_invite: bool = False, request_m
                 recipients=circle.memberships.facilitators().people(),
                 kind=notification_kinds.JOIN_REQUEST,
                 title=f"{user.get_display_name()} asked to join {circle.name}",
-                body=request_message,
+                body=membership.request_message,
                 url=circle.get_manage_url(),
                 actor=user,
                 dedupe_key=f"circle.join_request:{membership.pk}:{now.isoformat()}",
             )
     return membership
+
+
+def _join_request_quotas_require(*, circle: Circle, user) -> None:
+    """A request e-mails every facilitator with the person's own words: counted per person, per person and
+    circle (ask, withdraw, ask again), and per facilitator. A declined request stays declined."""
+    quotas_require([
+        Quota(rate_limits.JOIN_REQUESTS_SENT, user.pk, rate_limits.TOO_MANY_REQUESTS),
+        Quota(rate_limits.JOIN_REQUESTS_TO_CIRCLE, f"{circle.pk}:{user.pk}", rate_limits.TOO_MANY_REQUESTS_HERE),
+        *(
+            Quota(rate_limits.JOIN_REQUESTS_RECEIVED, facilitator_id, rate_limits.FACILITATORS_FLOODED)
+            for facilitator_id in circle.memberships.facilitators().values_list("user_id", flat=True)
+        ),
+    ])  # fmt: skip
 
 
 def membership_leave(*, circle: Circle, user) -> Membership:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courses.models import ModulePage
-from p2pu.core.forms import action_submit
+from p2pu.core.forms import action_submit, refusal_show
 
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
@@ -141,7 +141,7 @@ def circle_join(request, circle_id: int):
             request_message=form.cleaned_data["request_message"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refusal_show(request, error)
     else:
         messages.success(request, JOINED[membership.status].format(name=circle.name))
     return redirect(circle)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
@@ -240,3 +241,15 @@ def course_version_update(request, circle_id: int):
         success="The circle now follows the newest published version of the course.",
     )
     return redirect(circle)
+
+
+@require_POST
+@login_required
+def share_link_reset(request, circle_id: int):
+    circle, _ = circle_for_manager(request, circle_id)
+    action_submit(
+        request,
+        lambda: services.circle_share_link_reset(circle=circle, by=request.user),
+        success=gettext("The circle has a new link: the old one no longer opens its page."),
+    )
+    return redirect("cohorts:manage", circle_id=circle.pk)

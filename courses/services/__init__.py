@@ -13,6 +13,7 @@ from .authoring import (
     learner_authors_group_ensure,
 )
 from .credits import (
+    consent_terms,
     credit_accept,
     credit_add,
     credits_consent_request,
@@ -31,6 +32,7 @@ __all__ = [
     "course_authors_sync",
     "course_create",
     "course_start",
+    "consent_terms",
     "credit_accept",
     "credit_add",
     "credit_decline",

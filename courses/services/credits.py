@@ -1,7 +1,10 @@
 """Credits on a course, and the consent each needs: to the credit and to the course's licence."""
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from p2pu.notifications.services import notification_send
 
@@ -46,6 +49,13 @@ def credit_create(*, course: CoursePage, accepted: bool, **fields) -> CourseCred
     return credit
 
 
+def consent_terms(course: CoursePage) -> str:
+    """What a consent covers, as a page shows it and posts it back: the live licence and, when the newest
+    version moves to another, that one too."""
+    draft_licence = course_draft_licence(course)
+    return course.licence if draft_licence == course.licence else f"{course.licence} {draft_licence}"
+
+
 def _credit_consent_record(credit: CourseCredit) -> None:
     """Agreement to the credit under the course's live licence and the one its newest version moves to."""
     draft_licence = course_draft_licence(credit.course)
@@ -54,9 +64,33 @@ def _credit_consent_record(credit: CourseCredit) -> None:
     credit.accepted_next_licence = draft_licence if draft_licence != credit.course.licence else ""
 
 
-def credit_accept(*, credit: CourseCredit) -> CourseCredit:
+def consented_course(*, course: CoursePage, licences_shown: str) -> CoursePage:
+    """The course, locked until the transaction ends, once the licences the person was shown are still its
+    licences; a ValidationError explaining the change otherwise.
+
+    The lock holds back a publication or a new version (both write the page's row) until the consent is
+    recorded, so the consent is to exactly what the page showed.
+    """
+    locked = CoursePage.objects.select_for_update().get(pk=course.pk)
+    terms = consent_terms(locked).split()
+    if licences_shown.split() != terms:
+        raise ValidationError(
+            _(
+                "The licence of “%(title)s” changed while you were reading: it is now %(licences)s. "
+                "Read the page again, then accept if you agree."
+            )
+            % {"title": locked.title, "licences": " / ".join(Licence(code).label for code in terms)}
+        )
+    return locked
+
+
+@transaction.atomic
+def credit_accept(*, credit: CourseCredit, licences_shown: str) -> CourseCredit:
     """The credited person (or, for an external name, a maintainer on their behalf) accepts the credit,
-    under the course's live licence and under the licence its newest version moves to."""
+    under the licences the page showed them: the course's live licence and the one its newest version
+    moves to. Refused when the licences have changed since."""
+    credit = CourseCredit.objects.select_for_update().get(pk=credit.pk)
+    credit.course = consented_course(course=credit.course, licences_shown=licences_shown)
     _credit_consent_record(credit)
     credit.save(update_fields=["accepted_at", "accepted_licence", "accepted_next_licence"])
     return credit

@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from p2pu.core.links import absolute_reverse, absolute_url
+from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notification_send, notifications_send_many, rendered_email_queue
 
-from .. import notification_kinds
+from .. import notification_kinds, rate_limits
 from ..models import CourseCredit, CourseInvitation, CoursePage, CreditRole, InvitationStatus
 from ..permissions import maintainers_of
 from .authoring import course_authors_sync
-from .credits import credit_accept, credit_create
+from .credits import consented_course, credit_accept, credit_create
 
 
 def _invitation_path(invitation: CourseInvitation) -> str:
@@ -48,6 +49,11 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
     pending = course.invitations.filter(email__iexact=email, status=InvitationStatus.PENDING)
     if any(invitation_is_open(invitation) for invitation in pending):
         raise ValidationError({"email": f"{email} has already been invited and has not answered yet."})
+    rate_limits.INVITE_DECLINED.require(f"{invited_by.pk}:{email}", rate_limits.INVITE_WAS_DECLINED % {"email": email})
+    quotas_require([
+        Quota(rate_limits.INVITES_SENT, invited_by.pk, rate_limits.TOO_MANY_INVITES),
+        Quota(rate_limits.INVITES_RECEIVED, email, rate_limits.ADDRESS_FLOODED % {"email": email}),
+    ])  # fmt: skip
     # Expired invitations give way to the new one (one pending invitation per address).
     pending.update(status=InvitationStatus.REVOKED, responded_at=timezone.now())
     invitation = CourseInvitation.objects.create(course=course, email=email, invited_by=invited_by, role=role)
@@ -110,15 +116,16 @@ def _invitation_answered_tell(*, invitation: CourseInvitation, user, answer: str
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: CourseInvitation, user) -> CourseCredit:
-    """Join the course: a credit in the invited role, accepted together with the course's licence."""
+def invitation_accept(*, invitation: CourseInvitation, user, licences_shown: str) -> CourseCredit:
+    """Join the course: a credit in the invited role, accepted together with the course's licence (as
+    the invitation page showed it; refused when it has changed since)."""
     invitation = _invitation_lock_open(invitation)
-    course = invitation.course
+    course = consented_course(course=invitation.course, licences_shown=licences_shown)
     credit = course.credits.filter(person=user, role=invitation.role).first()
     if credit is None:
         credit = credit_create(course=course, person=user, role=invitation.role, accepted=True)
     else:
-        credit = credit_accept(credit=credit)
+        credit = credit_accept(credit=credit, licences_shown=licences_shown)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
@@ -134,6 +141,8 @@ def invitation_decline(*, invitation: CourseInvitation, user) -> CourseInvitatio
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
     _invitation_answered_tell(invitation=invitation, user=user, answer="declined")
+    if invitation.invited_by_id:
+        rate_limits.INVITE_DECLINED.start(f"{invitation.invited_by_id}:{invitation.email}")
     return invitation
 
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from p2pu.core.fields import MultiLineTextField, OneLineTextField
+
 from .models import LANGUAGE_CHOICES, User, time_zone_choices
 
 
@@ -14,14 +16,14 @@ class ProfileForm(forms.Form):
     submission must not touch the signed-in user object that the rest of the page renders.
     """
 
-    display_name = forms.CharField(
+    display_name = OneLineTextField(
         label="Display name",
         max_length=_model_max_length("display_name"),
         required=False,
         help_text="How your name appears to others. Leave it empty to use your username.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    bio = forms.CharField(
+    bio = MultiLineTextField(
         label="About you",
         max_length=_model_max_length("bio"),
         required=False,

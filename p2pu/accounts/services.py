@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from p2pu.core.text import multi_line, one_line
 from p2pu.notifications.services import notification_send
 
 from . import notification_kinds
@@ -12,6 +13,9 @@ from .models import User
 PROFILE_FIELDS = frozenset(
     {"display_name", "bio", "time_zone", "languages", "show_bio", "show_languages", "show_time_zone"}
 )
+
+
+TEXT_CLEANERS = {"display_name": one_line, "bio": multi_line}
 
 
 def profile_update(*, user: User, **fields) -> User:
@@ -32,6 +36,8 @@ def profile_update(*, user: User, **fields) -> User:
             errors[name] = error.error_list
     if errors:
         raise ValidationError(errors)
+    # Names and texts others read are stored without control characters or bidirectional overrides.
+    cleaned = {name: TEXT_CLEANERS[name](value) if name in TEXT_CLEANERS else value for name, value in cleaned.items()}
     for name, value in cleaned.items():
         setattr(user, name, value)
     user.save(update_fields=sorted(cleaned))

@@ -1,6 +1,9 @@
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .forms import ProfileForm
@@ -8,7 +11,13 @@ from .services import profile_update
 
 
 def profile(request, username):
-    person = get_object_or_404(get_user_model(), username=username, is_active=True)
+    confirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    person = get_object_or_404(
+        get_user_model().objects.annotate(confirmed=Exists(confirmed)), username=username, is_active=True
+    )
+    # An account nobody has confirmed an address for may be a throwaway impersonating someone: not public.
+    if not person.confirmed and person != request.user:
+        raise Http404("No such person")
     return render(request, "accounts/profile.html", {"person": person})
 
 

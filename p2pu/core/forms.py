@@ -6,6 +6,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from .middleware import wants_json
+from .rate_limits import RateLimited
+
 
 def service_errors_apply(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: next to the field it names, else above the form."""
@@ -32,12 +35,20 @@ def form_submit(form, action: Callable[[dict], Any]) -> tuple[bool, Any]:
         return False, None
 
 
+def refusal_show(request, error: ValidationError) -> None:
+    """A service's refusal as a message on the next page; a JSON client refused by a rate limit gets
+    HTTP 429 instead (the error goes on to RateLimitedMiddleware)."""
+    if isinstance(error, RateLimited) and wants_json(request):
+        raise error
+    messages.error(request, " ".join(error.messages))
+
+
 def action_submit(request, action: Callable[[], Any], *, success: str) -> bool:
     """Run a form-less action (a button): a message saying it worked, or the service's refusal."""
     try:
         action()
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refusal_show(request, error)
         return False
     messages.success(request, success)
     return True

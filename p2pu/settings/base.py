@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # Course authoring: Wagtail's reports and some page views reach past a learner author's own course.
     "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
     "courses.middleware.LearnerAuthorsToTheirPagesMiddleware",
+    # A rate-limit refusal that escapes a view answers 429 (JSON for JSON clients), never 500.
+    "p2pu.core.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "p2pu.urls"
@@ -422,3 +424,22 @@ CSP_ADMIN_DIRECTIVES = {
 }
 CSP_REPORT_RATE = (60, 60)
 CSP_REPORT_MAX_BYTES = 16 * 1024
+# Messages to other people (p2pu.core.rate_limits): every action that notifies someone else counts against
+# the sender's allowance and each recipient's, as (how many, per how many seconds); a "no" starts a wait in
+# seconds. They count in the default cache (Redis in production), which allauth's rate limits share.
+_DAY = 24 * 60 * 60
+CIRCLE_INVITE_SEND_RATE = (30, _DAY)
+CIRCLE_INVITE_RECEIVE_RATE = (5, _DAY)
+JOIN_REQUEST_SEND_RATE = (10, _DAY)
+JOIN_REQUEST_CIRCLE_RATE = (2, _DAY)
+JOIN_REQUEST_RECEIVE_RATE = (30, _DAY)
+CIRCLE_MESSAGE_SEND_RATE = (10, _DAY)
+CIRCLE_MESSAGE_CIRCLE_RATE = (10, _DAY)
+CIRCLE_CHANGE_NOTIFY_RATE = (10, _DAY)
+REVIEW_FLAG_SEND_RATE = (10, 60 * 60)
+REVIEW_FLAG_RECEIVE_RATE = (30, 60 * 60)
+COURSE_INVITE_SEND_RATE = (20, _DAY)
+COURSE_INVITE_RECEIVE_RATE = (3, _DAY)
+COURSE_REVIEW_REQUEST_SEND_RATE = (10, _DAY)
+COURSE_REVIEW_REQUEST_RECEIVE_RATE = (30, _DAY)
+INVITE_DECLINED_COOLDOWN = 30 * _DAY

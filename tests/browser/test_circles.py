@@ -126,3 +126,22 @@ def test_the_facilitators_and_members_pages_pass_axe(page, live_server, site_tre
     switch_to(page, live_server, UserFactory())
     open_circle(page, f"{live_server.url}/circles/invite/{services.invite_link_token(link)}/")
     assert page.get_by_role("button", name="Join waitlist").is_visible()  # the one seat is taken
+
+
+def test_a_facilitator_resets_an_unlisted_circles_share_link(page, live_server, site_tree):
+    facilitator = UserFactory(display_name="Amara Okafor")
+    circle = make_circle(facilitator=facilitator, listed=False)
+    old_link = f"{live_server.url}{circle.get_share_url()}"
+
+    switch_to(page, live_server, facilitator)
+    open_circle(page, f"{live_server.url}/circles/{circle.pk}/manage/")
+    assert page.locator("#share-url").input_value() == old_link
+    press(page, "Reset share link")
+    assert page.get_by_text("The circle has a new link").is_visible()
+    new_link = page.locator("#share-url").input_value()
+    assert new_link != old_link
+
+    switch_to(page, live_server, UserFactory())
+    assert page.request.get(old_link).status == 404
+    open_circle(page, new_link)
+    assert page.get_by_role("heading", level=1).inner_text() == circle.name

@@ -32,7 +32,7 @@ def coauthor(course: CoursePage, *, role: str = CreditRole.AUTHOR, person=None):
     invitation = services.coauthor_invite(
         course=course, invited_by=course_maintainer(course), email=person.email, role=role
     )
-    services.invitation_accept(invitation=invitation, user=person)
+    services.invitation_accept(invitation=invitation, user=person, licences_shown=services.consent_terms(course))
     return person
 
 

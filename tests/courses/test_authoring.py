@@ -213,7 +213,7 @@ class TestAnsweringAnInvitation:
         page = client.get(invitation_url := f"/courses/invitations/{invitation.token}/")
         assert page.status_code == 200
         assert "Accept invitation" in page.text and "CC BY-SA 4.0" in page.text
-        response = client.post(invitation_url, {"answer": "accept"})
+        response = client.post(invitation_url, {"answer": "accept", "licences": "CC-BY-SA-4.0"})
         assert response.status_code == 302 and response["Location"] == edit_url(course)
         credit = course.credits.get(person=invitee)
         assert (credit.role, credit.accepted_licence) == ("maintainer", "CC-BY-SA-4.0")
@@ -279,7 +279,7 @@ class TestAnsweringAnInvitation:
         )
         newcomer = UserFactory(username="newcomer", email="newcomer@example.net")
         client.force_login(newcomer)
-        client.post(f"/courses/invitations/{invitation.token}/", {"answer": "accept"})
+        client.post(f"/courses/invitations/{invitation.token}/", {"answer": "accept", "licences": "CC-BY-SA-4.0"})
         assert course.credits.filter(person=newcomer, role=CreditRole.AUTHOR).exists()
 
 
@@ -336,9 +336,9 @@ class TestManagingAuthors:
         CourseCredit.objects.filter(pk=external.pk).update(accepted_at=None)
         confirm = reverse("courses_authoring:credit_confirm", args=[course.pk, external.pk])
         client.force_login(coauthor(course))  # an author, not a maintainer
-        assert refused(client.post(confirm))
+        assert refused(client.post(confirm, {"licences": course.licence}))
         client.force_login(course_maintainer(course))
-        assert client.post(confirm).status_code == 302
+        assert client.post(confirm, {"licences": course.licence}).status_code == 302
         external.refresh_from_db()
         assert external.accepted_at is not None and external.accepted_licence == course.licence
 

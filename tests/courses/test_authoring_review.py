@@ -165,7 +165,7 @@ class TestCreditWithConsent:
         assert refused(approve(client, course))
         editor = client.get(edit_url(course))
         assert "be published yet" in editor.text and "Ana Lima (illustrator" in editor.text
-        services.credit_accept(credit=pending)
+        services.credit_accept(credit=pending, licences_shown=services.consent_terms(course))
         assert approve(client, course).status_code == 302
         course.refresh_from_db()
         assert course.live
@@ -222,7 +222,9 @@ class TestCreditWithConsent:
         for person in (maintainer, author):
             client.force_login(person)
             credit = course.credits.get(person=person)
-            assert client.post(reverse("courses:credit_accept", args=[credit.pk])).status_code == 302
+            shown = client.get("/courses/credits/").context["credits"][0][3]
+            accepted = client.post(reverse("courses:credit_accept", args=[credit.pk]), {"licences": shown})
+            assert accepted.status_code == 302
         assert {credit.person for credit in course.credits.public()} == {maintainer, author}
 
         client.force_login(site_editor())
@@ -289,7 +291,7 @@ class TestCreditWithConsent:
         client.force_login(course_maintainer(course))
         page = client.get("/courses/credits/")
         assert "Ana Lima" in page.text and "Confirm" in page.text
-        client.post(reverse("courses:credit_accept", args=[external.pk]))
+        client.post(reverse("courses:credit_accept", args=[external.pk]), {"licences": course.licence})
         external.refresh_from_db()
         assert external.accepted_at is not None
         client.force_login(coauthor(course))  # an author, not a maintainer

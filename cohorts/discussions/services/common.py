@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Circle, Membership
 from cohorts.permissions import CircleAccess, circle_access
 from p2pu.core.permissions import require
-
-from ..rate_limits import RateLimit
+from p2pu.core.rate_limits import RateLimit
 
 #: Posting (a thread or a reply) per person; flags per person; notifications any one person receives.
 POSTING = RateLimit("discussion.post", setting="DISCUSSION_POST_RATE")

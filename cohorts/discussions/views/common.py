@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _gettext
 from cohorts.access import circle_for_viewer
 from cohorts.models import Post, Thread
 from p2pu.core.forms import form_submit
+from p2pu.core.rate_limits import RateLimited
 
 from .. import permissions, queries
-from ..rate_limits import RateLimited
 
 
 def member_circle(request, circle_id: int):
@@ -50,10 +50,6 @@ def thread_in(circle, thread_id: int) -> Thread:
 
 def post_in(circle, post_id: int) -> Post:
     return get_object_or_404(Post.objects.select_related("thread", "author"), pk=post_id, thread__circle=circle)
-
-
-def wants_json(request) -> bool:
-    return request.accepts("application/json") and not request.accepts("text/html")
 
 
 def json_refusal(error: ValidationError):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cohorts.models import Meeting, PostAttachment, Thread
 from courses.models import ModulePage
 from p2pu.core.forms import form_submit
+from p2pu.core.middleware import wants_json
 
 from .. import permissions, queries, services
 from ..forms import PostForm, SearchForm, ThreadForm
@@ -25,7 +26,6 @@ from .common import (
     post_in,
     post_url,
     thread_in,
-    wants_json,
 )
 
 

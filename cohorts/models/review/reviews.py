@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ..circles import ReviewAnonymity
 from .activities import CircleActivity
 from .assignments import ReviewAssignment
 from .submissions import Submission, SubmissionVersion
@@ -36,6 +37,11 @@ class Review(models.Model):
     version = models.ForeignKey(SubmissionVersion, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_given")
     is_anchor = models.BooleanField(default=False)
+    #: What the reviewer was promised when they began: the circle's anonymity then. Names follow the
+    #: stricter of this and the circle's setting now, so a later change never unmasks a reviewer.
+    anonymity = models.CharField(
+        max_length=20, choices=ReviewAnonymity.choices, default=ReviewAnonymity.DOUBLE_BLIND, editable=False
+    )
     overall_comment = models.TextField(blank=True, max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cohorts import rate_limits
 from cohorts.models import FlagReason, Review, ReviewFlag, SubmissionAuthor
 from cohorts.permissions import circle_access
 from p2pu.core.permissions import require
+from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
 from .. import notification_kinds
@@ -52,6 +54,14 @@ def review_flag(*, review: Review, by, reason: str, explanation: str, now: dt.da
     if ReviewFlag.objects.filter(review=review, raised_by=by).exists():
         raise ValidationError("You have already flagged this review; a facilitator will look at it.")
     activity = review.submission.activity
+    facilitators = list(activity.circle.memberships.facilitators().people())
+    quotas_require([
+        Quota(rate_limits.REVIEW_FLAGS_SENT, by.pk, rate_limits.TOO_MANY_FLAGS),
+        *(
+            Quota(rate_limits.REVIEW_FLAGS_RECEIVED, person.pk, rate_limits.FLAG_READERS_FLOODED)
+            for person in facilitators
+        ),
+    ])  # fmt: skip
     flag = ReviewFlag.objects.create(
         review=review,
         activity=activity,
@@ -61,7 +71,7 @@ def review_flag(*, review: Review, by, reason: str, explanation: str, now: dt.da
         raised_at=now or timezone.now(),
     )
     notifications_send_many(
-        recipients=activity.circle.memberships.facilitators().people(),
+        recipients=facilitators,
         kind=notification_kinds.FLAG_RAISED,
         title=f"A review was flagged in {activity.circle.name}",
         body=f"“{activity.title}”: {flag.get_reason_display()}.",

@@ -63,6 +63,15 @@ def review_save_draft(
             "overall_comment": overall_comment,
             "updated_at": now,
         },
+        create_defaults={
+            "submission": assignment.submission,
+            "version": version,
+            "reviewer_id": assignment.reviewer_id,
+            "is_anchor": assignment.is_anchor,
+            "overall_comment": overall_comment,
+            "updated_at": now,
+            "anonymity": activity.circle.review_anonymity,
+        },
     )
     existing = {score.criterion_id: score for score in review.scores.all()}
     for criterion_id in levels:
@@ -112,7 +121,7 @@ def review_submit(*, assignment: ReviewAssignment, by, now: dt.datetime | None =
 def review_received_notify(review: Review, assignment: ReviewAssignment) -> None:
     activity = assignment.activity
     circle = activity.circle
-    open_reviews = permissions.author_sees_reviewers(circle)
+    open_reviews = permissions.review_names_reviewer(review, circle)
     body = f"In {circle.name}."
     if open_reviews:
         body = f"From {review.reviewer.get_display_name()}, in {circle.name}."

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from cohorts.models import ReviewFlag
+from cohorts.models import ReviewFlag, SubmissionAuthor
 from p2pu.core.forms import form_submit
 
 from .. import services
@@ -30,9 +31,20 @@ def moderation(request, circle_id: int, *, forms=None):
         .prefetch_related(Prefetch("review__scores"))
         .order_by("resolved_at", "-raised_at", "pk")
     )
+    # A facilitator who is also an author (a learner made co-facilitator) is not told who reviewed them.
+    own_work = set(
+        SubmissionAuthor.objects.filter(user=request.user, submission__activity__circle=circle).values_list(
+            "submission_id", flat=True
+        )
+    )
     open_flags, resolved = [], []
     for flag in flags:
         flag.activity.circle = circle
+        flag.shown_reviewer = (
+            gettext("An anonymous reviewer")
+            if flag.review.submission_id in own_work
+            else flag.review.reviewer.get_display_name()
+        )
         if flag.is_resolved:
             resolved.append(flag)
         else:

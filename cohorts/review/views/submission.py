@@ -19,11 +19,11 @@ from .common import submission_of, versions_of, with_diffs
 from .self_wording import self_comparison_rows, self_comparison_summary
 
 
-def _label_reviews(reviews: list[Review], *, sees_reviewers: bool) -> None:
+def _label_reviews(reviews: list[Review], *, seen: permissions.SubmissionAccess) -> None:
     """Number the reviews in the order they came, and name their reviewers only where allowed."""
     for number, review in enumerate(reviews, start=1):
         review.number = number
-        if sees_reviewers:
+        if seen.sees_reviewer_of(review):
             review.shown_reviewer = review.reviewer.get_display_name()
         else:
             review.shown_reviewer = f"Reviewer {number}" + (" (a facilitator)" if review.is_anchor else "")
@@ -65,7 +65,7 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
     if context["can_read_feedback"]:
         reviews = Review.objects.filter(submission=submission).submitted().order_by("submitted_at", "pk")
         reviews = list(reviews.select_related("reviewer", "version").prefetch_related("scores", "flags"))
-        _label_reviews(reviews, sees_reviewers=seen.sees_reviewers)
+        _label_reviews(reviews, seen=seen)
         shown = reviews if seen.is_facilitator else [r for r in reviews if not r.is_hidden]
         results = activity_results_for(activity)
         for review in shown:

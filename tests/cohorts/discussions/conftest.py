@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from tests.cohorts.discussions.setup import discussion_circle
 
@@ -14,14 +13,6 @@ FROZEN_AT = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
 def _frozen_clock():
     with time_machine.travel(FROZEN_AT, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # The limiter counts in the cache, which outlives a test's database transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 
 @pytest.fixture
@@ -20,11 +19,3 @@ def link_in_mail():
         return urlsplit(links[0]).path
 
     return find
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth counts attempts in the cache; a test must not inherit another test's count.
-    cache.clear()
-    yield
-    cache.clear()

@@ -141,7 +141,7 @@ def test_public_profile_shows_only_what_was_chosen(client):
 
     html = client.get(person.get_absolute_url()).content.decode()
 
-    assert "<h1>Grace H.</h1>" in html
+    assert "<h1><bdi>Grace H.</bdi></h1>" in html
     assert f"@{person.username}" in html
     assert "Norwegian Bokmål, English" in html
     assert "Secret bio text" not in html
