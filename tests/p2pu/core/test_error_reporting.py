@@ -16,7 +16,7 @@ def test_with_a_dsn_errors_are_captured_without_personal_data():
         assert error_reporting_init(dsn="https://public@127.0.0.1/1", traces_sample_rate=0, environment="test")
         client = sentry_sdk.get_client()
         assert client.is_active()
-        assert client.options["send_default_pii"] is False
+        assert not client.options["send_default_pii"]
         assert {"django", "celery"} <= set(client.integrations)
         client.transport.capture_envelope = events.append
         try:
