@@ -5,9 +5,10 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from p2pu.core.error_reporting import error_reporting_init
+from p2pu.core.object_storage import s3_storages
 
 from .base import *  # noqa: F403
-from .base import SENTRY_DSN, SENTRY_TRACES_SAMPLE_RATE, SITE_URL, env_bool
+from .base import PRIVATE_FILE_URL_SECONDS, SENTRY_DSN, SENTRY_TRACES_SAMPLE_RATE, SITE_URL, STORAGES, env_bool
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-", "django-insecure")):
@@ -40,3 +41,19 @@ error_reporting_init(
     traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
     environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
 )
+
+# Media on S3-compatible object storage when S3_BUCKET is set (credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, as boto3 reads them): every web process and worker sees the same files.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES = {
+        **STORAGES,
+        **s3_storages(
+            bucket=S3_BUCKET,
+            endpoint_url=os.environ.get("S3_ENDPOINT_URL", ""),
+            region=os.environ.get("S3_REGION", ""),
+            # Empty for a bucket that grants public reads of media/ by a bucket policy instead of per-object ACLs.
+            media_acl=os.environ.get("S3_MEDIA_ACL", "public-read"),
+            private_url_seconds=PRIVATE_FILE_URL_SECONDS,
+        ),
+    }
