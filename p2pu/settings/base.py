@@ -207,7 +207,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Graceful shutdown without losing work: a task is acknowledged only once it has finished, and one whose
+# worker died under it goes back to the queue. Every task is idempotent (dedupe keys, e-mail claims,
+# sweeps that skip what is done), so running one twice does no harm; README "Deploying at scale" lists them.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The beat schedule lives in code; each app adds its jobs here.
