@@ -118,6 +118,8 @@ def wrk_measure(wrk: str, url: str, cookie: str | None, seconds: int) -> tuple[f
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"wrk saw failed requests for {url}:\n{output}")
+    if re.search(r"^\s+0 requests in", output, re.MULTILINE):
+        raise RuntimeError(f"no request to {url} finished within {seconds} s:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", output, re.MULTILINE).groups()
     p99_ms = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
