@@ -6,6 +6,7 @@ Run inside the load test's Django once the worker has drained its queue; exits n
 import email
 import sys
 from collections import Counter
+from email.utils import getaddresses
 from pathlib import Path
 
 import django
@@ -16,7 +17,7 @@ from django.conf import settings  # noqa: E402
 from django.db.models import Count, F, Q  # noqa: E402
 
 from cohorts.models import Circle, Membership  # noqa: E402
-from p2pu.notifications.models import Notification  # noqa: E402
+from p2pu.notifications.models import DigestDelivery, Notification, SentEmail  # noqa: E402
 
 PROMOTED_KIND = "circle.waitlist_promoted"
 
@@ -54,15 +55,22 @@ def main() -> int:
     if duplicates:
         breaches.append(f"{duplicates} notifications recorded twice")
 
+    # Every e-mail is one recorded send: a notification e-mailed, a digest, or a rendered e-mail (allauth's).
+    # More e-mails to a person than recorded sends means one went out twice.
     sent = Counter()
     for path in Path(settings.EMAIL_FILE_PATH).glob("*.log"):
         for raw in path.read_text().split("-" * 79):
             if raw.strip():
                 message = email.message_from_string(raw.strip())
-                sent[message["To"], message["Subject"]] += 1
-    for (to, subject), count in sent.items():
-        if count > 1:
-            breaches.append(f"e-mail {subject!r} to {to} sent {count} times")
+                sent.update(address for _name, address in getaddresses([message["To"]]))
+    recorded = Counter(
+        Notification.objects.filter(email_state="sent").values_list("recipient__email", flat=True)
+    ) + Counter(DigestDelivery.objects.filter(state="sent").values_list("user__email", flat=True))
+    for to in SentEmail.objects.filter(state="sent").values_list("to", flat=True):
+        recorded.update(address.strip() for address in to.split(","))
+    for to, count in sent.items():
+        if count > recorded[to]:
+            breaches.append(f"{count} e-mails to {to} for {recorded[to]} recorded sends")
 
     print(
         f"loadtest.invariants: {len(circles)} circles, {sum(promotions.values())} promotions notified, "
