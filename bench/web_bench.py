@@ -30,6 +30,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import redis
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Seconds of load per URL after a one-second warm-up; BENCH_WEB_SECONDS makes a longer, steadier run.
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "3"))
@@ -232,6 +234,8 @@ def site_measure(wrk: str, *, prefix: str, database_url: str, redis_url: str) ->
             server.kill()
             server.wait()
         shutil.rmtree(workdir, ignore_errors=True)
+        if redis_url:
+            redis.Redis.from_url(redis_url).delete(env["BENCH_CACHE_PREFIX"])
 
     bare = (bare_before + bare_after) / 2
     print(f"web.{prefix}bare.rps: {bare:.0f} req/s (before {bare_before:.0f}, after {bare_after:.0f})", flush=True)

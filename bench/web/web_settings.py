@@ -14,3 +14,5 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "web" / "tem
 # No collectstatic for a benchmark: pages name their static files without the manifest's hashes.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_PREFIX", "")
+# Tasks the pages queue wait in a queue of the run's own (no worker runs), deleted afterwards.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BENCH_CACHE_PREFIX", "celery")

@@ -1,6 +1,9 @@
 """/healthz answers while the process lives; /readyz says whether database, cache, broker and migrations are ready."""
 
+import uuid
+
 import pytest
+from celery import current_app
 from django.urls import reverse
 
 from p2pu.core import monitoring
@@ -14,7 +17,16 @@ def test_healthz_answers_without_touching_the_database(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_readyz_reports_every_check_ready(client, db):
+@pytest.fixture
+def own_queue():
+    """A default queue of this test's own: a shared broker may hold other runs' messages."""
+    original = current_app.conf.task_default_queue
+    current_app.conf.task_default_queue = f"readyz-test-{uuid.uuid4().hex}"
+    yield
+    current_app.conf.task_default_queue = original
+
+
+def test_readyz_reports_every_check_ready(client, db, own_queue):
     response = client.get(reverse("readyz"))
     assert response.status_code == 200
     body = response.json()
