@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n 2
 CLOCK_INSTANTS ?= 2026-11-29T23:30Z 2027-03-28T00:30Z 2026-10-25T00:30Z 2027-03-14T06:30Z \
 	2026-11-01T05:30Z 2026-12-31T23:59:30Z 2028-02-29T12:00Z
 
-.PHONY: run test test-clock bench install lint check-migrations pytest clean
+.PHONY: run test test-clock bench loadtest install lint check-migrations pytest clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,3 +64,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf var .pytest_cache
+
+# The loopback load test (loadtest/run.py): needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+LOADTEST_USERS ?= 40
+LOADTEST_SECONDS ?= 60
+loadtest: $(STAMP)
+	LOADTEST_USERS=$(LOADTEST_USERS) LOADTEST_SECONDS=$(LOADTEST_SECONDS) $(BIN)/python loadtest/run.py

@@ -9,10 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import files as course_files
 from home import csp_reports
 from home import views as home_views
+from p2pu.core import health
 
 from .api import api_router
 
 urlpatterns = [
+    # For load balancers: outside every other prefix, never cached, no session.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

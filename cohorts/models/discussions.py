@@ -21,6 +21,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from p2pu.core.object_storage import private_storage
+
 __all__ = ["Post", "PostAttachment", "PostFlag", "PostFlagReason", "Thread", "ThreadMute", "ThreadRead"]
 
 
@@ -222,6 +224,11 @@ class PrivateAttachmentStorage(FileSystemStorage):
         return self.base_location
 
 
+def attachment_storage():
+    """Object storage's private area when configured (production with S3_BUCKET), else the local disk."""
+    return private_storage(folder="discussion-attachments", local=PrivateAttachmentStorage)
+
+
 def attachment_path(attachment: "PostAttachment", filename: str) -> str:
     # A random folder per upload keeps the file name without clashes or guessable paths.
     return f"{attachment.post.thread.circle_id}/{secrets.token_urlsafe(12)}/{filename}"
@@ -229,7 +236,7 @@ def attachment_path(attachment: "PostAttachment", filename: str) -> str:
 
 class PostAttachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
-    image = models.FileField(upload_to=attachment_path, storage=PrivateAttachmentStorage(), max_length=300)
+    image = models.FileField(upload_to=attachment_path, storage=attachment_storage, max_length=300)
     content_type = models.CharField(max_length=50)
     description = models.CharField(_("image description"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

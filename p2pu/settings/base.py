@@ -80,6 +80,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + THIRD_PARTY_APPS
 
 MIDDLEWARE = [
+    # First, so every log line of the request (the other middleware's too) carries its id.
+    "p2pu.core.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (see "Content Security Policy" at the end).
     "p2pu.core.csp.SitePolicyMiddleware",
@@ -211,7 +213,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Graceful shutdown without losing work: a task is acknowledged only once it has finished, and one whose
+# worker died under it goes back to the queue. Every task is idempotent (dedupe keys, e-mail claims,
+# sweeps that skip what is done), so running one twice does no harm; README "Deploying at scale" lists them.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The beat schedule lives in code; each app adds its jobs here.
@@ -300,13 +306,33 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Signed links (unsubscribe, invitations) expire after this many seconds unless a view says otherwise.
 SIGNED_LINK_MAX_AGE = 60 * 60 * 24 * 30
 
+# Logs: one JSON object a line when LOG_JSON is on (production's default), each with the request id
+# (p2pu.core.request_ids) that web requests and the Celery tasks they queue share.
+LOG_JSON = env_bool("LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "p2pu.core.request_ids.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_JSON else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# Workers log through the same configuration instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Notifications
 # The daily digest leaves soon after this hour (0–23) in each person's own time zone (the beat job runs hourly).
@@ -443,3 +469,19 @@ COURSE_INVITE_RECEIVE_RATE = (3, _DAY)
 COURSE_REVIEW_REQUEST_SEND_RATE = (10, _DAY)
 COURSE_REVIEW_REQUEST_RECEIVE_RATE = (30, _DAY)
 INVITE_DECLINED_COOLDOWN = 30 * _DAY
+# Operations (p2pu.core.health, p2pu.core.monitoring, p2pu.core.beat)
+#: Seconds /readyz waits for the broker before calling it unreachable.
+READYZ_BROKER_TIMEOUT = float(os.environ.get("READYZ_BROKER_TIMEOUT", "2"))
+#: Recent task failures kept for /readyz and the admin panel.
+TASK_FAILURES_KEPT = 50
+#: Error reports go to Sentry when SENTRY_DSN is set; the share of requests traced for performance.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+#: Signed links to private files in object storage (submissions, attachments) expire after this many seconds.
+PRIVATE_FILE_URL_SECONDS = int(os.environ.get("PRIVATE_FILE_URL_SECONDS", "300"))
+#: Celery beat: every beat started shares this Redis lock and only its holder sends the schedule.
+CELERY_BEAT_SCHEDULER = "p2pu.core.beat:SingleBeatScheduler"
+BEAT_LOCK_URL = os.environ.get("BEAT_LOCK_URL", REDIS_URL)
+BEAT_LOCK_KEY = "celery:beat-lock"
+#: A beat that stops without releasing the lock (killed) is replaced within this many seconds.
+BEAT_LOCK_SECONDS = 60

@@ -4,8 +4,11 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from p2pu.core.error_reporting import error_reporting_init
+from p2pu.core.object_storage import s3_storages
+
 from .base import *  # noqa: F403
-from .base import SITE_URL, env_bool
+from .base import PRIVATE_FILE_URL_SECONDS, SENTRY_DSN, SENTRY_TRACES_SAMPLE_RATE, SITE_URL, STORAGES, env_bool
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-", "django-insecure")):
@@ -14,6 +17,8 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("d
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# A load balancer probes over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
@@ -26,3 +31,29 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 WAGTAILADMIN_BASE_URL = SITE_URL
+
+# One JSON object a line, for the log collector.
+LOG_JSON = env_bool("LOG_JSON", True)
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_JSON else "text"  # noqa: F405
+
+error_reporting_init(
+    dsn=SENTRY_DSN,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+)
+
+# Media on S3-compatible object storage when S3_BUCKET is set (credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, as boto3 reads them): every web process and worker sees the same files.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES = {
+        **STORAGES,
+        **s3_storages(
+            bucket=S3_BUCKET,
+            endpoint_url=os.environ.get("S3_ENDPOINT_URL", ""),
+            region=os.environ.get("S3_REGION", ""),
+            # Empty for a bucket that grants public reads of media/ by a bucket policy instead of per-object ACLs.
+            media_acl=os.environ.get("S3_MEDIA_ACL", "public-read"),
+            private_url_seconds=PRIVATE_FILE_URL_SECONDS,
+        ),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from cohorts.models import Meeting, PostAttachment, Thread
 from courses.models import ModulePage
 from p2pu.core.forms import form_submit
 from p2pu.core.middleware import wants_json
+from p2pu.core.object_storage import private_file_response
 
 from .. import permissions, queries, services
 from ..forms import PostForm, SearchForm, ThreadForm
@@ -212,8 +213,10 @@ def attachment(request, circle_id: int, attachment_id: int):
     )
     if not permissions.can_see_post_body(access, item.post):
         raise Http404("No such attachment")
-    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(
+        item.image,
+        filename=item.filename,
+        as_attachment=False,
+        content_type=item.content_type,
+        cache_control="private, max-age=3600",
+    )

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from p2pu.core.object_storage import private_storage
+
 from .activities import CircleActivity
 from .assignments import AssignmentState, ReviewAssignment
 
@@ -167,6 +169,11 @@ class PrivateSubmissionStorage(FileSystemStorage):
         return self.base_location
 
 
+def submission_storage():
+    """Object storage's private area when configured (production with S3_BUCKET), else the local disk."""
+    return private_storage(folder="submissions", local=PrivateSubmissionStorage)
+
+
 def submission_file_path(version: "SubmissionVersion", filename: str) -> str:
     # A random folder per upload keeps the original file name without clashes or guessable paths.
     return f"{version.submission.activity.circle_id}/{secrets.token_urlsafe(12)}/{filename}"
@@ -180,7 +187,7 @@ class SubmissionVersion(models.Model):
     number = models.PositiveSmallIntegerField()
     text = models.TextField(blank=True, max_length=20_000)
     link = models.URLField(blank=True, max_length=500)
-    file = models.FileField(upload_to=submission_file_path, storage=PrivateSubmissionStorage(), blank=True)
+    file = models.FileField(upload_to=submission_file_path, storage=submission_storage, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     file_size = models.PositiveIntegerField(null=True, blank=True)
     change_note = models.TextField(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cohorts.access import circle_for_viewer
 from cohorts.models import Review, SelfAssessment, SubmissionVersion
+from p2pu.core.object_storage import private_file_response
 
 from .. import permissions
 from ..forms import HelpfulnessForm
@@ -112,7 +113,6 @@ def submission_file(request, circle_id: int, submission_id: int, number: int):
         raise Http404("No such file")
     if not version.file:
         raise Http404("No file in this version")
-    response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.file_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        version.file, filename=version.file_name, as_attachment=True, cache_control="private, no-store"
+    )
