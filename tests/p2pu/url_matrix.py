@@ -150,6 +150,7 @@ EXPECTED = {
     "circles/<int:circle_id>/course-version/": Expect(REFUSED),
     "circles/<int:circle_id>/invite/": Expect(REFUSED),
     "circles/<int:circle_id>/invite-links/": Expect(REFUSED),
+    "circles/<int:circle_id>/share-link/reset/": Expect(REFUSED),
     "circles/<int:circle_id>/invite-links/<int:link_id>/revoke/": Expect(REFUSED),
     "circles/<int:circle_id>/members/<int:membership_id>/<slug:action>/": Expect(REFUSED),
     "circles/<int:circle_id>/modules/<int:module_id>/": Expect(REFUSED),
@@ -248,6 +249,9 @@ EXPECTED = {
         REFUSED, anonymous=REFUSED, ids={"page_view_restriction_id": "missing_id"}
     ),
     "_util/login/": Expect(OPEN, anonymous=OPEN),
+    # A load balancer's probes: alive, and ready (database, cache, broker, migrations); no private detail.
+    "healthz": Expect(OPEN, anonymous=OPEN),
+    "readyz": Expect(ANSWERED, anonymous=ANSWERED),
     # Browsers post Content-Security-Policy violation reports here without a session; they are logged.
     "csp-report/": Expect(ANSWERED, anonymous=ANSWERED),
     # Uploaded files: a draft course's image original is its authors' alone.
