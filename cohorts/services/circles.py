@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from p2pu.audit.services import audit_record
 from p2pu.notifications.services import notifications_send_many
 
-from .. import notification_kinds
+from .. import audit_actions, notification_kinds
 from ..models import (
     JOINABLE_STATES,
     Circle,
@@ -129,6 +130,7 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
     with transaction.atomic():
         circle = lock_circle(circle)
         _set_state(circle, CircleState.CANCELLED, now=now)
+        audit_record(actor=by, action=audit_actions.CANCELLED, subject=circle, scope=circle, reason=reason)
         circle.meetings.upcoming(now=now).update(
             status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, change_note=reason[:255], updated_at=now
         )
@@ -145,6 +147,19 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
             dedupe_key=f"circle.cancelled:{circle.pk}",
         )
     return circle
+
+
+def circle_admin_edit_record(*, circle: Circle, by, changed_fields: list[str]) -> None:
+    """A site editor changed a circle in the Wagtail admin (a name, its listing): the facilitators' circle
+    changed under them, so the audit trail says who changed which fields."""
+    if changed_fields:
+        audit_record(
+            actor=by,
+            action=audit_actions.EDITED_BY_SITE_EDITOR,
+            subject=circle,
+            scope=circle,
+            reason=", ".join(changed_fields),
+        )
 
 
 def circles_advance(*, now: dt.datetime | None = None) -> dict[str, int]:

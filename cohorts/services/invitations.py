@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from p2pu.audit.services import audit_record
 from p2pu.notifications.services import notification_send
 
-from .. import notification_kinds
+from .. import audit_actions, notification_kinds
 from ..models import Circle, InviteLink, Membership, MembershipStatus, Role
 from ..permissions import manager_access
 from .seats import set_status
@@ -34,6 +35,7 @@ def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) ->
         membership.invited_by = by
         membership.requested_at = now
         set_status(membership, MembershipStatus.INVITED, now=now, role=role, also=("invited_by", "requested_at"))
+        audit_record(actor=by, action=audit_actions.INVITED, subject=membership, target=invitee, scope=circle)
         as_role = "co-facilitate" if role == Role.FACILITATOR else "join"
         notification_send(
             recipient=invitee,

@@ -72,6 +72,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "p2pu.accounts",
     "p2pu.notifications",
+    "p2pu.audit",
     "courses",
     "cohorts",
     "home",
