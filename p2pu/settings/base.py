@@ -358,3 +358,9 @@ IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_COMPRESSION_RATIO = 100
 IMPORT_MAX_FILES = 5000
 IMPORT_MAX_IMAGE_PIXELS = 40_000_000
+
+# Data rights (p2pu.accounts, p2pu.audit): downloading one's data, deleting one's account.
+#: Seconds a "Download my data" link stays valid after the ZIP is built.
+DATA_EXPORT_LINK_MAX_AGE = int(os.environ.get("DATA_EXPORT_LINK_MAX_AGE", str(7 * 24 * 60 * 60)))
+#: Deleting one's account asks for the password again unless the person signed in this many seconds ago.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
