@@ -42,7 +42,9 @@ def unzip(response) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
 
-def test_the_zip_holds_everything_about_the_person_and_their_files(client, site_tree, django_capture_on_commit_callbacks):
+def test_the_zip_holds_everything_about_the_person_and_their_files(
+    client, site_tree, django_capture_on_commit_callbacks
+):
     rc = review_circle(learners=4, submission_type="file")
     person = rc.learners[0]
     person.bio = "I like maps."

@@ -46,6 +46,8 @@ def test_the_summary_says_what_happens_and_deleting_asks_for_the_password_first(
     response = client.post(URL, {"credits": "keep", "confirm": "on"})
     assert response.status_code == 302 and reverse("account_reauthenticate") in response.url
     assert get_user_model().objects.filter(pk=person.pk).exists()
+    wrong = client.post(response.url, {"password": "not my password"})
+    assert wrong.status_code == 200 and get_user_model().objects.filter(pk=person.pk).exists()
     reauthenticate(client, person)
     unconfirmed = client.post(URL, {"credits": "keep"})
     assert unconfirmed.status_code == 200 and get_user_model().objects.filter(pk=person.pk).exists()
