@@ -211,6 +211,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # The beat schedule lives in code; each app adds its jobs here.
 CELERY_BEAT_SCHEDULE = {
+    # Data downloads whose link has expired are deleted, files and all.
+    "accounts-data-exports-expire": {
+        "task": "p2pu.accounts.tasks.expire_data_exports",
+        "schedule": crontab(minute=30),
+    },
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
         # Hourly: each person's digest goes out soon after NOTIFICATION_DIGEST_HOUR in their own time zone.

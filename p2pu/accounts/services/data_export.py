@@ -3,6 +3,7 @@ person (each app contributes its part, see ``personal_data``) and the files they
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 import zipfile
@@ -114,6 +115,16 @@ def data_exports_discard(*, user: User) -> None:
     for export in DataExport.objects.filter(user=user):
         export.file.delete(save=False)
         export.delete()
+
+
+def data_exports_expire(*, now=None) -> int:
+    """Delete the downloads whose links have expired (nobody can fetch them any more); returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=settings.DATA_EXPORT_LINK_MAX_AGE)
+    expired = list(DataExport.objects.filter(created_at__lt=cutoff))
+    for export in expired:
+        export.file.delete(save=False)
+        export.delete()
+    return len(expired)
 
 
 def data_export_build(*, user: User) -> DataExport:

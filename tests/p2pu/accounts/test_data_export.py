@@ -4,6 +4,7 @@ expires, and the JSON document holds everything the platform keeps about them.""
 import datetime as dt
 import io
 import json
+import os
 import zipfile
 
 import pytest
@@ -16,6 +17,7 @@ from cohorts.models import Attendance, Meeting
 from cohorts.review import services as review_services
 from courses.models import CreditRole
 from p2pu.accounts.models import DataExport
+from p2pu.accounts.tasks import expire_data_exports
 from p2pu.notifications.models import Notification
 from tests.cohorts.review_setup import hand_in, review_circle, review_done
 from tests.courses.factories import CourseCreditFactory
@@ -121,3 +123,18 @@ def test_a_new_download_replaces_the_old_one(client, site_tree, django_capture_o
         page = client.get(URL).text
         assert "Download my data" in page or "Gather my data again" in page
         assert second in page
+
+
+def test_expired_downloads_are_deleted_with_their_files(client, site_tree, django_capture_on_commit_callbacks):
+    owner = UserFactory()
+    with time_machine.travel(BUILT_AT, tick=False):
+        ask_for_data(client, owner, django_capture_on_commit_callbacks)
+    export = DataExport.objects.get(user=owner)
+    path = export.file.path
+    within = BUILT_AT + dt.timedelta(seconds=settings.DATA_EXPORT_LINK_MAX_AGE - 60)
+    after = BUILT_AT + dt.timedelta(seconds=settings.DATA_EXPORT_LINK_MAX_AGE + 60)
+    with time_machine.travel(within, tick=False):
+        assert expire_data_exports() == 0 and os.path.exists(path)
+    with time_machine.travel(after, tick=False):
+        assert expire_data_exports() == 1
+    assert not DataExport.objects.exists() and not os.path.exists(path)
