@@ -6,14 +6,23 @@ class CohortsConfig(AppConfig):
     verbose_name = "Study circles"
 
     def ready(self):
+        from p2pu.accounts.personal_data import PersonalData
+        from p2pu.accounts.personal_data import register as personal_data_register
+        from p2pu.audit import actions
         from p2pu.notifications import kinds
 
-        from . import notification_kinds
+        from . import audit_actions, notification_kinds, personal_data
         from .discussions import notification_kinds as discussion_notification_kinds
         from .discussions import tasks as discussion_tasks  # noqa: F401 (registers the tasks with Celery)
         from .discussions import wagtail_hooks as discussion_hooks  # noqa: F401 (Wagtail reads only app-level hooks)
         from .review import notification_kinds as review_notification_kinds
 
+        actions.register_all(audit_actions.ACTIONS)
+        personal_data_register(
+            PersonalData(
+                "circles", export=personal_data.export, erase=personal_data.erase, blockers=personal_data.blockers
+            )
+        )
         kinds.register_all(notification_kinds.KINDS)
         kinds.register_all(review_notification_kinds.KINDS)
         kinds.register_all(discussion_notification_kinds.KINDS)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:circle_id>/leave/", circle.circle_leave, name="leave"),
     path("<int:circle_id>/invitation/decline/", circle.invitation_decline, name="invitation_decline"),
     path("<int:circle_id>/manage/", manage.circle_manage, name="manage"),
+    path("<int:circle_id>/manage/audit/", manage.circle_audit, name="audit"),
     path("<int:circle_id>/message/", manage.circle_message, name="message"),
     path("<int:circle_id>/course-version/", manage.course_version_update, name="course_version_update"),
     path("<int:circle_id>/invite/", manage.invite_person, name="invite_person"),

@@ -3,12 +3,14 @@
 from django.db.models import F
 from django.template.loader import render_to_string
 from wagtail import hooks
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import Circle
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
+from .services.circles import circle_admin_edit_record
 
 #: How many circles a course page lists before linking to all of them.
 CIRCLES_ON_COURSE_PAGE = 5
@@ -46,8 +48,16 @@ class CircleAdminPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Circle, CircleAdminPermissionPolicy(Circle))
 
 
+class CircleEditView(generic.EditView):
+    def save_instance(self):
+        circle = super().save_instance()
+        circle_admin_edit_record(circle=circle, by=self.request.user, changed_fields=self.form.changed_data)
+        return circle
+
+
 class CircleViewSet(ModelViewSet):
     model = Circle
+    edit_view_class = CircleEditView
     icon = "group"
     menu_label = "Study circles"
     menu_order = 310

@@ -8,14 +8,19 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
+        from p2pu.accounts.personal_data import PersonalData
+        from p2pu.accounts.personal_data import register as personal_data_register
+        from p2pu.audit import actions
         from p2pu.notifications import kinds
 
-        from . import notification_kinds, signals
+        from . import audit_actions, notification_kinds, personal_data, signals
         from .models import CourseReviewTask, Rubric
         from .page_forms import ChosenContentCheck
         from .permissions import RubricPermissionPolicy, images_choosable_by, rubrics_choosable_by
         from .review_rules import REVIEW_RULES
 
+        actions.register_all(audit_actions.ACTIONS)
+        personal_data_register(PersonalData("courses", export=personal_data.export, erase=personal_data.erase))
         kinds.register_all(notification_kinds.KINDS)
         # Before anything asks Wagtail for the rubric policy, or it would fall back to model-wide permissions.
         register_permission_policy(Rubric, RubricPermissionPolicy(Rubric))

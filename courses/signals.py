@@ -7,7 +7,7 @@ from wagtail.signals import page_published, task_submitted, workflow_approved, w
 from .models import CoursePage, CourseReviewTask
 from .permissions import course_for_page
 from .services import credits_licence_published
-from .workflows import review_finished_notify, review_requested_notify
+from .workflows import review_finished_record, review_requested_notify
 
 
 def _on_task_submitted(sender, instance, user=None, **kwargs):
@@ -48,13 +48,13 @@ WAGTAIL_WORKFLOW_EMAILS = [
         workflow_approved,
         "workflow_state_approved_email_notification",
         "workflow_approval_email_notifier",
-        review_finished_notify,
+        review_finished_record,
     ),
     (
         workflow_rejected,
         "workflow_state_rejected_email_notification",
         "workflow_rejection_email_notifier",
-        review_finished_notify,
+        review_finished_record,
     ),
 ]
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 from wagtail.permissions import page_permission_policy
 
+from p2pu.audit.services import audit_record
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from . import notification_kinds, rate_limits
+from . import audit_actions, notification_kinds, rate_limits
 from .models import CourseIndexPage, CourseReviewTask
 from .permissions import course_for_page, maintainers_of
 
@@ -59,6 +60,22 @@ def review_requested_notify(*, task_state: TaskState, user) -> None:
         actor=user,
         dedupe_key=f"course.review_requested:{task_state.pk}",
     )
+
+
+def review_finished_record(*, workflow_state: WorkflowState, user) -> None:
+    """Put the decision in the audit trail, then tell the person who asked."""
+    page = workflow_state.content_object.specific
+    approved = workflow_state.status == WorkflowState.STATUS_APPROVED
+    task_state = workflow_state.current_task_state
+    audit_record(
+        actor=user,
+        action=audit_actions.REVIEW_APPROVED if approved else audit_actions.REVIEW_REJECTED,
+        subject=page,
+        target=workflow_state.requested_by,
+        scope=course_for_page(page) or page,
+        reason=task_state.comment if task_state else "",
+    )
+    review_finished_notify(workflow_state=workflow_state, user=user)
 
 
 def review_finished_notify(*, workflow_state: WorkflowState, user) -> None:

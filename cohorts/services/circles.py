@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from p2pu.audit.services import audit_record
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
-from .. import notification_kinds, rate_limits
+from .. import audit_actions, notification_kinds, rate_limits
 from ..models import (
     JOINABLE_STATES,
     Circle,
@@ -133,6 +134,7 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
     with transaction.atomic():
         circle = lock_circle(circle)
         _set_state(circle, CircleState.CANCELLED, now=now)
+        audit_record(actor=by, action=audit_actions.CANCELLED, subject=circle, scope=circle, reason=reason)
         circle.meetings.upcoming(now=now).update(
             status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, change_note=reason[:255], updated_at=now
         )
@@ -149,6 +151,19 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
             dedupe_key=f"circle.cancelled:{circle.pk}",
         )
     return circle
+
+
+def circle_admin_edit_record(*, circle: Circle, by, changed_fields: list[str]) -> None:
+    """A site editor changed a circle in the Wagtail admin (a name, its listing): the facilitators' circle
+    changed under them, so the audit trail says who changed which fields."""
+    if changed_fields:
+        audit_record(
+            actor=by,
+            action=audit_actions.EDITED_BY_SITE_EDITOR,
+            subject=circle,
+            scope=circle,
+            reason=", ".join(changed_fields),
+        )
 
 
 def circles_advance(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from p2pu.audit.services import audit_record
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notification_send
 
-from .. import notification_kinds, rate_limits
+from .. import audit_actions, notification_kinds, rate_limits
 from ..models import JOINABLE_STATES, Circle, InviteLink, Membership, MembershipStatus, Role
 from ..permissions import manager_access
 from .seats import lock_circle, set_status
@@ -52,6 +53,7 @@ def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) ->
         membership.invited_by = by
         membership.requested_at = now
         set_status(membership, MembershipStatus.INVITED, now=now, role=role, also=("invited_by", "requested_at"))
+        audit_record(actor=by, action=audit_actions.INVITED, subject=membership, target=invitee, scope=circle)
         as_role = "co-facilitate" if role == Role.FACILITATOR else "join"
         notification_send(
             recipient=invitee,

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from p2pu.audit.services import audit_record
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.core.text import multi_line
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from .. import notification_kinds, rate_limits
+from .. import audit_actions, notification_kinds, rate_limits
 from ..models import Circle, Membership, MembershipStatus, Role
 from ..permissions import is_verified, join_outcome, manager_access
 from .seats import lock_circle, queue_waitlist_promotion, release_seat, set_status, take_seat
@@ -109,6 +110,9 @@ def membership_approve(*, membership: Membership, by) -> Membership:
         nobody_waiting = not circle.memberships.waitlist().exists()
         seated = nobody_waiting and take_seat(circle)
         set_status(membership, MembershipStatus.ACTIVE if seated else MembershipStatus.WAITLISTED, now=now)
+        audit_record(
+            actor=by, action=audit_actions.REQUEST_APPROVED, subject=membership, target=membership.user, scope=circle
+        )
         notification_send(
             recipient=membership.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
@@ -129,6 +133,13 @@ def membership_decline(*, membership: Membership, by) -> Membership:
         if membership.status != MembershipStatus.PENDING:
             raise ValidationError("This request was already answered.")
         set_status(membership, MembershipStatus.DECLINED, now=now)
+        audit_record(
+            actor=by,
+            action=audit_actions.REQUEST_DECLINED,
+            subject=membership,
+            target=membership.user,
+            scope=membership.circle,
+        )
         notification_send(
             recipient=membership.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
@@ -154,6 +165,14 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
             raise ValidationError("This person is not in the circle.")
         freed = membership.takes_seat
         set_status(membership, MembershipStatus.REMOVED, now=now)
+        audit_record(
+            actor=by,
+            action=audit_actions.MEMBER_REMOVED,
+            subject=membership,
+            target=membership.user,
+            scope=circle,
+            reason=reason,
+        )
         if freed:
             release_seat(circle)
             queue_waitlist_promotion(circle)
@@ -180,6 +199,9 @@ def facilitator_add(*, membership: Membership, by) -> Membership:
             raise ValidationError("Only an active learner can become a co-facilitator.")
         membership.role = Role.FACILITATOR
         membership.save(update_fields=["role"])
+        audit_record(
+            actor=by, action=audit_actions.FACILITATOR_ADDED, subject=membership, target=membership.user, scope=circle
+        )
         release_seat(circle)
         queue_waitlist_promotion(circle)
         notification_send(
@@ -215,6 +237,7 @@ def facilitator_hand_over(*, circle: Circle, by, to: Membership) -> Membership:
         to.role, mine.role = Role.FACILITATOR, Role.LEARNER
         to.save(update_fields=["role"])
         mine.save(update_fields=["role"])
+        audit_record(actor=by, action=audit_actions.HANDED_OVER, subject=to, target=to.user, scope=circle)
         notification_send(
             recipient=to.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,

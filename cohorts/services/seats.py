@@ -14,10 +14,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from p2pu.audit.services import audit_record
 from p2pu.core.jobs import enqueue_after_commit
 from p2pu.notifications.services import notification_send
 
-from .. import notification_kinds
+from .. import audit_actions, notification_kinds
 from ..models import JOINABLE_STATES, Circle, Membership, MembershipStatus
 
 
@@ -72,6 +73,14 @@ def waitlist_promote(*, circle: Circle) -> list[Membership]:
             if not take_seat(circle):
                 break
             set_status(membership, MembershipStatus.ACTIVE, now=now)
+            # Nobody chose this: the first in line gets the seat (an entry with no actor).
+            audit_record(
+                actor=None,
+                action=audit_actions.WAITLIST_PROMOTED,
+                subject=membership,
+                target=membership.user,
+                scope=circle,
+            )
             promoted.append(membership)
             notification_send(
                 recipient=membership.user,

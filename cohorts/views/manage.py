@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
+from p2pu.audit.models import AuditEntry
 from p2pu.core.forms import action_submit, form_submit
 
 from .. import services
@@ -253,3 +255,16 @@ def share_link_reset(request, circle_id: int):
         success=gettext("The circle has a new link: the old one no longer opens its page."),
     )
     return redirect("cohorts:manage", circle_id=circle.pk)
+
+
+#: Audit entries per page on a circle's "What facilitators did" page.
+AUDIT_ENTRIES_PER_PAGE = 50
+
+
+@login_required
+def circle_audit(request, circle_id: int):
+    """The circle's own audit trail: who changed whose standing in it, when and why (facilitators only)."""
+    circle, _ = circle_for_manager(request, circle_id)
+    entries = AuditEntry.objects.about(circle).for_listing()
+    page_obj = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cohorts/circle_audit.html", {"circle": circle, "page_obj": page_obj})

@@ -14,9 +14,10 @@ from django.utils.text import Truncator, slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from p2pu.audit.services import audit_record
 from p2pu.notifications.services import notification_send, notifications_send_many
 
-from .. import notification_kinds
+from .. import audit_actions, notification_kinds
 from ..models import CourseCredit, CourseIndexPage, CoursePage, CreditRole
 from ..permissions import (
     COURSE_COLLECTION_PERMISSIONS,
@@ -128,6 +129,7 @@ def coauthor_remove(*, credit: CourseCredit, removed_by) -> None:
     _keep_a_maintainer(credit)
     course, person, credit_id = credit.course, credit.person, credit.pk
     credit.delete()
+    audit_record(actor=removed_by, action=audit_actions.CREDIT_REMOVED, target=person, scope=course)
     course_authors_sync(course=course)
     if person is not None and person != removed_by:
         notification_send(

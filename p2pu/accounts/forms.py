@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from p2pu.core.fields import MultiLineTextField, OneLineTextField
 
@@ -61,3 +62,28 @@ class ProfileForm(forms.Form):
 
     def visibility_field_rows(self):
         return [self[name] for name in self.visibility_fields]
+
+
+class AccountDeleteForm(forms.Form):
+    """What happens to the person's credits, and that they mean it."""
+
+    KEEP, REMOVE = "keep", "remove"
+
+    credits = forms.ChoiceField(
+        label=_("Your name on courses you are credited on"),
+        choices=[
+            (KEEP, _("Keep my name in the credits (as a name without an account)")),
+            (REMOVE, _("Remove my name from the credits, and from the credits of remixes")),
+        ],
+        initial=KEEP,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Openly licensed courses must credit their authors; the licence also lets you ask for your name "
+            "to be removed (Creative Commons 4.0, section 3(a)(3))."
+        ),
+    )
+    confirm = forms.BooleanField(label=_("I understand that my account cannot be restored"), required=True)
+
+    @property
+    def keep_credit_names(self) -> bool:
+        return self.cleaned_data["credits"] == self.KEEP

@@ -1,13 +1,19 @@
 """The custom user model: one account per person, with the profile they choose to show."""
 
+import os
+import secrets
 import zoneinfo
 from functools import cache
 
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext
 
 # Languages a person can learn in: Django's list without regional variants (a learner speaks
 # Spanish, not "Argentinian Spanish"), except Chinese, whose two scripts are different to read.
@@ -16,6 +22,9 @@ LANGUAGE_CHOICES = sorted(
     key=lambda choice: choice[1],
 )
 LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
+
+#: Usernames of the stand-in accounts that keep a deleted person's anonymised records.
+FORMER_MEMBER_PREFIX = "former-member-"
 
 
 @cache
@@ -68,10 +77,53 @@ class User(AbstractUser):
         return self.get_display_name()
 
     def get_display_name(self) -> str:
+        if self.is_former_member:
+            return gettext("a former member")
         return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_former_member(self) -> bool:
+        return not self.is_active and self.username.startswith(FORMER_MEMBER_PREFIX)
 
     def get_language_names(self) -> list[str]:
         return [LANGUAGE_NAMES.get(code, code) for code in self.languages]
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+
+@deconstructible
+class PrivateExportStorage(FileSystemStorage):
+    """Data downloads are private: beside MEDIA_ROOT (which DEBUG serves to anyone), never inside it,
+    and read only through the signed, owner-only download view. The location follows
+    ``settings.MEDIA_ROOT`` at each use, so tests that move it move this too."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return os.path.join(os.path.dirname(os.path.abspath(settings.MEDIA_ROOT)), "data-exports")
+
+    @property
+    def location(self):
+        return self.base_location
+
+
+def data_export_path(export: "DataExport", filename: str) -> str:
+    # A random name: the file is reached only through the signed view, never by guessing.
+    return f"{export.user_id}/{secrets.token_urlsafe(16)}.zip"
+
+
+class DataExport(models.Model):
+    """A ZIP of everything the platform holds about one person, built on request; a newer one replaces it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    file = models.FileField(upload_to=data_export_path, storage=PrivateExportStorage(), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Data download of {self.user} ({self.created_at:%Y-%m-%d})"

@@ -73,6 +73,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "p2pu.accounts",
     "p2pu.notifications",
+    "p2pu.audit",
     "courses",
     "cohorts",
     "home",
@@ -226,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-requeue-stalled-emails": {
         "task": "p2pu.notifications.tasks.requeue_stalled_emails",
         "schedule": crontab(minute="*/5"),
+    },
+    # Data downloads whose link has expired are deleted, files and all.
+    "accounts-data-exports-expire": {
+        "task": "p2pu.accounts.tasks.expire_data_exports",
+        "schedule": crontab(minute=30),
     },
     "notifications-daily-digest": {
         "task": "p2pu.notifications.tasks.send_daily_digests",
@@ -485,3 +491,8 @@ BEAT_LOCK_URL = os.environ.get("BEAT_LOCK_URL", REDIS_URL)
 BEAT_LOCK_KEY = "celery:beat-lock"
 #: A beat that stops without releasing the lock (killed) is replaced within this many seconds.
 BEAT_LOCK_SECONDS = 60
+# Data rights (p2pu.accounts, p2pu.audit): downloading one's data, deleting one's account.
+#: Seconds a "Download my data" link stays valid after the ZIP is built.
+DATA_EXPORT_LINK_MAX_AGE = int(os.environ.get("DATA_EXPORT_LINK_MAX_AGE", str(7 * 24 * 60 * 60)))
+#: Deleting one's account asks for the password again unless the person signed in this many seconds ago.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300

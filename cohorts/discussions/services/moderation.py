@@ -12,7 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import audit_actions
 from cohorts.models import Post, PostFlag, PostFlagReason, Thread
+from p2pu.audit.services import audit_record
 from p2pu.core.permissions import require
 from p2pu.notifications.services import notification_send, notifications_send_many
 
@@ -46,6 +48,14 @@ def post_hide(*, post: Post, by, reason: str, now: dt.datetime | None = None) ->
     post.hidden_at, post.hidden_by, post.hidden_reason = now, by, reason[:500]
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     PostFlag.objects.filter(post=post).open().update(resolved_at=now, resolved_by=by)
+    audit_record(
+        actor=by,
+        action=audit_actions.POST_HIDDEN,
+        subject=post,
+        target=post.author,
+        scope=post.thread.circle,
+        reason=post.hidden_reason,
+    )
     author = post.author
     if author is not None and author.pk != by.pk and RECEIVING.hit(author.pk):
         with translation.override(language_of(author)):
@@ -67,6 +77,9 @@ def post_unhide(*, post: Post, by) -> Post:
     moderator_access(post.thread.circle, by)
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    audit_record(
+        actor=by, action=audit_actions.POST_UNHIDDEN, subject=post, target=post.author, scope=post.thread.circle
+    )
     return post
 
 
@@ -153,8 +166,11 @@ def post_flag(*, post: Post, by, reason: str, note: str = "", now: dt.datetime |
 @transaction.atomic
 def flag_resolve(*, flag: PostFlag, by, now: dt.datetime | None = None) -> PostFlag:
     """A facilitator dismisses a flag without hiding the post (hiding it resolves its flags too)."""
-    moderator_access(flag.post.thread.circle, by)
+    circle = flag.post.thread.circle
+    moderator_access(circle, by)
     PostFlag.objects.filter(post=flag.post_id).open().update(resolved_at=now or timezone.now(), resolved_by=by)
+    # The flag is dismissed: the post's author keeps their standing; the flagger's request was turned down.
+    audit_record(actor=by, action=audit_actions.POST_FLAG_RESOLVED, subject=flag, target=flag.raised_by, scope=circle)
     flag.refresh_from_db()
     return flag
 

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cohorts import audit_actions
 from cohorts.models import AssignmentSource, AssignmentState, Review, ReviewAssignment, ReviewFlag
+from p2pu.audit.services import audit_record
 
 from .allocation import allocate_more
 from .common import activity_lock, facilitator_access
@@ -35,16 +37,32 @@ def flag_resolve(
     flags = ReviewFlag.objects.select_for_update().filter(review_id=flag.review_id).unresolved()
     if not flags.exists():
         raise ValidationError("This flag has already been dealt with.")
-    review = Review.objects.select_related("assignment").get(pk=flag.review_id)
+    review = Review.objects.select_related("assignment", "reviewer").get(pk=flag.review_id)
     if hide_review and not review.is_hidden:
         review.hidden_at, review.hidden_by = now, by
         review.save(update_fields=["hidden_at", "hidden_by", "updated_at"])
         ReviewAssignment.objects.filter(pk=review.assignment_id).update(state=AssignmentState.DISCARDED, ended_at=now)
+        audit_record(
+            actor=by,
+            action=audit_actions.REVIEW_HIDDEN,
+            subject=review,
+            target=review.reviewer,
+            scope=activity.circle,
+            reason=note,
+        )
     problems = []
     if ask_for_another:
         problems = allocate_more(
             review.submission, activity=activity_lock(activity), now=now, source=AssignmentSource.REPLACEMENT, wanted=1
         )
+    audit_record(
+        actor=by,
+        action=audit_actions.REVIEW_FLAG_RESOLVED,
+        subject=flag,
+        target=review.reviewer,
+        scope=activity.circle,
+        reason=note,
+    )
     flags.update(
         resolved_at=now,
         resolved_by=by,

@@ -1,4 +1,4 @@
-"""Writes to accounts. Views and other apps change a person's profile only through here."""
+"""Profiles: the fields a person edits about themselves, and the welcome after confirming an e-mail."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from p2pu.core.text import multi_line, one_line
 from p2pu.notifications.services import notification_send
 
-from . import notification_kinds
-from .models import User
+from .. import notification_kinds
+from ..models import User
 
 # The fields a person edits about themselves; anything else (username, e-mail, staff flags) has its own flow.
 PROFILE_FIELDS = frozenset(
