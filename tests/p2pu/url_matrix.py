@@ -122,6 +122,10 @@ EXPECTED = {
     "people/<str:username>/": Expect(OPEN, anonymous=OPEN),
     "settings/": Expect(SIGNED_IN),
     "settings/profile/": Expect(SIGNED_IN),
+    # Deleting one's account and downloading one's data: one's own; another person's download link is refused.
+    "settings/delete/": Expect(SIGNED_IN),
+    "settings/data/": Expect(SIGNED_IN),
+    "settings/data/<str:token>/": Expect(REFUSED, ids={"token": "bad_token"}),
     # Notifications: one's own, never another person's.
     "notifications/": Expect(SIGNED_IN),
     "notifications/read-all/": Expect(SIGNED_IN),
@@ -146,6 +150,7 @@ EXPECTED = {
     "circles/<int:circle_id>/leave/": Expect(ANSWERED),
     "circles/<int:circle_id>/invitation/decline/": Expect(ANSWERED),
     "circles/<int:circle_id>/manage/": Expect(REFUSED),
+    "circles/<int:circle_id>/manage/audit/": Expect(REFUSED),
     "circles/<int:circle_id>/message/": Expect(REFUSED),
     "circles/<int:circle_id>/course-version/": Expect(REFUSED),
     "circles/<int:circle_id>/invite/": Expect(REFUSED),
