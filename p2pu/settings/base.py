@@ -357,3 +357,11 @@ IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_COMPRESSION_RATIO = 100
 IMPORT_MAX_FILES = 5000
 IMPORT_MAX_IMAGE_PIXELS = 40_000_000
+
+# Peer review: inline comments on passages, final scores and appeals (cohorts.review).
+# Rate limits, as (how many, per how many seconds): inline comments and replies per person, flags on
+# them per person, and the review notifications of these kinds any one person receives (beyond it they
+# are dropped; everything still shows on the site).
+REVIEW_COMMENT_RATE = (30, 10 * 60)
+REVIEW_COMMENT_FLAG_RATE = (10, 60 * 60)
+REVIEW_NOTIFY_RATE = (30, 60 * 60)

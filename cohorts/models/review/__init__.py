@@ -7,20 +7,27 @@ Writes go through ``cohorts.review.services``; the rules for who sees what are i
 """
 
 from .activities import AllocationMode, CircleActivity
+from .appeals import AppealOutcome, FinalScore, ScoreAppeal
 from .assignments import AssignmentSource, AssignmentState, ReviewAssignment
+from .inline import InlineComment, InlineCommentFlag
 from .reviews import CriterionScore, FlagReason, Review, ReviewFlag
 from .submissions import Submission, SubmissionAuthor, SubmissionState, SubmissionVersion
 
 __all__ = [
     "AllocationMode",
+    "AppealOutcome",
     "AssignmentSource",
     "AssignmentState",
     "CircleActivity",
     "CriterionScore",
+    "FinalScore",
     "FlagReason",
+    "InlineComment",
+    "InlineCommentFlag",
     "Review",
     "ReviewAssignment",
     "ReviewFlag",
+    "ScoreAppeal",
     "Submission",
     "SubmissionAuthor",
     "SubmissionState",
