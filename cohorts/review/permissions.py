@@ -165,12 +165,12 @@ def sees_threads_of(seen: SubmissionAccess, review, *, can_read_feedback: bool) 
     return seen.is_author and can_read_feedback and review.is_submitted and not review.is_hidden
 
 
-def can_comment_inline(seen: SubmissionAccess, review) -> bool:
+def can_comment_inline(seen: SubmissionAccess) -> bool:
     """The reviewer comments on passages of the work they review, while the review counts."""
     return (
-        review.reviewer_id == seen.access.user.pk
-        and seen.assignment is not None
+        seen.assignment is not None
         and seen.assignment.state != AssignmentState.DISCARDED
+        and bool(seen.submission.versions.filter(submitted_at__isnull=False).exclude(text="").exists())
         and can_review(seen.access)
     )
 

@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.discussions.rate_limits import RateLimit
-from cohorts.models import FlagReason, InlineComment, InlineCommentFlag, Review, SubmissionAuthor
+from cohorts.models import FlagReason, InlineComment, InlineCommentFlag, Review, ReviewAssignment, SubmissionAuthor
 from cohorts.permissions import circle_access
 from p2pu.core.permissions import require
 
 from .. import notification_kinds, passages, permissions
 from .common import moderation_url
 from .notices import notices_send
+from .reviews import review_save_draft
 
 COMMENTING = RateLimit("review.comment", setting="REVIEW_COMMENT_RATE")
 FLAGGING = RateLimit("review.comment_flag", setting="REVIEW_COMMENT_FLAG_RATE")
@@ -65,14 +66,24 @@ def reviewer_number(review: Review) -> int:
 
 @transaction.atomic
 def inline_comment_add(
-    *, review: Review, by, body: str, sentence: int | None = None, quote: str = "", near: int | None = None,
-    now: dt.datetime | None = None,
+    *, assignment: ReviewAssignment, by, body: str, sentence: int | None = None, quote: str = "",
+    near: int | None = None, now: dt.datetime | None = None,
 ) -> InlineComment:  # fmt: skip
     """The reviewer comments on a passage of the version under review: a numbered sentence, or the
-    quoted words (near a place in the visible text), or the quoted words within that sentence."""
-    seen, _readable = _seen(review, by)
-    require(permissions.can_comment_inline(seen, review), NOT_IN_THREAD)
-    version = review.version
+    quoted words (near a place in the visible text), or the quoted words within that sentence.
+
+    The first comment saves an empty draft of the review if there is none, since threads belong to it.
+    """
+    submission = assignment.submission
+    access = circle_access(user=by, circle=submission.activity.circle)
+    seen = permissions.submission_access(access=access, submission=submission)
+    require(seen.assignment == assignment and permissions.can_comment_inline(seen), NOT_IN_THREAD)
+    review = Review.objects.filter(assignment=assignment).select_related("version").first()
+    version = (
+        review.version
+        if review is not None and review.is_submitted
+        else submission.versions.filter(submitted_at__isnull=False).latest("number")
+    )
     text = version.text
     errors = {}
     body = body.strip()
@@ -102,6 +113,8 @@ def inline_comment_add(
         raise ValidationError(errors)
     COMMENTING.require(by.pk, _("You have written many comments in a short time."))
     now = now or timezone.now()
+    if review is None:
+        review = review_save_draft(assignment=assignment, by=by, overall_comment="", scores={}, now=now)
     comment = InlineComment.objects.create(
         review=review,
         version=version,

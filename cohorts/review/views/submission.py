@@ -13,7 +13,9 @@ from cohorts.models import Review, SubmissionVersion
 from .. import permissions
 from ..forms import HelpfulnessForm
 from ..results import activity_results_for
+from .appeal_parts import score_decisions_context
 from .common import submission_of, versions_of, with_diffs
+from .thread_parts import conversation_context
 
 
 def _label_reviews(reviews: list[Review], *, sees_reviewers: bool) -> None:
@@ -27,7 +29,7 @@ def _label_reviews(reviews: list[Review], *, sees_reviewers: bool) -> None:
 
 
 @login_required
-def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=None):
+def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=None, conversation_forms=None):
     circle, access = circle_for_viewer(request, circle_id)
     submission = submission_of(circle, submission_id)
     seen = permissions.submission_access(access=access, submission=submission)
@@ -74,6 +76,17 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
             helpfulness_form=HelpfulnessForm(),
             flag_forms=flag_forms or {},
         )
+        context.update(
+            conversation_context(
+                seen=seen,
+                reviews=reviews,
+                version=context["latest"],
+                reviewer_labels={review.pk: review.shown_reviewer for review in reviews},
+                can_read_feedback=True,
+                forms=conversation_forms,
+            )
+        )
+    context.update(score_decisions_context(seen=seen, can_read_feedback=context["can_read_feedback"]))
     if seen.is_facilitator:
         done = sum(1 for r in context.get("reviews", []) if not r.is_hidden)
         context.update(
