@@ -134,7 +134,8 @@ def inline_comment_add(
 def inline_reply_add(*, thread: InlineComment, by, body: str, now: dt.datetime | None = None) -> InlineComment:
     """A reply in a thread, by its reviewer, the work's authors or a facilitator."""
     require(thread.is_thread, NOT_IN_THREAD)
-    review = thread.review
+    # Fresh from the database: whether the review is submitted or hidden decides who sees the thread.
+    review = Review.objects.select_related("submission__activity__circle", "assignment").get(pk=thread.review_id)
     seen, readable = _seen(review, by)
     require(permissions.can_reply_in_thread(seen, review, can_read_feedback=readable), NOT_IN_THREAD)
     body = body.strip()
@@ -161,8 +162,10 @@ def _tell_thread(comment: InlineComment, *, review: Review) -> int:
         InlineComment.objects.filter(parent_id=thread_id).values_list("written_by_id", flat=True)
     )
     wanted = (author_ids | {review.reviewer_id} | others_in_thread) - {writer.pk}
-    active = set(circle.memberships.active().filter(user_id__in=wanted).values_list("user_id", flat=True))
-    people = {user.pk: user for user in type(writer).objects.filter(pk__in=active)}
+    people = {
+        membership.user_id: membership.user
+        for membership in circle.memberships.active().filter(user_id__in=wanted).select_related("user")
+    }
     facilitator_ids = set(circle.memberships.facilitators().values_list("user_id", flat=True))
     writer_is_author = writer.pk in author_ids
     writer_is_reviewer = writer.pk == review.reviewer_id
@@ -220,7 +223,8 @@ def inline_comment_flag(
     *, comment: InlineComment, by, reason: str, explanation: str, now: dt.datetime | None = None
 ) -> InlineCommentFlag:
     """Someone in the thread reports a comment or reply as inappropriate; the facilitators are told."""
-    review = comment.review
+    review = Review.objects.select_related("submission__activity__circle").get(pk=comment.review_id)
+    comment.review = review
     seen, readable = _seen(review, by)
     require(permissions.can_flag_comment(seen, comment, can_read_feedback=readable), NOT_IN_THREAD)
     errors = {}

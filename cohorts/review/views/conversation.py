@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.access import circle_for_member, circle_for_viewer
+from cohorts.access import circle_for_member
 from cohorts.models import Circle, InlineComment, InlineCommentFlag, ReviewAssignment
 from p2pu.core.forms import form_submit
 
@@ -37,7 +37,7 @@ def _thread_of_circle(circle: Circle, comment_id: int) -> InlineComment:
 def _seen_thread(request, circle_id: int, comment_id: int):
     """The comment, the viewer's access to its work, and whether they may read its feedback; 404 unless
     they see its thread."""
-    circle, access = circle_for_viewer(request, circle_id)
+    circle, access = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
     comment = _thread_of_circle(circle, comment_id)
     work = comment.review.submission
     seen = permissions.submission_access(access=access, submission=work)
