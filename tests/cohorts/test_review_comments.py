@@ -47,7 +47,7 @@ def test_a_reviewer_comments_on_a_passage_and_the_author_reads_it_in_place_and_r
     client.force_login(reviewer)
     page = client.get(assignment.get_absolute_url()).content.decode()
     assert "Paragraph 1, sentence 2: We meet weekly at noon." in page
-    assert 'data-inline-form' in page and "cohorts/inline-comments.js" in page
+    assert "data-inline-form" in page and "cohorts/inline-comments.js" in page
     response = client.post(add_url(assignment), {"sentence": "2", "body": "Which day of the week?"})
     assert response.status_code == 302
     comment = InlineComment.objects.get()
@@ -156,9 +156,7 @@ def test_people_outside_the_thread_are_refused(client, site_tree):
     assignment = assignment_on(work[0], reviewer)
     comment = services.inline_comment_add(assignment=assignment, by=reviewer, sentence=1, body="Hm.")
     review_done(assignment)
-    outsider_in_circle = next(
-        person for person in rc.learners[1:] if person not in reviewers_of(work[0])
-    )
+    outsider_in_circle = next(person for person in rc.learners[1:] if person not in reviewers_of(work[0]))
     other_rc, _ = reviewed_circle()
     stranger = UserFactory()
     cases = [

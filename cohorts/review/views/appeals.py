@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cohorts.access import circle_for_viewer
+from cohorts.access import circle_for_member
 from cohorts.models import Review, ScoreAppeal
 from p2pu.core.forms import form_submit
 
@@ -16,7 +16,7 @@ from .. import permissions, services
 from ..comment_forms import AppealForm, AppealResolveForm, FinalScoreForm
 from ..results import activity_results_for
 from .appeal_parts import final_score_rows
-from .common import circle_for_review_facilitator, submission_of
+from .common import MEMBERS_ONLY, circle_for_review_facilitator, submission_of
 
 #: How many closed appeals the facilitators' list shows, newest first.
 CLOSED_SHOWN = 50
@@ -29,7 +29,7 @@ def _medians(submission) -> list:
 
 @login_required
 def appeal_raise(request, circle_id: int, submission_id: int):
-    circle, access = circle_for_viewer(request, circle_id)
+    circle, access = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
     work = submission_of(circle, submission_id)
     seen = permissions.submission_access(access=access, submission=work)
     own_done = seen.is_author and permissions.own_reviews_done(user=request.user, activity=work.activity)
