@@ -38,7 +38,7 @@ class InlineCommentForm(forms.Form):
 
     def __init__(self, *args, sentences: list[Sentence], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sentence"].choices = [("", _("— the words below —"))] + [
+        self.fields["sentence"].choices = [("", _("None: use the exact words below"))] + [
             (sentence.number, _option_label(sentence)) for sentence in sentences
         ]
 
