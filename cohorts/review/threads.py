@@ -40,7 +40,7 @@ def threads_for(
     by_review = {review.pk: review for review in readable}
     comments = list(
         InlineComment.objects.filter(review__in=readable)
-        .select_related("written_by")
+        .select_related("written_by", "version")
         .prefetch_related("flags")
         .order_by("created_at", "pk")
     )

@@ -277,3 +277,16 @@ def test_pages_listing_comments_take_as_many_queries_for_many_threads_as_for_one
         }[page]
         counts.append(count_queries(client, user, url))
     assert counts[0] == counts[1]
+
+
+def test_a_facilitator_reviewing_the_work_comments_from_their_review_page_only(client, site_tree):
+    rc, work = reviewed_circle()
+    taken = services.review_facilitator_take(submission=work[0], by=rc.facilitator)
+    client.force_login(rc.facilitator)
+    assert 'id="comment-on-passage"' not in client.get(work[0].get_absolute_url()).content.decode()
+    assert 'id="comment-on-passage"' in client.get(taken.get_absolute_url()).content.decode()
+    services.inline_comment_add(assignment=taken, by=rc.facilitator, sentence=3, body="Add a date.")
+    review_done(taken)
+    client.force_login(rc.learners[0])
+    page = client.get(work[0].get_absolute_url()).content.decode()
+    assert "(a facilitator)" in page and "Add a date." in page

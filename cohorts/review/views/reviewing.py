@@ -76,6 +76,7 @@ def review_page(request, circle_id: int, assignment_id: int, *, form=None, conve
             reviewer_labels={},
             can_read_feedback=False,
             forms=conversation_forms,
+            commenting=True,
         )
     )
     return render(request, "cohorts/review/review.html", context)

@@ -18,9 +18,10 @@ def conversation_context(
     reviewer_labels: dict[int, str],
     can_read_feedback: bool,
     forms: dict | None = None,
+    commenting: bool = False,
 ) -> dict:
     """What a page showing the work needs for its threads: the marked text, the threads with their
-    reply forms, and (for the reviewer) the form to comment on a passage."""
+    reply forms, and (on the reviewer's page, ``commenting``) the form to comment on a passage."""
     forms = forms or {}
     found = threads_for(
         seen=seen,
@@ -33,6 +34,6 @@ def conversation_context(
         if thread.can_reply:
             thread.reply_form = forms.get(thread.pk) or ReplyForm(prefix=f"reply-{thread.pk}")
     context = {"threads": found.threads, "marked_text": found.marked_text}
-    if version is not None and version.text and permissions.can_comment_inline(seen):
+    if commenting and version is not None and version.text and permissions.can_comment_inline(seen):
         context["comment_form"] = forms.get("comment") or InlineCommentForm(sentences=passages.sentences(version.text))
     return context
