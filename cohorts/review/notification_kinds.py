@@ -1,6 +1,6 @@
 """What peer review tells people about; registered from CohortsConfig.ready()."""
 
-from p2pu.notifications.kinds import Kind
+from p2pu.notifications.kinds import Frequency, Kind
 
 ASSIGNED = "review.assigned"
 DUE_SOON = "review.due_soon"
@@ -8,6 +8,9 @@ RECEIVED = "review.received"
 FLAG_RAISED = "review.flag_raised"
 STUCK = "review.stuck"
 ALLOCATED = "review.allocated"
+INLINE_COMMENT = "review.inline_comment"
+APPEAL_RAISED = "review.appeal_raised"
+SCORE_DECIDED = "review.score_decided"
 
 KINDS = (
     Kind(ASSIGNED, label="You have work of others to review"),
@@ -16,4 +19,12 @@ KINDS = (
     Kind(FLAG_RAISED, label="A review was flagged in a circle you facilitate"),
     Kind(STUCK, label="Work in a circle you facilitate is still waiting for reviews"),
     Kind(ALLOCATED, label="Reviews were handed out in a circle you facilitate"),
+    # Conversations about passages come in bursts, so they gather in the daily digest unless chosen otherwise.
+    Kind(
+        INLINE_COMMENT,
+        label="A comment or reply on a passage of work you wrote or reviewed",
+        default=Frequency.DAILY,
+    ),
+    Kind(APPEAL_RAISED, label="A learner appealed a score in a circle you facilitate"),
+    Kind(SCORE_DECIDED, label="A facilitator set the final score of your work or answered your appeal"),
 )

@@ -180,3 +180,48 @@ def submission_access(*, access: CircleAccess, submission: Submission) -> Submis
         else None
     )
     return SubmissionAccess(access, submission, is_author=is_author, assignment=assignment)
+
+
+# Inline comments, final scores and appeals.
+#
+# A thread on a passage belongs to one review. Its reviewer sees only the threads of their own
+# review (never other reviewers' comments, nor what the authors answered them); the work's authors
+# see every thread of a review they may read (submitted, not hidden, and feedback open to them);
+# facilitators see all. Those who see a thread reply in it while the circle works, and flag what
+# someone else wrote in it.
+
+
+def sees_threads_of(seen: SubmissionAccess, review, *, can_read_feedback: bool) -> bool:
+    if seen.is_facilitator:
+        return True
+    if seen.assignment is not None and review.reviewer_id == seen.access.user.pk:
+        return seen.access.is_member
+    return seen.is_author and can_read_feedback and review.is_submitted and not review.is_hidden
+
+
+def can_comment_inline(seen: SubmissionAccess) -> bool:
+    """The reviewer comments on passages of the work they review, while the review counts."""
+    return (
+        seen.assignment is not None
+        and seen.assignment.state != AssignmentState.DISCARDED
+        and bool(seen.submission.versions.filter(submitted_at__isnull=False).exclude(text="").exists())
+        and can_review(seen.access)
+    )
+
+
+def can_reply_in_thread(seen: SubmissionAccess, review, *, can_read_feedback: bool) -> bool:
+    return can_review(seen.access) and sees_threads_of(seen, review, can_read_feedback=can_read_feedback)
+
+
+def can_flag_comment(seen: SubmissionAccess, comment, *, can_read_feedback: bool) -> bool:
+    return (
+        seen.access.is_member
+        and not seen.is_facilitator
+        and comment.written_by_id != seen.access.user.pk
+        and sees_threads_of(seen, comment.review, can_read_feedback=can_read_feedback)
+    )
+
+
+def can_appeal(seen: SubmissionAccess, *, can_read_feedback: bool) -> bool:
+    """An author appeals the score of their submitted work once they can read its feedback."""
+    return seen.is_author and can_read_feedback and can_review(seen.access) and seen.submission.is_submitted

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import activity, facilitation, moderation, practice, reviewing, submission
+from .views import activity, appeals, conversation, facilitation, moderation, practice, reviewing, submission
 
 app_name = "review"
 
@@ -43,4 +43,15 @@ urlpatterns = [
     path("activities/<int:activity_pk>/allocate/", facilitation.allocate, name="allocate"),
     path("moderation/", moderation.moderation, name="moderation"),
     path("moderation/<int:flag_id>/", moderation.flag_resolve, name="resolve"),
+    # Inline comments on passages, their threads and flags.
+    path("reviews/<int:assignment_id>/comments/", conversation.inline_add, name="comment_add"),
+    path("comments/<int:comment_id>/reply/", conversation.inline_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/flag/", conversation.inline_flag, name="comment_flag"),
+    path("moderation/comments/", conversation.comment_flags, name="comment_flags"),
+    path("moderation/comments/<int:flag_id>/", conversation.inline_flag_resolve, name="comment_flag_resolve"),
+    # Final scores and appeals.
+    path("submissions/<int:submission_id>/appeal/", appeals.appeal_raise, name="appeal"),
+    path("submissions/<int:submission_id>/final-score/", appeals.final_score, name="final_score"),
+    path("appeals/", appeals.appeals, name="appeals"),
+    path("appeals/<int:appeal_id>/", appeals.appeal_resolve, name="appeal_resolve"),
 ]

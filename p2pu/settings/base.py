@@ -496,3 +496,10 @@ BEAT_LOCK_SECONDS = 60
 DATA_EXPORT_LINK_MAX_AGE = int(os.environ.get("DATA_EXPORT_LINK_MAX_AGE", str(7 * 24 * 60 * 60)))
 #: Deleting one's account asks for the password again unless the person signed in this many seconds ago.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Peer review: inline comments on passages, final scores and appeals (cohorts.review).
+# Rate limits, as (how many, per how many seconds): inline comments and replies per person, flags on
+# them per person, and the review notifications of these kinds any one person receives (beyond it they
+# are dropped; everything still shows on the site).
+REVIEW_COMMENT_RATE = (30, 10 * 60)
+REVIEW_COMMENT_FLAG_RATE = (10, 60 * 60)
+REVIEW_NOTIFY_RATE = (30, 60 * 60)

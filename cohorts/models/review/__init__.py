@@ -7,24 +7,31 @@ Writes go through ``cohorts.review.services``; the rules for who sees what are i
 """
 
 from .activities import AllocationMode, CircleActivity
+from .appeals import AppealOutcome, FinalScore, ScoreAppeal
 from .assignments import AssignmentSource, AssignmentState, ReviewAssignment
+from .inline import InlineComment, InlineCommentFlag
 from .practice import CalibrationAttempt, CalibrationExample, SelfAssessment
 from .reviews import CriterionScore, FlagReason, Review, ReviewFlag
 from .submissions import Submission, SubmissionAuthor, SubmissionState, SubmissionVersion
 
 __all__ = [
     "AllocationMode",
+    "AppealOutcome",
     "AssignmentSource",
     "AssignmentState",
     "CalibrationAttempt",
     "CalibrationExample",
     "CircleActivity",
     "CriterionScore",
+    "FinalScore",
     "FlagReason",
+    "InlineComment",
+    "InlineCommentFlag",
     "Review",
     "ReviewAssignment",
     "ReviewFlag",
     "SelfAssessment",
+    "ScoreAppeal",
     "Submission",
     "SubmissionAuthor",
     "SubmissionState",

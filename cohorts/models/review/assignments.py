@@ -18,6 +18,7 @@ class AssignmentSource(models.TextChoices):
     ROLLING = "rolling", "Asked for (rolling review)"
     FACILITATOR = "facilitator", "Taken by a facilitator"
     REPLACEMENT = "replacement", "Asked for in place of a hidden review"
+    APPEAL = "appeal", "Asked for by an appeal against a score"
 
 
 class AssignmentState(models.TextChoices):

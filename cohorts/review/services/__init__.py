@@ -3,10 +3,11 @@
 One module per job: ``configuration`` (a circle's and an activity's review settings),
 ``submissions`` (drafts, submitting, releasing), ``allocation`` (handing reviews out at the
 deadline, for late work, to a facilitator), ``rolling`` (leases on request), ``reviews`` (writing
-one), ``feedback`` (an author rates or flags it), ``moderation`` (facilitators resolve flags) and
-``alerts`` (scheduled reminders), ``self_assessment`` (an author scores their own work) and
-``calibration`` (examples with reference scores, and learners' practice on them).
-``assignments`` and ``common`` hold what they share.
+one), ``feedback`` (an author rates or flags it), ``moderation`` (facilitators resolve flags),
+``comments`` (inline comments on passages, their replies and flags), ``appeals`` (final scores
+and appeals), ``self_assessment`` (an author scores their own work), ``calibration`` (examples with
+reference scores, and learners' practice on them) and ``alerts`` (scheduled reminders).
+``assignments`` and ``common`` hold what they share; ``notices`` sends what comments and appeals tell people.
 
 Notifications go through ``p2pu.notifications.services`` with dedupe keys, so every event reaches
 a person once. Nothing sent to an author names a reviewer unless the circle's reviews are open.
@@ -20,7 +21,9 @@ from .allocation import (
     reviews_allocate_at_deadline,
     reviews_allocate_due,
 )
+from .appeals import final_score_set, score_appeal_raise, score_appeal_resolve
 from .calibration import calibration_attempt_submit, calibration_example_save
+from .comments import inline_comment_add, inline_comment_flag, inline_flag_resolve, inline_reply_add
 from .configuration import circle_activity_ensure, circle_activity_update, circle_review_settings_update
 from .feedback import review_flag, review_rate
 from .moderation import flag_resolve
@@ -35,7 +38,12 @@ __all__ = [
     "circle_activity_ensure",
     "circle_activity_update",
     "circle_review_settings_update",
+    "final_score_set",
     "flag_resolve",
+    "inline_comment_add",
+    "inline_comment_flag",
+    "inline_flag_resolve",
+    "inline_reply_add",
     "review_facilitator_take",
     "review_flag",
     "review_late_allocate",
@@ -48,6 +56,8 @@ __all__ = [
     "reviews_allocate_at_deadline",
     "reviews_allocate_due",
     "self_assessment_submit",
+    "score_appeal_raise",
+    "score_appeal_resolve",
     "submission_release",
     "submission_save_draft",
     "submission_submit",

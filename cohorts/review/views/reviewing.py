@@ -17,6 +17,7 @@ from .. import permissions, services
 from ..forms import FlagForm, HelpfulnessForm, ReviewForm
 from ..practice import CALIBRATE_FIRST, calibration_pending, calibration_url
 from .common import MEMBERS_ONLY, SUBMIT, versions_of, with_diffs
+from .thread_parts import conversation_context
 
 
 def _review_form(assignment: ReviewAssignment, review: Review | None, data=None) -> ReviewForm:
@@ -42,7 +43,7 @@ def _own_assignment(request, circle: Circle, assignment_id: int) -> ReviewAssign
 
 
 @login_required
-def review_page(request, circle_id: int, assignment_id: int, *, form=None):
+def review_page(request, circle_id: int, assignment_id: int, *, form=None, conversation_forms=None):
     circle, access = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
     assignment = _own_assignment(request, circle, assignment_id)
     if assignment.is_open and calibration_pending(
@@ -73,6 +74,17 @@ def review_page(request, circle_id: int, assignment_id: int, *, form=None):
         context["form"] = form or _review_form(assignment, review)
     elif review is not None:
         context["criteria_rows"] = [(c, review.scores_by_criterion.get(c["id"])) for c in assignment.activity.criteria]
+    context.update(
+        conversation_context(
+            seen=seen,
+            reviews=[review] if review is not None else [],
+            version=shown,
+            reviewer_labels={},
+            can_read_feedback=False,
+            forms=conversation_forms,
+            commenting=True,
+        )
+    )
     return render(request, "cohorts/review/review.html", context)
 
 

@@ -16,8 +16,10 @@ from ..forms import HelpfulnessForm
 from ..practice import self_comparison
 from ..practice_forms import SelfAssessmentForm
 from ..results import activity_results_for
+from .appeal_parts import score_decisions_context
 from .common import submission_of, versions_of, with_diffs
 from .self_wording import self_comparison_rows, self_comparison_summary
+from .thread_parts import conversation_context
 
 
 def _label_reviews(reviews: list[Review], *, seen: permissions.SubmissionAccess) -> None:
@@ -31,7 +33,15 @@ def _label_reviews(reviews: list[Review], *, seen: permissions.SubmissionAccess)
 
 
 @login_required
-def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=None, self_assessment_form=None):
+def submission_page(
+    request,
+    circle_id: int,
+    submission_id: int,
+    *,
+    flag_forms=None,
+    self_assessment_form=None,
+    conversation_forms=None,
+):
     circle, access = circle_for_viewer(request, circle_id)
     submission = submission_of(circle, submission_id)
     seen = permissions.submission_access(access=access, submission=submission)
@@ -91,6 +101,17 @@ def submission_page(request, circle_id: int, submission_id: int, *, flag_forms=N
                 self_rows=self_comparison_rows(comparison, activity.criteria),
                 self_summary=self_comparison_summary(comparison, activity.criteria),
             )
+        context.update(
+            conversation_context(
+                seen=seen,
+                reviews=reviews,
+                version=context["latest"],
+                reviewer_labels={review.pk: review.shown_reviewer for review in reviews},
+                can_read_feedback=True,
+                forms=conversation_forms,
+            )
+        )
+    context.update(score_decisions_context(seen=seen, can_read_feedback=context["can_read_feedback"]))
     if seen.is_facilitator:
         done = sum(1 for r in context.get("reviews", []) if not r.is_hidden)
         context.update(
