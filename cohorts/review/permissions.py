@@ -15,6 +15,7 @@ Built on ``cohorts.permissions.CircleAccess`` (the viewer's membership). The rul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from cohorts.models import (
     AssignmentState,
@@ -135,7 +136,7 @@ class SubmissionAccess:
         """Authors write drafts and revisions while the circle is open or running."""
         return self.is_author and can_submit_work(self.access)
 
-    @property
+    @cached_property  # read once per comment on a page of threads
     def sees_authors(self) -> bool:
         if self.is_author or self.is_facilitator:
             return True

@@ -93,5 +93,6 @@ def _shown_name(comment: InlineComment, *, seen, author_ids: set[int], reviewer_
     if writer_id == comment.review.reviewer_id:
         return reviewer_labels.get(comment.review_id) or _gettext("The reviewer")
     if writer_id in author_ids:
+        # ``sees_authors`` holds the stricter of the circle's setting and the viewer's own review's promise.
         return comment.written_by.get_display_name() if seen.sees_authors else _gettext("The author")
     return _gettext("%(name)s (facilitator)") % {"name": comment.written_by.get_display_name()}

@@ -169,16 +169,18 @@ def _tell_thread(comment: InlineComment, *, review: Review) -> int:
     facilitator_ids = set(circle.memberships.facilitators().values_list("user_id", flat=True))
     writer_is_author = writer.pk in author_ids
     writer_is_reviewer = writer.pk == review.reviewer_id
-    open_circle = permissions.author_sees_reviewers(circle)
-    names_authors = permissions.reviewer_sees_author(circle)
+    # The stricter of the circle's setting and the promise the review was begun under.
+    names_reviewer = permissions.review_names_reviewer(review, circle)
+    names_authors = permissions.review_names_author(review, circle)
     number = reviewer_number(review)
 
     def shown_name(recipient_id: int) -> tuple[str, object]:
         """The writer's name as this recipient may see it, and the actor to record (None keeps them hidden)."""
+        # An author never learns who reviewed their work, not even one who also facilitates the circle.
+        if writer_is_reviewer and recipient_id in author_ids and not names_reviewer:
+            return _gettext("Reviewer %(number)d") % {"number": number}, None
         if recipient_id in facilitator_ids or not (writer_is_author or writer_is_reviewer):
             return writer.get_display_name(), writer
-        if writer_is_reviewer and recipient_id in author_ids and not open_circle:
-            return _gettext("Reviewer %(number)d") % {"number": number}, None
         if writer_is_author and recipient_id not in author_ids and not names_authors:
             return _gettext("The author"), None
         return writer.get_display_name(), writer
