@@ -307,6 +307,8 @@ NOTIFICATION_EMAIL_RETRY_BACKOFF = 30
 NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = 60 * 60
 # Notifications listed per page on the notifications page.
 NOTIFICATIONS_PER_PAGE = 20
+# Scheduled jobs queue their immediate e-mails this many to a task (one broker message per batch).
+NOTIFICATION_EMAIL_BATCH = int(os.environ.get("NOTIFICATION_EMAIL_BATCH", "100"))
 
 # Study circles
 # The longest an invitation link may live, in days (its signature's age check enforces it too).
