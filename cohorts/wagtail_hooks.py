@@ -7,7 +7,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from p2pu.core.page_cache import page_cache_depends
+
 from .models import Circle
+from .page_cache import course_circles_tag
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 
 #: How many circles a course page lists before linking to all of them.
@@ -17,6 +20,7 @@ CIRCLES_ON_COURSE_PAGE = 5
 @hooks.register("courses_course_sidebar")
 def circles_for_course(request, course):
     """The course page's “Study circles” box: circles taking the course, and “Start a study circle”."""
+    page_cache_depends(request, course_circles_tag(course.pk))
     circles = (
         Circle.objects.discoverable()
         .filter(course=course)

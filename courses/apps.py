@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
 
         from p2pu.notifications import kinds
 
-        from . import notification_kinds, signals
+        from . import notification_kinds, page_cache, signals
         from .models import CourseReviewTask, Rubric
         from .permissions import RubricPermissionPolicy
         from .review_rules import REVIEW_RULES
@@ -19,6 +19,7 @@ class CoursesConfig(AppConfig):
         # Before anything asks Wagtail for the rubric policy, or it would fall back to model-wide permissions.
         register_permission_policy(Rubric, RubricPermissionPolicy(Rubric))
         signals.connect()
+        page_cache.connect()
         # The review task's rules read code above the models, so they are handed to it here.
         CourseReviewTask.rules = REVIEW_RULES
 

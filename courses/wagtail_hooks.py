@@ -23,6 +23,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import permissions, services
 from .licensing import Licence
 from .models import CoursePage, CourseReviewTask, Rubric
+from .page_cache import page_served_depends
 from .urls import admin_urlpatterns
 
 # --- Rubrics: a snippet that belongs to a course --------------------------------------------------------
@@ -327,3 +328,11 @@ def keep_unpublished_courses_documents_private(document, request):
     if course is not None and not course.live and not course.permissions_for_user(request.user).can_edit():
         raise Http404
     return None
+
+
+# --- Page cache ----------------------------------------------------------------------------------------
+
+
+@hooks.register("before_serve_page")
+def page_cache_depends_on_served_page(page, request, serve_args, serve_kwargs):
+    page_served_depends(page=page, request=request)

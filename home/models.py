@@ -9,8 +9,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cohorts.models import Circle
+from cohorts.page_cache import CIRCLES_TAG
+from courses.cache_tags import COURSES_TAG
 from courses.licensing import LICENCE_CHOICES
 from courses.models import CourseIndexPage, CoursePage
+from p2pu.core.page_cache import page_cache_depends
 
 FEATURED_COURSES = 6
 
@@ -39,6 +42,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        page_cache_depends(request, CIRCLES_TAG, COURSES_TAG)
         context["how_it_works"] = HOW_A_CIRCLE_WORKS
         context["catalog"] = CourseIndexPage.objects.child_of(self).live().first()
         context["upcoming_circles"] = Circle.objects.upcoming()[:UPCOMING_CIRCLES]

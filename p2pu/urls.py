@@ -6,7 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.cache_tags import PAGES_TAG
 from home import views as home_views
+from p2pu.core.page_cache import cached_for_anonymous
 
 from .api import api_router
 
@@ -23,7 +25,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", cached_for_anonymous(PAGES_TAG)(sitemap), name="sitemap"),
     path("oai/", include("courses.oai.urls")),
 ]
 

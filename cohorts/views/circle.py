@@ -13,13 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from courses.cache_tags import page_tag
 from courses.models import ModulePage
 from p2pu.core.forms import action_submit
+from p2pu.core.page_cache import page_cache_depends
 
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
 from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus
+from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 
 
@@ -45,8 +48,14 @@ def _circle_with_counts(circle_id: int):
 
 
 def circle_detail(request, circle_id: int):
-    circle = _circle_with_counts(circle_id)
     key = request.GET.get("key", "")
+    # Only the public page is cached: one opened with a private link's key is that link holder's.
+    if not key:
+        page_cache_depends(request, circle_tag(circle_id))
+    circle = _circle_with_counts(circle_id)
+    if not key:
+        # The course's title and the pinned version's modules show on the page too.
+        page_cache_depends(request, page_tag(circle.course_id))
     access = circle_access(user=request.user, circle=circle, key=key)
     if not access.can_view:
         raise Http404("No such circle")

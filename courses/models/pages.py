@@ -20,8 +20,10 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
 from p2pu.core.links import absolute_url
+from p2pu.core.page_cache import page_cache_depends
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
+from ..cache_tags import REMIX_FAMILIES_TAG
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
@@ -274,6 +276,7 @@ class CoursePage(RoutablePageMixin, Page):
 
         The template reads the family with ``{% remix_family %}`` (courses.remix), which the models cannot import.
         """
+        page_cache_depends(request, REMIX_FAMILIES_TAG)
         return TemplateResponse(request, "courses/remix/family.html", {"page": self, "course": self})
 
 

@@ -81,6 +81,9 @@ INSTALLED_APPS = LOCAL_APPS + DJANGO_APPS + THIRD_PARTY_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page cache stores finished responses (it sees their cookies) and answers after the language
+    # and time zone are known (they are part of its key): see p2pu.core.page_cache.
+    "p2pu.core.page_cache.PageCacheStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "p2pu.accounts.middleware.TimezoneMiddleware",
+    "p2pu.core.page_cache.PageCacheFetchMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Course authoring: Wagtail's reports reach past a learner author's own course (see the module).
     "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
@@ -359,3 +363,8 @@ IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_MAX_COMPRESSION_RATIO = 100
 IMPORT_MAX_FILES = 5000
 IMPORT_MAX_IMAGE_PIXELS = 40_000_000
+
+# Page cache for anonymous visitors (p2pu.core.page_cache). Events purge cached pages exactly; this
+# bounds only how long a page shows times relative to now ("next meeting") before it is rendered again.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_ENABLED = True
