@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
 
         from p2pu.notifications import kinds
 
-        from . import notification_kinds, page_cache, signals
+        from . import notification_kinds, page_cache, restrictions, signals
         from .models import CourseReviewTask, Rubric
         from .permissions import RubricPermissionPolicy
         from .review_rules import REVIEW_RULES
@@ -20,6 +20,7 @@ class CoursesConfig(AppConfig):
         register_permission_policy(Rubric, RubricPermissionPolicy(Rubric))
         signals.connect()
         page_cache.connect()
+        restrictions.connect()
         # The review task's rules read code above the models, so they are handed to it here.
         CourseReviewTask.rules = REVIEW_RULES
 

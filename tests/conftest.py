@@ -5,6 +5,7 @@ import os
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -100,6 +101,13 @@ def pytest_collection_finish(session):
         )
         if transactional and not (marker is not None and marker.kwargs.get("serialized_rollback")):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the site, its settings and other cached reads belong to the
+    database of the test that cached them, which is rolled back."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

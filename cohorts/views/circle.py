@@ -21,7 +21,7 @@ from p2pu.core.page_cache import page_cache_depends
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus
+from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus, Role
 from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 
@@ -70,12 +70,12 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         meeting.topic = titles.get(meeting.module_id, "")
         meeting.circle = circle  # ends_at reads the circle's meeting length
     next_meeting = next((m for m in meetings if not m.is_cancelled and m.starts_at >= now), None)
-    facilitators = list(circle.memberships.facilitators().select_related("user"))
-    members = (
-        list(circle.memberships.learners().select_related("user").order_by("joined_at", "pk"))
-        if access.can_see_members
-        else []
-    )
+    # Facilitators and learners in one query; learners are listed only to those who may see them.
+    active = circle.memberships.active().select_related("user").order_by("joined_at", "pk")
+    if not access.can_see_members:
+        active = active.filter(role=Role.FACILITATOR)
+    facilitators = [m for m in active if m.role == Role.FACILITATOR]
+    members = [m for m in active if m.role == Role.LEARNER] if access.can_see_members else []
     waitlist_position = None
     if access.status == MembershipStatus.WAITLISTED:
         mine = access.membership
@@ -99,7 +99,7 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         "facilitators": facilitators,
         "members": members,
         "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
-        "newer_version": access.is_member and circle.has_newer_course_version(),
+        "newer_version": access.is_member and circle.has_newer_course_version(pinned_modules=pinned),
         "feed": CalendarFeed.objects.filter(user=request.user).first() if access.is_member else None,
         "join": join_button(
             access=access,

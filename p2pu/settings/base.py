@@ -85,6 +85,7 @@ MIDDLEWARE = [
     # and time zone are known (they are part of its key): see p2pu.core.page_cache.
     "p2pu.core.page_cache.PageCacheStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "home.sites.CachedSiteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +99,9 @@ MIDDLEWARE = [
     # Course authoring: Wagtail's reports reach past a learner author's own course (see the module).
     "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
 ]
+
+# Sessions read from the cache, falling back to the database: no session query on most requests.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "p2pu.urls"
 WSGI_APPLICATION = "p2pu.wsgi.application"
