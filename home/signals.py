@@ -10,7 +10,10 @@ from .models import SiteSettings
 from .sites import sites_forget
 
 
-def _on_site_settings_saved(sender, instance, **kwargs):
+def _on_site_settings_saved(sender, instance, created=False, **kwargs):
+    # A site's settings are created on their first read: nothing cached shows them yet.
+    if created:
+        return
     sites_forget()
     # The site's name and tagline show on every page.
     page_cache_purge(SITE_TAG)
