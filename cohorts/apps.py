@@ -11,7 +11,7 @@ class CohortsConfig(AppConfig):
         from p2pu.audit import actions
         from p2pu.notifications import kinds
 
-        from . import audit_actions, notification_kinds, personal_data
+        from . import audit_actions, notification_kinds, page_cache, personal_data
         from .discussions import notification_kinds as discussion_notification_kinds
         from .discussions import tasks as discussion_tasks  # noqa: F401 (registers the tasks with Celery)
         from .discussions import wagtail_hooks as discussion_hooks  # noqa: F401 (Wagtail reads only app-level hooks)
@@ -26,3 +26,4 @@ class CohortsConfig(AppConfig):
         kinds.register_all(notification_kinds.KINDS)
         kinds.register_all(review_notification_kinds.KINDS)
         kinds.register_all(discussion_notification_kinds.KINDS)
+        page_cache.connect()

@@ -8,7 +8,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from p2pu.core.page_cache import page_cache_depends
+
 from .models import Circle
+from .page_cache import course_circles_tag
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .services.circles import circle_admin_edit_record
 
@@ -19,6 +22,7 @@ CIRCLES_ON_COURSE_PAGE = 5
 @hooks.register("courses_course_sidebar")
 def circles_for_course(request, course):
     """The course page's “Study circles” box: circles taking the course, and “Start a study circle”."""
+    page_cache_depends(request, course_circles_tag(course.pk))
     circles = (
         Circle.objects.discoverable()
         .filter(course=course)
@@ -26,9 +30,8 @@ def circles_for_course(request, course):
         .with_next_meeting()
         .order_by(F("next_meeting_at").asc(nulls_last=True), "pk")[:CIRCLES_ON_COURSE_PAGE]
     )
-    return render_to_string(
-        "cohorts/includes/course_circles.html", {"course": course, "circles": circles}, request=request
-    )
+    # Without the request: the box reads no context processor's data, and they would all run again.
+    return render_to_string("cohorts/includes/course_circles.html", {"course": course, "circles": circles})
 
 
 class CircleAdminPermissionPolicy(ModelPermissionPolicy):

@@ -32,6 +32,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import permissions, services
 from .licensing import Licence
 from .models import CoursePage, CourseReviewTask, ModulePage, Rubric
+from .page_cache import page_served_depends
 from .urls import admin_urlpatterns
 
 # --- Rubrics: a snippet that belongs to a course --------------------------------------------------------
@@ -421,3 +422,11 @@ def keep_unpublished_courses_documents_private(document, request):
     if not permissions.can_see_course_file(request=request, collection_id=document.collection_id):
         raise Http404
     return None
+
+
+# --- Page cache ----------------------------------------------------------------------------------------
+
+
+@hooks.register("before_serve_page")
+def page_cache_depends_on_served_page(page, request, serve_args, serve_kwargs):
+    page_served_depends(page=page, request=request)

@@ -9,15 +9,21 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cohorts.models import Circle
+from cohorts.page_cache import CIRCLES_TAG
+from courses.cache_tags import COURSES_TAG
 from courses.licensing import LICENCE_CHOICES
 from courses.models import CourseIndexPage, CoursePage
+from courses.restrictions import CachedViewRestrictionsMixin, public
+from p2pu.core.page_cache import page_cache_depends
+
+from .sites import site_settings_cached
 
 FEATURED_COURSES = 6
 
 UPCOMING_CIRCLES = 6
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     hero_heading = models.CharField(max_length=140, default="Learn together, in the open.")
     hero_text = models.TextField(
         blank=True,
@@ -37,14 +43,27 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    def route(self, request, path_components):
+        """Find the deepest page the path names in one query, instead of a child lookup and a ``.specific``
+        per level; that page routes what is left (a course's ``remixes/``, or a 404)."""
+        if path_components:
+            prefixes = [
+                f"{self.url_path}{'/'.join(path_components[:length])}/" for length in range(len(path_components), 0, -1)
+            ]
+            deepest = Page.objects.filter(path__startswith=self.path, url_path__in=prefixes).order_by("-depth").first()
+            if deepest is not None:
+                return deepest.specific.route(request, path_components[deepest.depth - self.depth :])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        page_cache_depends(request, CIRCLES_TAG, COURSES_TAG)
         context["how_it_works"] = HOW_A_CIRCLE_WORKS
         context["catalog"] = CourseIndexPage.objects.child_of(self).live().first()
         context["upcoming_circles"] = Circle.objects.upcoming()[:UPCOMING_CIRCLES]
-        context["featured_courses"] = (
-            CoursePage.objects.live().public().order_by("-first_published_at")[:FEATURED_COURSES]
-        )
+        context["featured_courses"] = public(CoursePage.objects.live()).order_by("-first_published_at")[
+            :FEATURED_COURSES
+        ]
         return context
 
 
@@ -68,6 +87,12 @@ class SiteSettings(BaseSiteSetting):
     tagline = models.CharField(max_length=200, blank=True, default="Open peer-to-peer learning")
 
     panels = [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("default_licence")]
+
+    @classmethod
+    def for_site(cls, site):
+        if site is None:
+            raise cls.DoesNotExist(f"{cls} does not exist for site None.")
+        return site_settings_cached(cls, site)
 
     class Meta:
         verbose_name = "site settings"

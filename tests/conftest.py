@@ -104,10 +104,9 @@ def pytest_collection_finish(session):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate limits count in the cache, which outlives a test's database transaction (and its ids)."""
-    cache.clear()
-    yield
+def _empty_cache():
+    """Each test starts with an empty cache: the site, its settings and other cached reads belong to the
+    database of the test that cached them, which is rolled back; rate limits count in it too."""
     cache.clear()
 
 

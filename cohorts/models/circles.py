@@ -325,11 +325,17 @@ class Circle(models.Model):
     def seats_free(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
 
-    def has_newer_course_version(self) -> bool:
-        """Whether the course or any of its modules was published again since the circle pinned its version."""
+    def has_newer_course_version(self, pinned_modules=None) -> bool:
+        """Whether the course or any of its modules was published again since the circle pinned its version.
+
+        ``pinned_modules``: the circle's pinned modules when the caller has already read them.
+        """
         if self.course.live_revision_id != self.course_revision_id:
             return True
-        pinned = set(self.pinned_modules.values_list("module_id", "revision_id"))
+        if pinned_modules is None:
+            pinned = set(self.pinned_modules.values_list("module_id", "revision_id"))
+        else:
+            pinned = {(pin.module_id, pin.revision_id) for pin in pinned_modules}
         return pinned != set(self.course.modules().values_list("pk", "live_revision_id"))
 
     @property

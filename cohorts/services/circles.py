@@ -25,6 +25,7 @@ from ..models import (
     Role,
 )
 from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS, new_access_key
+from ..page_cache import circles_page_cache_purge
 from ..permissions import manager_access, start_refusal
 from .pinning import meetings_sync, pin_course_version
 from .seats import lock_circle, queue_waitlist_promotion
@@ -138,6 +139,7 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
         circle.meetings.upcoming(now=now).update(
             status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, change_note=reason[:255], updated_at=now
         )
+        circles_page_cache_purge(circle_ids=[circle.pk])
         people = circle.memberships.filter(
             status__in=[MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING]
         ).exclude(user=by)
@@ -189,9 +191,12 @@ def circles_advance(*, now: dt.datetime | None = None) -> dict[str, int]:
         .filter(first_start__lte=now)
         .values_list("pk", flat=True)
     )
-    running = Circle.objects.filter(pk__in=list(starting), state=CircleState.OPEN).update(
+    starting = list(starting)
+    running = Circle.objects.filter(pk__in=starting, state=CircleState.OPEN).update(
         state=CircleState.RUNNING, state_changed_at=now
     )
+    if finished or running:
+        circles_page_cache_purge(circle_ids=[*finished_ids, *starting])
     return {"running": running, "finished": finished}
 
 

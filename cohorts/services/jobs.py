@@ -1,28 +1,28 @@
 """The scheduled jobs that speak to members: meeting reminders, feedback prompts, the facilitators' digest.
 
 Each is idempotent (dedupe keys make a re-run send nothing twice) and works in bulk: a constant
-number of queries, then one ``notification_send`` per new notification.
+number of queries to find who is due, then ``notifications_bulk_send`` records them a chunk at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Avg, Count, Q
-from django.utils import timezone
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from p2pu.core.zones import person_zone
 from p2pu.notifications.models import Notification
-from p2pu.notifications.services import notification_send
+from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
 
 from .. import notification_kinds
 from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus
 from ..models.circles import MAX_MEETING_MINUTES
-from .meetings import local_time_for
 
 #: Bulk jobs work in chunks: bounded IN lists, and one transaction per chunk instead of per insert.
 JOB_CHUNK = 500
@@ -36,7 +36,14 @@ def _chunks(items: list, size: int = JOB_CHUNK):
 def _members_by_circle(circle_ids: Iterable[int]) -> dict[int, list[Membership]]:
     members: dict[int, list[Membership]] = defaultdict(list)
     for chunk in _chunks(sorted(set(circle_ids))):
-        for membership in Membership.objects.active().filter(circle_id__in=chunk).select_related("user"):
+        memberships = (
+            Membership.objects.active()
+            .filter(circle_id__in=chunk)
+            .select_related("user")
+            # What a notification reads of its recipient: the zone for the wording, and whether to e-mail.
+            .only("circle_id", "user__time_zone", "user__is_active", "user__email")
+        )
+        for membership in memberships:
             members[membership.circle_id].append(membership)
     return members
 
@@ -47,6 +54,17 @@ def _already_notified(keys: Iterable[str]) -> set[tuple[int, str]]:
     for chunk in _chunks(sorted(set(keys))):
         seen.update(Notification.objects.filter(dedupe_key__in=chunk).values_list("recipient_id", "dedupe_key"))
     return seen
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_words(language: str, day: dt.date) -> str:
+    return date_format(day, "D j M Y")
+
+
+def _local_time_words(local: dt.datetime) -> str:
+    """What ``local_time_for`` says (“Tue 5 Mar 2024, 18:00 (Europe/Berlin)”), with each day's words made once:
+    ten thousand meetings fall on a handful of days."""
+    return f"{_day_words(translation.get_language(), local.date())}, {local:%H:%M} ({local.tzinfo.key})"
 
 
 def _lead_words(hours: int) -> str:
@@ -70,7 +88,9 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
     meetings = (
         Meeting.objects.starting_between(now, lower)
         .filter(circle__state__in=JOINABLE_STATES)
-        .select_related("circle", "module")
+        .select_related("circle")
+        # The module's title only: a page row with its whole body would cost far more than the reminder.
+        .annotate(module_title=F("module__title"))
         .order_by("starts_at", "pk")
     )
     due = []
@@ -80,20 +100,27 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
         due.append((meeting, hours, key))
     members = _members_by_circle(meeting.circle_id for meeting, _, _ in due)
     seen = _already_notified(key for _, _, key in due)
-    sent = 0
-    for chunk in _chunks(due):
-        with transaction.atomic():
-            for meeting, hours, key in chunk:
-                recipients = [m.user for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen]
-                if recipients:
-                    sent += _reminders_send(meeting=meeting, lead_hours=hours, recipients=recipients, dedupe_key=key)
-    return sent
+    drafts = (
+        draft
+        for meeting, hours, key in due
+        for draft in _reminder_drafts(
+            meeting=meeting,
+            lead_hours=hours,
+            recipients=[m.user for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen],
+            dedupe_key=key,
+        )
+    )
+    return notifications_bulk_send(drafts=drafts)
 
 
-def _reminders_send(*, meeting: Meeting, lead_hours: int, recipients: list, dedupe_key: str) -> int:
+def _reminder_drafts(
+    *, meeting: Meeting, lead_hours: int, recipients: list, dedupe_key: str
+) -> list[NotificationDraft]:
     """One meeting's reminder to each recipient; only the time, in each one's own zone, differs."""
+    if not recipients:
+        return []
     circle = meeting.circle
-    topic = f" ({meeting.module.title})" if meeting.module_id else ""
+    topic = f" ({meeting.module_title})" if meeting.module_id else ""
     if not circle.is_online:
         where = f"Where: {circle.place}"
     elif circle.meeting_url:
@@ -102,23 +129,23 @@ def _reminders_send(*, meeting: Meeting, lead_hours: int, recipients: list, dedu
         where = "Online: the facilitators will share the link."
     title = f"{circle.name} meets {_lead_words(lead_hours)}"
     url = circle.get_absolute_url()
-    # Thousands of members share a few zones: each zone's wording of the start is made once.
     starts_by_zone: dict[str, str] = {}
-    sent = 0
+    drafts = []
     for user in recipients:
-        zone = person_zone(user).key
-        if zone not in starts_by_zone:
-            starts_by_zone[zone] = local_time_for(user, meeting.starts_at)
-        notification = notification_send(
-            recipient=user,
-            kind=notification_kinds.MEETING_REMINDER,
-            title=title,
-            body=f"Meeting {meeting.number}{topic} starts {starts_by_zone[zone]}.\n{where}",
-            url=url,
-            dedupe_key=dedupe_key,
+        zone = person_zone(user)
+        if zone.key not in starts_by_zone:
+            starts_by_zone[zone.key] = _local_time_words(meeting.starts_at.astimezone(zone))
+        drafts.append(
+            NotificationDraft(
+                recipient=user,
+                kind=notification_kinds.MEETING_REMINDER,
+                title=title,
+                body=f"Meeting {meeting.number}{topic} starts {starts_by_zone[zone.key]}.\n{where}",
+                url=url,
+                dedupe_key=dedupe_key,
+            )
         )
-        sent += notification is not None
-    return sent
+    return drafts
 
 
 def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:
@@ -138,22 +165,21 @@ def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:
     given = set(
         MeetingFeedback.objects.filter(meeting__in=[m.pk for m in ended]).values_list("meeting_id", "membership_id")
     )
-    sent = 0
-    with transaction.atomic():
-        for meeting in ended:
-            for membership in members.get(meeting.circle_id, ()):
-                if (membership.user_id, keys[meeting.pk]) in seen or (meeting.pk, membership.pk) in given:
-                    continue
-                notification = notification_send(
-                    recipient=membership.user,
-                    kind=notification_kinds.FEEDBACK_PROMPT,
-                    title=f"How was meeting {meeting.number} of {meeting.circle.name}?",
-                    body="Rate it from 1 to 5 and add a line or two: it helps the facilitators plan the next one.",
-                    url=f"{meeting.get_absolute_url()}#feedback",
-                    dedupe_key=keys[meeting.pk],
-                )
-                sent += notification is not None
-    return sent
+    return notifications_bulk_send(
+        drafts=(
+            NotificationDraft(
+                recipient=membership.user,
+                kind=notification_kinds.FEEDBACK_PROMPT,
+                title=f"How was meeting {meeting.number} of {meeting.circle.name}?",
+                body="Rate it from 1 to 5 and add a line or two: it helps the facilitators plan the next one.",
+                url=f"{meeting.get_absolute_url()}#feedback",
+                dedupe_key=keys[meeting.pk],
+            )
+            for meeting in ended
+            for membership in members.get(meeting.circle_id, ())
+            if (membership.user_id, keys[meeting.pk]) not in seen and (meeting.pk, membership.pk) not in given
+        )
+    )
 
 
 def _digests_due(now: dt.datetime) -> dict[int, list[tuple[object, str]]]:
@@ -216,21 +242,21 @@ def facilitator_digests_send(*, now: dt.datetime | None = None) -> int:
             rating=Avg("feedback__rating"),
         )
     }
-    sent = 0
-    with transaction.atomic():
-        for circle in circles:
-            lines = [
-                f"Members: {circle.seats_taken} of {circle.capacity} seats taken "
-                f"({circle.joined_this_week} joined in the last 7 days).",
-                f"Waiting: {circle.waitlist_count} on the waitlist, {circle.pending_count} asking to join.",
-                f"Meetings in the coming week: {meetings_ahead.get(circle.pk, 0)}.",
-            ]
-            if circle.pk in held:
-                rating = held[circle.pk]["rating"]
-                feedback = f"average feedback {rating:.1f} of 5" if rating else "no feedback yet"
-                lines.append(f"Last week: {held[circle.pk]['present']} marked present, {feedback}.")
-            for user, key in due[circle.pk]:
-                notification = notification_send(
+    drafts = []
+    for circle in circles:
+        lines = [
+            f"Members: {circle.seats_taken} of {circle.capacity} seats taken "
+            f"({circle.joined_this_week} joined in the last 7 days).",
+            f"Waiting: {circle.waitlist_count} on the waitlist, {circle.pending_count} asking to join.",
+            f"Meetings in the coming week: {meetings_ahead.get(circle.pk, 0)}.",
+        ]
+        if circle.pk in held:
+            rating = held[circle.pk]["rating"]
+            feedback = f"average feedback {rating:.1f} of 5" if rating else "no feedback yet"
+            lines.append(f"Last week: {held[circle.pk]['present']} marked present, {feedback}.")
+        for user, key in due[circle.pk]:
+            drafts.append(
+                NotificationDraft(
                     recipient=user,
                     kind=notification_kinds.FACILITATOR_DIGEST,
                     title=f"Your week in {circle.name}",
@@ -238,5 +264,5 @@ def facilitator_digests_send(*, now: dt.datetime | None = None) -> int:
                     url=circle.get_manage_url(),
                     dedupe_key=key,
                 )
-                sent += notification is not None
-    return sent
+            )
+    return notifications_bulk_send(drafts=drafts)

@@ -20,6 +20,7 @@ from p2pu.notifications.services import notification_send
 
 from .. import audit_actions, notification_kinds
 from ..models import JOINABLE_STATES, Circle, Membership, MembershipStatus
+from ..page_cache import circles_page_cache_purge
 
 
 def lock_circle(circle: Circle) -> Circle:
@@ -32,12 +33,14 @@ def take_seat(circle: Circle) -> bool:
     taken = Circle.objects.filter(pk=circle.pk, seats_taken__lt=F("capacity")).update(seats_taken=F("seats_taken") + 1)
     if taken:
         circle.seats_taken += 1
+        circles_page_cache_purge(circle_ids=[circle.pk])
     return bool(taken)
 
 
 def release_seat(circle: Circle) -> None:
     Circle.objects.filter(pk=circle.pk, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
     circle.seats_taken = max(circle.seats_taken - 1, 0)
+    circles_page_cache_purge(circle_ids=[circle.pk])
 
 
 def queue_waitlist_promotion(circle: Circle) -> None:

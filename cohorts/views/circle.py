@@ -13,13 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from courses.cache_tags import page_tag
 from courses.models import ModulePage
 from p2pu.core.forms import action_submit, refusal_show
+from p2pu.core.page_cache import page_cache_depends
 
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus
+from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus, Role
+from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 
 
@@ -45,8 +48,14 @@ def _circle_with_counts(circle_id: int):
 
 
 def circle_detail(request, circle_id: int):
-    circle = _circle_with_counts(circle_id)
     key = request.GET.get("key", "")
+    # Only the public page is cached: one opened with a private link's key is that link holder's.
+    if not key:
+        page_cache_depends(request, circle_tag(circle_id))
+    circle = _circle_with_counts(circle_id)
+    if not key:
+        # The course's title and the pinned version's modules show on the page too.
+        page_cache_depends(request, page_tag(circle.course_id))
     access = circle_access(user=request.user, circle=circle, key=key)
     if not access.can_view:
         raise Http404("No such circle")
@@ -61,12 +70,12 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         meeting.topic = titles.get(meeting.module_id, "")
         meeting.circle = circle  # ends_at reads the circle's meeting length
     next_meeting = next((m for m in meetings if not m.is_cancelled and m.starts_at >= now), None)
-    facilitators = list(circle.memberships.facilitators().select_related("user"))
-    members = (
-        list(circle.memberships.learners().select_related("user").order_by("joined_at", "pk"))
-        if access.can_see_members
-        else []
-    )
+    # Facilitators and learners in one query; learners are listed only to those who may see them.
+    active = circle.memberships.active().select_related("user").order_by("joined_at", "pk")
+    if not access.can_see_members:
+        active = active.filter(role=Role.FACILITATOR)
+    facilitators = [m for m in active if m.role == Role.FACILITATOR]
+    members = [m for m in active if m.role == Role.LEARNER] if access.can_see_members else []
     waitlist_position = None
     if access.status == MembershipStatus.WAITLISTED:
         mine = access.membership
@@ -90,7 +99,7 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         "facilitators": facilitators,
         "members": members,
         "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
-        "newer_version": access.is_member and circle.has_newer_course_version(),
+        "newer_version": access.is_member and circle.has_newer_course_version(pinned_modules=pinned),
         "feed": CalendarFeed.objects.filter(user=request.user).first() if access.is_member else None,
         "join": join_button(
             access=access,

@@ -5,8 +5,11 @@ from django.db.models import F, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
+from p2pu.core.page_cache import page_cache_depends
+
 from ..forms import CircleFilterForm
 from ..models import Circle, Membership
+from ..page_cache import CIRCLES_TAG
 
 CIRCLES_PER_PAGE = 12
 
@@ -20,6 +23,7 @@ def _facilitators_prefetch() -> Prefetch:
 
 
 def circle_list(request):
+    page_cache_depends(request, CIRCLES_TAG)
     discoverable = Circle.objects.discoverable()
     form = CircleFilterForm(request.GET or None, circles=discoverable)
     circles = discoverable

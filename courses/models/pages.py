@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.fields.json import KeyTextTransform
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -20,14 +20,17 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
 from p2pu.core.links import absolute_url
+from p2pu.core.page_cache import page_cache_depends
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
+from ..cache_tags import REMIX_FAMILIES_TAG
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
 from ..licensing import LICENCE_CHOICES, Licence
 from ..metadata import citation, course_json_ld, module_json_ld
 from ..page_forms import CoursePageForm, ModulePageForm
+from ..restrictions import CachedViewRestrictionsMixin, public
 from ..serializers import CreditListField
 from .authorship import CourseCredit
 
@@ -46,7 +49,7 @@ def outcomes_field(item_name: str, item_label: str) -> StreamField:
     )
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalog at /courses/: every published course, with search and filters."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -63,9 +66,7 @@ class CourseIndexPage(Page):
     def courses(self):
         """Live, public courses in the catalog, newest first, with everything a card shows prefetched."""
         return (
-            CoursePage.objects.child_of(self)
-            .live()
-            .public()
+            public(CoursePage.objects.child_of(self).live())
             .select_related("cover_image")
             .prefetch_related(
                 "topics",
@@ -86,7 +87,7 @@ class CourseIndexPage(Page):
 
     def topics(self):
         """Topics used by at least one live course in this catalog, for the filter."""
-        live_course_ids = CoursePage.objects.child_of(self).live().public().values("pk")
+        live_course_ids = public(CoursePage.objects.child_of(self).live()).values("pk")
         return (
             Tag.objects.filter(courses_coursetopic_items__content_object__in=live_course_ids)
             .distinct()
@@ -98,7 +99,7 @@ class CourseTopic(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     summary = models.CharField(max_length=300, help_text="One or two sentences for the catalog card.")
     description = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     outcomes = outcomes_field("outcome", "Learning outcome")
@@ -202,7 +203,7 @@ class CoursePage(RoutablePageMixin, Page):
 
     def modules(self):
         """Live, public modules in outline order."""
-        return ModulePage.objects.child_of(self).live().public().order_by("path")
+        return public(ModulePage.objects.child_of(self).live()).order_by("path")
 
     @cached_property
     def public_credits(self):
@@ -241,6 +242,8 @@ class CoursePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read by the JSON-LD and by the template: once.
+        prefetch_related_objects([self], "topics")
         modules = list(self.modules())
         url = self.get_full_url(request)
         credits = self.public_credits
@@ -274,10 +277,11 @@ class CoursePage(RoutablePageMixin, Page):
 
         The template reads the family with ``{% remix_family %}`` (courses.remix), which the models cannot import.
         """
+        page_cache_depends(request, REMIX_FAMILIES_TAG)
         return TemplateResponse(request, "courses/remix/family.html", {"page": self, "course": self})
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     summary = models.CharField(max_length=300, blank=True)
     objectives = outcomes_field("objective", "Objective")
     duration_minutes = models.PositiveSmallIntegerField(
@@ -363,13 +367,24 @@ class ModulePage(Page):
         return [(block.id, block.value) for block in self.body if block.block_type == "heading"]
 
     def _live_siblings(self):
-        return ModulePage.objects.sibling_of(self, inclusive=False).live().public()
+        return public(ModulePage.objects.sibling_of(self, inclusive=False).live())
+
+    @cached_property
+    def _neighbours(self) -> tuple["ModulePage | None", "ModulePage | None"]:
+        """The live modules just before and after this one, in one query (their bodies left out)."""
+        before = after = None
+        for sibling in self._live_siblings().defer("body").order_by("path"):
+            if sibling.path < self.path:
+                before = sibling
+            elif after is None:
+                after = sibling
+        return before, after
 
     def previous_module(self):
-        return self._live_siblings().filter(path__lt=self.path).order_by("-path").first()
+        return self._neighbours[0]
 
     def next_module(self):
-        return self._live_siblings().filter(path__gt=self.path).order_by("path").first()
+        return self._neighbours[1]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

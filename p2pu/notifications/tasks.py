@@ -10,11 +10,14 @@ instead of handing it back.
 """
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from django.conf import settings
 
 from .services import delivery, digests, rendered, stalled
+
+logger = logging.getLogger(__name__)
 
 EMAIL_RETRY_OPTIONS = {
     "autoretry_for": delivery.TRANSIENT_EMAIL_ERRORS,
@@ -38,6 +41,19 @@ def send_notification_email(self, notification_id: int) -> None:
 @shared_task
 def requeue_stalled_emails() -> None:
     stalled.stalled_emails_requeue()
+
+
+@shared_task
+def send_notification_emails(notification_ids: list[int]) -> None:
+    """A scheduled job's batch: each e-mail once; one that fails transiently goes on to its own retrying task."""
+    for notification_id in notification_ids:
+        try:
+            delivery.notification_email_deliver(notification_id=notification_id, will_retry=True)
+        except delivery.TRANSIENT_EMAIL_ERRORS:
+            send_notification_email.delay(notification_id)
+        except Exception:
+            # Already marked failed; the rest of the batch still goes out.
+            logger.exception("Notification %s could not be e-mailed", notification_id)
 
 
 @shared_task

@@ -87,7 +87,11 @@ MIDDLEWARE = [
     # Content-Security-Policy on every response (see "Content Security Policy" at the end).
     "p2pu.core.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page cache stores finished responses (it sees their cookies) and answers after the language
+    # and time zone are known (they are part of its key): see p2pu.core.page_cache.
+    "p2pu.core.page_cache.PageCacheStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "home.sites.CachedSiteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "p2pu.accounts.middleware.TimezoneMiddleware",
+    "p2pu.core.page_cache.PageCacheFetchMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Course authoring: Wagtail's reports and some page views reach past a learner author's own course.
     "courses.middleware.LearnerAuthorsOutOfReportsMiddleware",
@@ -103,6 +108,9 @@ MIDDLEWARE = [
     # A rate-limit refusal that escapes a view answers 429 (JSON for JSON clients), never 500.
     "p2pu.core.middleware.RateLimitedMiddleware",
 ]
+
+# Sessions read from the cache, falling back to the database: no session query on most requests.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "p2pu.urls"
 WSGI_APPLICATION = "p2pu.wsgi.application"
@@ -355,6 +363,8 @@ NOTIFICATION_EMAIL_TIME_LIMIT = int(os.environ.get("NOTIFICATION_EMAIL_TIME_LIMI
 NOTIFICATION_EMAIL_STALLED_AFTER = int(os.environ.get("NOTIFICATION_EMAIL_STALLED_AFTER", str(15 * 60)))
 # Notifications listed per page on the notifications page.
 NOTIFICATIONS_PER_PAGE = 20
+# Scheduled jobs queue their immediate e-mails this many to a task (one broker message per batch).
+NOTIFICATION_EMAIL_BATCH = int(os.environ.get("NOTIFICATION_EMAIL_BATCH", "100"))
 
 # Study circles
 # The longest an invitation link may live, in days (its signature's age check enforces it too).
@@ -503,3 +513,7 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 REVIEW_COMMENT_RATE = (30, 10 * 60)
 REVIEW_COMMENT_FLAG_RATE = (10, 60 * 60)
 REVIEW_NOTIFY_RATE = (30, 60 * 60)
+# Page cache for anonymous visitors (p2pu.core.page_cache). Events purge cached pages exactly; this
+# bounds only how long a page shows times relative to now ("next meeting") before it is rendered again.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_ENABLED = True

@@ -16,6 +16,8 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lc-test-media-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests change data behind the services' backs (factories, .save()); the page cache's own tests turn it on.
+PAGE_CACHE_ENABLED = False
 # Unit tests run tasks eagerly; the integration test points a real worker at REDIS_URL itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

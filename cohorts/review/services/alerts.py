@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cohorts.models import CircleState, ReviewAssignment, Submission
-from p2pu.notifications.services import notification_send, notifications_send_many
+from cohorts.models import CircleState, Membership, ReviewAssignment, Submission
+from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
 
 from .. import notification_kinds, permissions
 from .common import progress_url
@@ -33,21 +35,20 @@ def review_reminders_send(*, now: dt.datetime | None = None) -> int:
         .filter(activity__circle__state__in=permissions.WORKING_STATES)
         .select_related("activity", "activity__circle", "reviewer")
     )
-    sent = 0
-    for assignment in due_soon:
-        lease = " Your hold on it runs out then and it goes back to the queue." if assignment.is_lease else ""
-        sent += (
-            notification_send(
+    lease = " Your hold on it runs out then and it goes back to the queue."
+    return notifications_bulk_send(
+        drafts=(
+            NotificationDraft(
                 recipient=assignment.reviewer,
                 kind=notification_kinds.DUE_SOON,
                 title=f"A review for “{assignment.activity.title}” is due within {_lead_words(lead_hours)}",
-                body=f"In {assignment.activity.circle.name}.{lease}",
+                body=f"In {assignment.activity.circle.name}.{lease if assignment.is_lease else ''}",
                 url=assignment.get_absolute_url(),
                 dedupe_key=f"review.due_soon:{assignment.pk}",
             )
-            is not None
+            for assignment in due_soon.iterator(chunk_size=500)
         )
-    return sent
+    )
 
 
 def submissions_stuck_alert(*, now: dt.datetime | None = None) -> int:
@@ -61,23 +62,34 @@ def submissions_stuck_alert(*, now: dt.datetime | None = None) -> int:
         .filter(reviews_done__lt=F("activity__reviews_per_submission"))
         .select_related("activity", "activity__circle")
     )
-    alerted = 0
-    for submission in short:
+    stuck = [submission for submission in short if submission.activity.stuck_at(submission.submitted_at) <= now]
+    facilitators = _facilitators_by_circle({submission.activity.circle_id for submission in stuck})
+    drafts = []
+    for submission in stuck:
         activity = submission.activity
-        if activity.stuck_at(submission.submitted_at) > now:
-            continue
         releasable = timezone.localtime(activity.releasable_at(submission.submitted_at))
-        notifications_send_many(
-            recipients=activity.circle.memberships.facilitators().people(),
-            kind=notification_kinds.STUCK,
-            title=f"Work in {activity.circle.name} is still waiting for reviews",
-            body=(
-                f"“{activity.title}”: {submission.reviews_done} of {activity.reviews_per_submission} reviews. "
-                f"Review it yourself, or release it with fewer reviews from {releasable:%d %b %Y}."
-            ),
-            url=progress_url(activity),
-            dedupe_key=f"review.stuck:{submission.pk}",
+        drafts.extend(
+            NotificationDraft(
+                recipient=person,
+                kind=notification_kinds.STUCK,
+                title=f"Work in {activity.circle.name} is still waiting for reviews",
+                body=(
+                    f"“{activity.title}”: {submission.reviews_done} of {activity.reviews_per_submission} reviews. "
+                    f"Review it yourself, or release it with fewer reviews from {releasable:%d %b %Y}."
+                ),
+                url=progress_url(activity),
+                dedupe_key=f"review.stuck:{submission.pk}",
+            )
+            for person in facilitators.get(activity.circle_id, ())
         )
-        Submission.objects.filter(pk=submission.pk).update(stuck_alerted_at=now)
-        alerted += 1
-    return alerted
+    with transaction.atomic():
+        notifications_bulk_send(drafts=drafts)
+        Submission.objects.filter(pk__in=[submission.pk for submission in stuck]).update(stuck_alerted_at=now)
+    return len(stuck)
+
+
+def _facilitators_by_circle(circle_ids: set[int]) -> dict[int, list]:
+    people = defaultdict(list)
+    for membership in Membership.objects.facilitators().filter(circle_id__in=circle_ids).select_related("user"):
+        people[membership.circle_id].append(membership.user)
+    return people

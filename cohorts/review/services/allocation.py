@@ -26,7 +26,7 @@ from cohorts.models import (
     SubmissionAuthor,
     SubmissionState,
 )
-from p2pu.notifications.services import notification_send, notifications_send_many
+from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
 
 from .. import allocation as rules
 from .. import notification_kinds
@@ -156,24 +156,33 @@ def reviews_allocate_at_deadline(*, activity: CircleActivity, by=None, now: dt.d
 
 def _allocated_notify(activity: CircleActivity, *, loads: Counter, problems: list[str]) -> None:
     url = to_do_url()
-    for reviewer in get_user_model().objects.filter(pk__in=loads):
-        count = loads[reviewer.pk]
-        notification_send(
-            recipient=reviewer,
-            kind=notification_kinds.ASSIGNED,
-            title=f"You have {count} {_reviews(count)} to do for “{activity.title}”",
-            body=f"In {activity.circle.name}. They are due in {activity.review_days} days.",
-            url=url,
-            dedupe_key=f"review.assigned:{activity.pk}:deadline:{reviewer.pk}",
-        )
     summary = f"{sum(loads.values())} reviews were handed out to {len(loads)} people for “{activity.title}”."
-    notifications_send_many(
-        recipients=activity.circle.memberships.facilitators().people(),
-        kind=notification_kinds.ALLOCATED,
-        title=f"Reviews handed out in {activity.circle.name}" + (": some could not be guaranteed" if problems else ""),
-        body=" ".join([summary, *problems]),
-        url=progress_url(activity),
-        dedupe_key=f"review.allocated:{activity.pk}",
+    notifications_bulk_send(
+        drafts=[
+            *(
+                NotificationDraft(
+                    recipient=reviewer,
+                    kind=notification_kinds.ASSIGNED,
+                    title=f"You have {loads[reviewer.pk]} {_reviews(loads[reviewer.pk])} to do for “{activity.title}”",
+                    body=f"In {activity.circle.name}. They are due in {activity.review_days} days.",
+                    url=url,
+                    dedupe_key=f"review.assigned:{activity.pk}:deadline:{reviewer.pk}",
+                )
+                for reviewer in get_user_model().objects.filter(pk__in=loads)
+            ),
+            *(
+                NotificationDraft(
+                    recipient=facilitator,
+                    kind=notification_kinds.ALLOCATED,
+                    title=f"Reviews handed out in {activity.circle.name}"
+                    + (": some could not be guaranteed" if problems else ""),
+                    body=" ".join([summary, *problems]),
+                    url=progress_url(activity),
+                    dedupe_key=f"review.allocated:{activity.pk}",
+                )
+                for facilitator in activity.circle.memberships.facilitators().people()
+            ),
+        ]
     )
 
 

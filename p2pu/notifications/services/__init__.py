@@ -2,6 +2,8 @@
 
 - ``recording``: ``notification_send`` / ``notifications_send_many`` (what other apps call, inside their own
   transaction), marking read.
+- ``bulk``: ``notifications_bulk_send`` records many drafts in a few queries per chunk and queues their
+  e-mails in batches: every scheduled job uses it.
 - ``preferences``: how often each person wants e-mail about each kind.
 - ``delivery``: building and sending one notification's e-mail at most once (claim, send, release).
 - ``digests``: the daily digest.
@@ -13,6 +15,7 @@ claims its row before sending (see models.py), so no event is recorded twice and
 The tasks module imports these services; the services never import it.
 """
 
+from .bulk import NotificationDraft, notifications_bulk_send
 from .delivery import notification_email_deliver
 from .digests import daily_digests_send, digest_deliver
 from .preferences import email_frequency, preference_set, preferences_get, preferences_set
@@ -21,6 +24,7 @@ from .rendered import email_message_queue, rendered_email_queue, rendered_email_
 from .unsubscribe import unsubscribe, unsubscribe_token_make, unsubscribe_token_read
 
 __all__ = [
+    "NotificationDraft",
     "daily_digests_send",
     "digest_deliver",
     "email_frequency",
@@ -28,6 +32,7 @@ __all__ = [
     "notification_email_deliver",
     "notification_mark_read",
     "notification_send",
+    "notifications_bulk_send",
     "notifications_mark_all_read",
     "notifications_send_many",
     "preference_set",

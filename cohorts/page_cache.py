@@ -1,0 +1,55 @@
+"""What the cached circle pages show, and the events that purge them (see p2pu.core.page_cache).
+
+Tags: ``circle:<id>`` (the circle's page), ``circles`` (every list of circles: /circles/, the home page's
+upcoming circles) and ``course-circles:<course id>`` (the “Study circles” box on that course's page). A
+circle created, changed or cancelled, a seat taken or freed (a membership saved) and a meeting moved
+purge the circle's three tags; the changes made by queryset updates (seats, life-cycle moves) purge
+through ``circles_page_cache_purge`` in the services that make them.
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from p2pu.core.page_cache import page_cache_purge
+
+from .models import Circle, Meeting, Membership
+
+CIRCLES_TAG = "circles"
+
+
+def circle_tag(circle_id: int) -> str:
+    return f"circle:{circle_id}"
+
+
+def course_circles_tag(course_id: int) -> str:
+    return f"course-circles:{course_id}"
+
+
+def circles_page_cache_purge(*, circle_ids) -> None:
+    """Purge every cached page that shows these circles, after the transaction commits."""
+    circle_ids = list(circle_ids)
+    if not circle_ids:
+        return
+    course_ids = set(Circle.objects.filter(pk__in=circle_ids).values_list("course_id", flat=True))
+    page_cache_purge(
+        CIRCLES_TAG,
+        *(circle_tag(circle_id) for circle_id in circle_ids),
+        *(course_circles_tag(course_id) for course_id in course_ids),
+    )
+
+
+def _on_circle_changed(sender, instance, **kwargs):
+    page_cache_purge(CIRCLES_TAG, circle_tag(instance.pk), course_circles_tag(instance.course_id))
+
+
+def _on_part_of_circle_changed(sender, instance, **kwargs):
+    circles_page_cache_purge(circle_ids=[instance.circle_id])
+
+
+def connect() -> None:
+    post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_saved")
+    post_delete.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_deleted")
+    for model in (Membership, Meeting):
+        post_save.connect(_on_part_of_circle_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_saved")
+        post_delete.connect(
+            _on_part_of_circle_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_deleted"
+        )

@@ -1,0 +1,57 @@
+"""The Wagtail site and its settings, read from the cache instead of the database on every request.
+
+Wagtail looks the site up per request (by host and port) and the site settings per request; both change
+rarely, so they are kept in the default cache under a version that any save or delete of a site, or of
+the settings, replaces.
+"""
+
+import secrets
+
+from django.core.cache import cache
+from django.http.request import split_domain_port
+from wagtail.models import Site
+
+_VERSION_KEY = "wagtail-sites:version"
+#: Entries also expire, so a deploy that changes the models never reads old pickles for long.
+ENTRY_SECONDS = 60 * 60
+
+
+def _version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        cache.add(_VERSION_KEY, version, timeout=None)
+        version = cache.get(_VERSION_KEY, version)
+    return version
+
+
+def sites_forget(**kwargs) -> None:
+    cache.set(_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def site_settings_cached(settings_model, site):
+    """``settings_model.for_site(site)`` through the cache."""
+    key = f"wagtail-sites:{_version()}:settings:{settings_model._meta.label_lower}:{site.pk}"
+    instance = cache.get(key)
+    if instance is None:
+        instance, _ = settings_model.base_queryset().get_or_create(site=site)
+        cache.set(key, instance, timeout=ENTRY_SECONDS)
+    return instance
+
+
+class CachedSiteMiddleware:
+    """Puts the request's Wagtail site where ``Site.find_for_request`` looks first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hostname, port = split_domain_port(request.get_host())
+        key = f"wagtail-sites:{_version()}:site:{hostname}:{port or request.get_port()}"
+        site = cache.get(key)
+        if site is None:
+            site = Site.find_for_request(request)
+            if site is not None:
+                cache.set(key, site, timeout=ENTRY_SECONDS)
+        request._wagtail_site = site
+        return self.get_response(request)
