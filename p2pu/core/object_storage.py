@@ -54,10 +54,29 @@ class MediaStorage(S3Storage):
             return self.signed_url(name, parameters=parameters, expire=settings.PRIVATE_FILE_URL_SECONDS)
         return super().url(name, parameters=parameters, expire=expire, http_method=http_method)
 
+    def permission_checked_prefixes(self) -> list[str]:
+        """The bucket's key prefixes of the files ``is_permission_checked`` names."""
+        prefix = f"{self.location}/" if self.location else ""
+        return [f"{prefix}{folder}" for folder in SITE_LINKED_FOLDERS + SIGNED_LINK_FOLDERS]
+
     def signed_url(self, name: str, *, expire: int, parameters: dict | None = None) -> str:
         """A link to the object that anyone holding it may follow for ``expire`` seconds."""
         params = {**(parameters or {}), "Bucket": self.bucket.name, "Key": self._normalize_name(clean_name(name))}
         return self.connection.meta.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expire)
+
+
+def checked_media_privatise(*, storage: MediaStorage) -> int:
+    """Make private every course image and document in the bucket (those stored before the storage kept
+    them private were public-read); returns how many objects it changed."""
+    client = storage.connection.meta.client
+    pages = client.get_paginator("list_objects_v2")
+    changed = 0
+    for prefix in storage.permission_checked_prefixes():
+        for page in pages.paginate(Bucket=storage.bucket_name, Prefix=prefix):
+            for item in page.get("Contents", []):
+                client.put_object_acl(Bucket=storage.bucket_name, Key=item["Key"], ACL="private")
+                changed += 1
+    return changed
 
 
 def bucket_origins(*, bucket: str, endpoint_url: str, region: str) -> list[str]:

@@ -22,6 +22,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage, storages
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
@@ -270,3 +272,27 @@ def test_private_storage_follows_the_settings(settings):
     assert storage.default_acl == "private"
     assert storages["default"].default_acl is None
     assert json.dumps(settings.STORAGES["private"]["OPTIONS"])
+
+
+def test_course_files_stored_while_they_were_public_are_made_private(s3, db):
+    for key in ("media/original_images/old.png", "media/images/old.fill-20x10.png", "media/documents/old.txt"):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"old", ACL="public-read")
+    s3.put_object(Bucket=BUCKET, Key="media/exports/1/course.epub", Body=b"book", ACL="public-read")
+    output = io.StringIO()
+    call_command("course_files_make_private", stdout=output)
+    assert "3 objects are private now." in output.getvalue()
+    for key in ("media/original_images/old.png", "media/images/old.fill-20x10.png", "media/documents/old.txt"):
+        assert not is_public(s3, key)
+        assert anonymous_get(bucket_url(s3, key))[0] == 403
+    assert is_public(s3, "media/exports/1/course.epub")
+
+
+def test_making_course_files_private_needs_the_bucket_and_per_object_acls(s3_endpoint, settings, db):
+    with pytest.raises(CommandError, match="S3_BUCKET is not set"):
+        call_command("course_files_make_private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **s3_storages(bucket=BUCKET, endpoint_url=s3_endpoint, region="", media_acl="", private_url_seconds=60),
+    }
+    with pytest.raises(CommandError, match="bucket policy decides"):
+        call_command("course_files_make_private")
