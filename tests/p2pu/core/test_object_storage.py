@@ -28,7 +28,7 @@ from django.urls import reverse
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.models import Collection, PageViewRestriction
 
 from cohorts.models import SubmissionVersion
 from cohorts.models.review.submissions import submission_storage
@@ -178,6 +178,18 @@ def test_a_live_public_courses_image_is_for_everyone(s3, client, db):
     collection = Collection.get_first_root_node().add_child(name="Open maps")
     CoursePageFactory(title="Open maps", collection=collection)
     image = image_in(collection)
+    response = client.get(image.file.url)
+    assert response.status_code == 302
+    assert anonymous_get(response["Location"]) == (200, png_bytes())
+
+
+def test_a_private_courses_image_is_for_its_readers(s3, client, db):
+    collection = Collection.get_first_root_node().add_child(name="Members' maps")
+    course = CoursePageFactory(title="Members' maps", collection=collection)
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    image = image_in(collection)
+    assert client.get(image.file.url).status_code == 404
+    client.force_login(UserFactory())
     response = client.get(image.file.url)
     assert response.status_code == 302
     assert anonymous_get(response["Location"]) == (200, png_bytes())
