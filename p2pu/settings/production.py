@@ -5,10 +5,19 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from p2pu.core.error_reporting import error_reporting_init
-from p2pu.core.object_storage import s3_storages
+from p2pu.core.object_storage import bucket_origins, csp_sources_add, s3_storages
 
 from .base import *  # noqa: F403
-from .base import PRIVATE_FILE_URL_SECONDS, SENTRY_DSN, SENTRY_TRACES_SAMPLE_RATE, SITE_URL, STORAGES, env_bool
+from .base import (
+    CONTENT_SECURITY_POLICY,
+    CSP_ADMIN_DIRECTIVES,
+    PRIVATE_FILE_URL_SECONDS,
+    SENTRY_DSN,
+    SENTRY_TRACES_SAMPLE_RATE,
+    SITE_URL,
+    STORAGES,
+    env_bool,
+)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-", "django-insecure")):
@@ -46,14 +55,26 @@ error_reporting_init(
 # AWS_SECRET_ACCESS_KEY, as boto3 reads them): every web process and worker sees the same files.
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 if S3_BUCKET:
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
     STORAGES = {
         **STORAGES,
         **s3_storages(
             bucket=S3_BUCKET,
-            endpoint_url=os.environ.get("S3_ENDPOINT_URL", ""),
-            region=os.environ.get("S3_REGION", ""),
-            # Empty for a bucket that grants public reads of media/ by a bucket policy instead of per-object ACLs.
+            endpoint_url=S3_ENDPOINT_URL,
+            region=S3_REGION,
+            # Empty for a bucket that grants public reads of media/ by a bucket policy instead of per-object ACLs;
+            # that policy must leave out media/original_images/, media/images/ and media/documents/.
             media_acl=os.environ.get("S3_MEDIA_ACL", "public-read"),
             private_url_seconds=PRIVATE_FILE_URL_SECONDS,
         ),
     }
+    # Pages show the bucket's images (a course's images by a signed redirect from /media/) and media.
+    _bucket_origins = bucket_origins(bucket=S3_BUCKET, endpoint_url=S3_ENDPOINT_URL, region=S3_REGION)
+    CONTENT_SECURITY_POLICY = {
+        **CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": csp_sources_add(
+            CONTENT_SECURITY_POLICY["DIRECTIVES"], names=("img-src", "media-src"), sources=_bucket_origins
+        ),
+    }
+    CSP_ADMIN_DIRECTIVES = csp_sources_add(CSP_ADMIN_DIRECTIVES, names=("img-src",), sources=_bucket_origins)

@@ -1,5 +1,6 @@
 """The production settings refuse an unsafe start and pass Django's deployment checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,8 +10,13 @@ ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k7#Qm2!vX9pL4wZ8rT1yB6nC3hJ5dF0sG-aE_uI+oP=lK*mN&bV^cX%zS@qW"
 
 
-def run_manage(*args, secret_key=None):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "p2pu.settings.production", "ALLOWED_HOSTS": "example.org"}
+def run_manage(*args, secret_key=None, environment=None):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "p2pu.settings.production",
+        "ALLOWED_HOSTS": "example.org",
+        **(environment or {}),
+    }
     # The browser tests' relaxation of async safety is for the test process only, never a deployment.
     for name in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
@@ -35,3 +41,25 @@ def test_production_refuses_the_development_key():
 def test_check_deploy_is_clean_under_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", secret_key=STRONG_KEY)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_with_a_bucket_pages_and_the_admin_may_show_its_images():
+    show_policies = (
+        "import json; from django.conf import settings; print(json.dumps("
+        "[settings.CONTENT_SECURITY_POLICY['DIRECTIVES'], settings.CSP_ADMIN_DIRECTIVES]))"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show_policies,
+        secret_key=STRONG_KEY,
+        environment={"S3_BUCKET": "lc-media", "S3_REGION": "eu-west-1"},
+    )
+    assert result.returncode == 0, result.stderr
+    site, admin = json.loads(result.stdout)
+    bucket = ["https://lc-media.s3.amazonaws.com", "https://lc-media.s3.eu-west-1.amazonaws.com"]
+    assert site["img-src"] == ["'self'", "data:", *bucket]
+    assert site["media-src"] == ["'self'", *bucket]
+    assert site["script-src"] == ["'self'"]
+    assert admin["img-src"] == ["'self'", "data:", "blob:", *bucket]

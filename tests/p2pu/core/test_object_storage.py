@@ -1,7 +1,9 @@
 """Media on S3-compatible storage, against a local S3 endpoint this test run starts (moto's server mode).
 
-Public media (uploads, image renditions) are readable by anyone; submitted work is private: the object
-refuses anonymous reads, and the download view hands its viewer a signed link that expires.
+Public media (uploads) are readable by anyone; submitted work is private: the object refuses anonymous
+reads, and the download view hands its viewer a signed link that expires. A course's images and
+documents are private objects too, reached through the site's permission check: a draft's only by its
+authors, a live public course's by anyone.
 """
 
 import io
@@ -20,14 +22,21 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage, storages
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from PIL import Image as PillowImage
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Collection, PageViewRestriction
 
 from cohorts.models import SubmissionVersion
 from cohorts.models.review.submissions import submission_storage
-from p2pu.core.object_storage import s3_storages
+from p2pu.core.object_storage import bucket_origins, csp_sources_add, s3_storages
 from tests.cohorts.review_setup import hand_in, pdf_upload, review_circle
+from tests.courses.authoring_setup import course_maintainer, started_course
+from tests.courses.factories import CoursePageFactory
+from tests.factories import UserFactory
 
 BUCKET = "learning-commons-media"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -121,14 +130,110 @@ def test_an_upload_goes_to_the_bucket_and_is_public(s3, db):
     assert anonymous_get(url) == (200, b"shared notes")
 
 
-def test_an_image_and_its_rendition_are_stored_in_the_bucket(s3, db):
-    image = get_image_model().objects.create(title="Map", file=ImageFile(io.BytesIO(png_bytes()), name="map.png"))
+def image_in(collection, name="map.png"):
+    return get_image_model().objects.create(
+        title="Map", file=ImageFile(io.BytesIO(png_bytes()), name=name), collection=collection
+    )
+
+
+def bucket_url(client, key: str) -> str:
+    return f"{client.meta.endpoint_url}/{BUCKET}/{key}"
+
+
+def test_an_image_and_its_rendition_are_private_in_the_bucket_and_linked_at_the_site(s3, db):
+    image = image_in(Collection.get_first_root_node())
     rendition = image.get_rendition("fill-20x10")
     assert rendition.file.name.startswith("images/")
-    status, body = anonymous_get(rendition.url)
+    for field_file in (image.file, rendition.file):
+        key = f"media/{field_file.name}"
+        assert s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"] > 0
+        assert not is_public(s3, key)
+        assert anonymous_get(bucket_url(s3, key))[0] == 403
+        assert field_file.url == f"/media/{field_file.name}"
+
+
+def test_a_drafts_image_is_for_its_authors_only(s3, client, db):
+    course = started_course(title="Draft maps")
+    image = image_in(course.collection)
+    urls = [image.file.url, image.get_rendition("fill-20x10").url]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    client.force_login(UserFactory())
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+    client.force_login(course_maintainer(course))
+    response = client.get(urls[1])
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, max-age=150"
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["X-Amz-Expires"] == ["300"]
+    assert query["response-cache-control"] == ["private, max-age=300"]
+    status, body = anonymous_get(response["Location"])
     assert status == 200
     assert PillowImage.open(io.BytesIO(body)).size == (20, 10)
-    assert is_public(s3, f"media/{rendition.file.name}")
+
+
+def test_a_live_public_courses_image_is_for_everyone(s3, client, db):
+    collection = Collection.get_first_root_node().add_child(name="Open maps")
+    CoursePageFactory(title="Open maps", collection=collection)
+    image = image_in(collection)
+    response = client.get(image.file.url)
+    assert response.status_code == 302
+    assert anonymous_get(response["Location"]) == (200, png_bytes())
+
+
+def test_a_private_courses_image_is_for_its_readers(s3, client, db):
+    collection = Collection.get_first_root_node().add_child(name="Members' maps")
+    course = CoursePageFactory(title="Members' maps", collection=collection)
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    image = image_in(collection)
+    assert client.get(image.file.url).status_code == 404
+    client.force_login(UserFactory())
+    response = client.get(image.file.url)
+    assert response.status_code == 302
+    assert anonymous_get(response["Location"]) == (200, png_bytes())
+
+
+def test_a_drafts_document_is_private_in_the_bucket_and_for_its_authors_only(s3, client, db):
+    course = started_course(title="Draft notes")
+    document = get_document_model().objects.create(
+        title="Notes", file=ContentFile(b"draft notes", name="notes.txt"), collection=course.collection
+    )
+    key = f"media/{document.file.name}"
+    assert not is_public(s3, key)
+    assert anonymous_get(bucket_url(s3, key))[0] == 403
+    assert client.get(document.url).status_code == 404
+
+    client.force_login(course_maintainer(course))
+    response = client.get(document.url)
+    assert response.status_code == 302
+    assert "X-Amz-Signature" in parse_qs(urlsplit(response["Location"]).query)
+    assert anonymous_get(response["Location"]) == (200, b"draft notes")
+
+
+def test_pages_may_show_images_from_the_bucket(s3, s3_endpoint, client, settings, db):
+    origins = bucket_origins(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+    assert origins == [s3_endpoint]
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": csp_sources_add(directives, names=("img-src", "media-src"), sources=origins),
+    }
+    policy = client.get("/")["Content-Security-Policy"]
+    assert f"img-src 'self' data: {s3_endpoint}" in policy
+    assert f"media-src 'self' {s3_endpoint}" in policy
+    assert "script-src 'self';" in policy
+
+
+def test_the_bucket_origin_on_aws_is_its_virtual_host():
+    assert bucket_origins(bucket="lc-media", endpoint_url="", region="eu-west-1") == [
+        "https://lc-media.s3.amazonaws.com",
+        "https://lc-media.s3.eu-west-1.amazonaws.com",
+    ]
+    assert bucket_origins(bucket="lc-media", endpoint_url="https://minio.example.org:9000/", region="") == [
+        "https://minio.example.org:9000"
+    ]
 
 
 def test_submitted_work_is_private_and_handed_out_by_an_expiring_signed_link(s3, client, db):
@@ -179,3 +284,27 @@ def test_private_storage_follows_the_settings(settings):
     assert storage.default_acl == "private"
     assert storages["default"].default_acl is None
     assert json.dumps(settings.STORAGES["private"]["OPTIONS"])
+
+
+def test_course_files_stored_while_they_were_public_are_made_private(s3, db):
+    for key in ("media/original_images/old.png", "media/images/old.fill-20x10.png", "media/documents/old.txt"):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"old", ACL="public-read")
+    s3.put_object(Bucket=BUCKET, Key="media/exports/1/course.epub", Body=b"book", ACL="public-read")
+    output = io.StringIO()
+    call_command("course_files_make_private", stdout=output)
+    assert "3 objects are private now." in output.getvalue()
+    for key in ("media/original_images/old.png", "media/images/old.fill-20x10.png", "media/documents/old.txt"):
+        assert not is_public(s3, key)
+        assert anonymous_get(bucket_url(s3, key))[0] == 403
+    assert is_public(s3, "media/exports/1/course.epub")
+
+
+def test_making_course_files_private_needs_the_bucket_and_per_object_acls(s3_endpoint, settings, db):
+    with pytest.raises(CommandError, match="S3_BUCKET is not set"):
+        call_command("course_files_make_private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **s3_storages(bucket=BUCKET, endpoint_url=s3_endpoint, region="", media_acl="", private_url_seconds=60),
+    }
+    with pytest.raises(CommandError, match="bucket policy decides"):
+        call_command("course_files_make_private")
