@@ -26,6 +26,8 @@ from p2pu.notifications.models import DigestDelivery, Notification, SentEmail  #
 PROMOTED_KIND = notification_kinds.WAITLIST_PROMOTED
 #: Kinds that answer a request, remove someone or change their role: none of these happen in the crowd.
 UNPROMPTED_KINDS = (notification_kinds.JOIN_REQUEST, notification_kinds.MEMBERSHIP_CHANGED)
+#: The circles running peer review (loadtest/prepare.py names them).
+REVIEWING = "Reviewing circle"
 
 
 def membership_breaches() -> list[str]:
@@ -47,7 +49,7 @@ def membership_breaches() -> list[str]:
 
 def review_breaches() -> tuple[list[str], dict[str, int]]:
     breaches = []
-    reviewed = Review.objects.submitted().filter(submission__activity__circle__name__startswith="Reviewing circle")
+    reviewed = Review.objects.submitted().filter(submission__activity__circle__name__startswith=REVIEWING)
     authors = {}
     for author in SubmissionAuthor.objects.filter(submission__in=reviewed.values("submission")):
         authors.setdefault(author.submission_id, set()).add(author.user_id)
@@ -58,10 +60,10 @@ def review_breaches() -> tuple[list[str], dict[str, int]]:
     breaches += [f"person {row['reviewer']} reviewed submission {row['submission']} {row['n']} times" for row in twice]
 
     # A lease is one person's: nobody holds two at once in an activity, nor two of the same work.
-    held = ReviewAssignment.objects.open().filter(activity__circle__name__startswith="Reviewing circle")
+    held = ReviewAssignment.objects.open().filter(activity__circle__name__startswith=REVIEWING)
     double = held.filter(source="rolling").values("activity", "reviewer").annotate(n=Count("pk")).filter(n__gt=1)
     breaches += [f"person {row['reviewer']} holds {row['n']} leases in activity {row['activity']}" for row in double]
-    live = ReviewAssignment.objects.exclude(state="expired").filter(activity__circle__name__startswith="Reviewing")
+    live = ReviewAssignment.objects.exclude(state="expired").filter(activity__circle__name__startswith=REVIEWING)
     same = live.values("submission", "reviewer").annotate(n=Count("pk")).filter(n__gt=1)
     breaches += [f"person {row['reviewer']} holds submission {row['submission']} {row['n']} times" for row in same]
 
@@ -71,7 +73,7 @@ def review_breaches() -> tuple[list[str], dict[str, int]]:
         (author, f"review.received:{review.pk}") for review in reviewed for author in authors[review.submission_id]
     )
     # Every review written in the crowd's circles, submitted or not: a draft must notify nobody.
-    written = Review.objects.filter(submission__activity__circle__name__startswith="Reviewing circle")
+    written = Review.objects.filter(submission__activity__circle__name__startswith=REVIEWING)
     keys = [f"review.received:{pk}" for pk in written.values_list("pk", flat=True)]
     notified = Counter(
         Notification.objects.filter(kind=review_kinds.RECEIVED, dedupe_key__in=keys).values_list(
@@ -82,7 +84,7 @@ def review_breaches() -> tuple[list[str], dict[str, int]]:
         if notified[key] != expected[key]:
             breaches.append(f"{key[1]} notified to person {key[0]} {notified[key]} times, expected {expected[key]}")
     figures = {
-        "submissions": Submission.objects.filter(activity__circle__name__startswith="Reviewing").submitted().count(),
+        "submissions": Submission.objects.filter(activity__circle__name__startswith=REVIEWING).submitted().count(),
         "reviews": reviewed.count(),
         "notified": sum(notified.values()),
     }
