@@ -17,6 +17,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db.models import Count, F, Q  # noqa: E402
+from review_order import Lease, Work, excess_reviews  # noqa: E402 — beside this script
 
 from cohorts import notification_kinds  # noqa: E402
 from cohorts.models import Circle, Membership, Review, ReviewAssignment, Submission, SubmissionAuthor  # noqa: E402
@@ -92,39 +93,24 @@ def review_breaches() -> tuple[list[str], dict[str, int]]:
 
 
 def over_reviewed(live) -> list[str]:
-    """Work gets more than the activity's k reviews only when the reviewer had no other work still short of k.
-
-    Rolling review hands out the least-reviewed work first and has no cap, so a learner who hands in late
-    may review work that already has k; then every other work they might have taken had k or more.
-    """
-    breaches = []
-    assignments = list(live.select_related("activity", "submission").order_by("assigned_at", "pk"))
+    """Per activity, work reviewed beyond k only when the reviewer had no other work short of k."""
+    assignments = list(live.select_related("activity").order_by("assigned_at", "pk"))
+    activities = {assignment.activity_id: assignment.activity for assignment in assignments}
     authors = {}
-    for author in SubmissionAuthor.objects.filter(activity__in={a.activity_id for a in assignments}):
+    for author in SubmissionAuthor.objects.filter(activity__in=activities):
         authors.setdefault(author.submission_id, set()).add(author.user_id)
-    load = Counter()
-    taken = {}
-    submissions = {s.pk: s for s in Submission.objects.filter(pk__in=authors).submitted()}
-    for assignment in assignments:
-        k = assignment.activity.reviews_per_submission
-        mine = taken.setdefault(assignment.reviewer_id, set())
-        if load[assignment.submission_id] >= k:
-            short = [
-                s.pk
-                for s in submissions.values()
-                if s.activity_id == assignment.activity_id
-                and s.submitted_at <= assignment.assigned_at
-                and load[s.pk] < k
-                and assignment.reviewer_id not in authors[s.pk]
-                and s.pk not in mine
-            ]
-            if short:
-                breaches.append(
-                    f"submission {assignment.submission_id} got review {load[assignment.submission_id] + 1} of "
-                    f"{k} while {len(short)} other work waited for fewer"
-                )
-        load[assignment.submission_id] += 1
-        mine.add(assignment.submission_id)
+    breaches = []
+    for activity in activities.values():
+        works = [
+            Work(id=s.pk, submitted_at=s.submitted_at, authors=frozenset(authors[s.pk]))
+            for s in Submission.objects.filter(activity=activity).submitted()
+        ]
+        leases = [
+            Lease(submission=a.submission_id, reviewer=a.reviewer_id, at=a.assigned_at)
+            for a in assignments
+            if a.activity_id == activity.pk
+        ]
+        breaches += excess_reviews(works, leases, k=activity.reviews_per_submission)
     return breaches
 
 
