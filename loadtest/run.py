@@ -1,10 +1,11 @@
 """The loopback load test: gunicorn (4 workers) + PostgreSQL + Redis + a Celery worker, and a locust crowd.
 
-Needs DATABASE_URL (a PostgreSQL server: the test makes and drops its own database, `lc_loadtest`, there)
-and REDIS_URL. Builds the site (migrations, demo content, loadtest/prepare.py), starts the servers, runs
-locust headless for LOADTEST_SECONDS with LOADTEST_USERS users, waits for the worker to drain its queue,
-stops the servers by pid, then checks the invariants (loadtest/invariants.py). Prints users, requests/s,
-p95 and p99; exits non-zero on any failed request or broken invariant.
+Needs DATABASE_URL (a PostgreSQL server: the test makes and drops its own database there, named by
+LOADTEST_DATABASE, `lc_loadtest` by default) and REDIS_URL. Builds the site (migrations, demo content,
+loadtest/prepare.py), starts the servers, runs locust headless for LOADTEST_SECONDS with LOADTEST_USERS
+users, waits for the worker to drain its queue, stops the servers by pid, then checks the invariants
+(loadtest/invariants.py). Prints users, requests/s, p95 and p99; exits non-zero on any failed request or
+broken invariant.
 """
 
 import csv
@@ -27,7 +28,8 @@ import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "loadtest"
-DATABASE = "lc_loadtest"
+# Its own database on that server; LOADTEST_DATABASE lets two runs share one server.
+DATABASE = os.environ.get("LOADTEST_DATABASE", "lc_loadtest")
 USERS = int(os.environ.get("LOADTEST_USERS", "40"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 SPAWN_RATE = max(USERS // 5, 1)
