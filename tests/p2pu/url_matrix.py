@@ -190,6 +190,16 @@ EXPECTED = {
         REFUSED
     ),
     "circles/<int:circle_id>/submissions/<int:submission_id>/self-assessment/": Expect(REFUSED),
+    "circles/<int:circle_id>/reviews/<int:assignment_id>/comments/": Expect(REFUSED),
+    "circles/<int:circle_id>/comments/<int:comment_id>/reply/": Expect(REFUSED),
+    "circles/<int:circle_id>/comments/<int:comment_id>/flag/": Expect(REFUSED),
+    "circles/<int:circle_id>/moderation/comments/": Expect(REFUSED),
+    "circles/<int:circle_id>/moderation/comments/<int:flag_id>/": Expect(REFUSED, ids={"flag_id": "comment_flag_id"}),
+    "circles/<int:circle_id>/submissions/<int:submission_id>/appeal/": Expect(REFUSED),
+    "circles/<int:circle_id>/submissions/<int:submission_id>/final-score/": Expect(REFUSED),
+    "circles/<int:circle_id>/appeals/": Expect(REFUSED),
+    # No appeal is open in the world; an appeal's page of another circle answers like a missing one.
+    "circles/<int:circle_id>/appeals/<int:appeal_id>/": Expect(REFUSED, ids={"appeal_id": "missing_id"}),
     "circles/<int:circle_id>/moderation/": Expect(REFUSED),
     "circles/<int:circle_id>/moderation/<int:flag_id>/": Expect(REFUSED, ids={"flag_id": "review_flag_id"}),
     "circles/<int:circle_id>/discussion/": Expect(REFUSED),

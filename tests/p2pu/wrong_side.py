@@ -57,6 +57,7 @@ POST_BODY = "Zephyr post: only my circle reads this"
 FLAG_NOTE = "Zephyr flag note"
 MESSAGE_BODY = "Zephyr message to the members"
 EXAMPLE_TEXT = "Zephyr calibration example: work to practise on"
+COMMENT_TEXT = "Zephyr inline comment on a passage"
 
 
 @dataclass
@@ -117,6 +118,12 @@ def private_world() -> World:
     review_services.reviews_allocate_at_deadline(activity=rc.activity())
     assignment = ReviewAssignment.objects.filter(submission=submissions[0]).order_by("pk").first()
     review = review_done(assignment, levels=(3, 4), comment=REVIEW_COMMENT)
+    comment = review_services.inline_comment_add(
+        assignment=assignment, by=assignment.reviewer, body=COMMENT_TEXT, sentence=1
+    )
+    comment_flag = review_services.inline_comment_flag(
+        comment=comment, by=learners[0], reason="unfair", explanation=FLAG_NOTE
+    )
     example = calibration_example_save(
         activity=rc.activity(),
         by=facilitator,
@@ -171,6 +178,8 @@ def private_world() -> World:
         "image_id": image.pk,
         "image_file": image.file.name,
         "example_id": example.pk,
+        "comment_id": comment.pk,
+        "comment_flag_id": comment_flag.pk,
         "document_id": document.pk,
         "rubric_id": rubric.pk,
         "remix_id": remix.pk,
@@ -188,6 +197,7 @@ def private_world() -> World:
         FLAG_NOTE,
         MESSAGE_BODY,
         EXAMPLE_TEXT,
+        COMMENT_TEXT,
         learners[0].email,
         author.email,
         author.username,
