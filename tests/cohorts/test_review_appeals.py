@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cohorts import audit_actions
 from cohorts.models import AssignmentSource, FinalScore, ReviewAssignment, ScoreAppeal
 from cohorts.review import notification_kinds, services
+from p2pu.audit.models import AuditEntry
 from p2pu.notifications.models import Notification
 from tests.cohorts.review_conversation import FROZEN_AT, reviewed_circle, reviewers_of
 from tests.cohorts.review_setup import review_done
@@ -110,6 +112,8 @@ def test_a_facilitator_sets_a_final_score_with_a_reason_that_the_author_reads(cl
     assert response.status_code == 302
     final = FinalScore.objects.get()
     assert list(final.scores.values()) == [5, 4]
+    entry = AuditEntry.objects.about(rc.circle).get(action=audit_actions.FINAL_SCORE_SET)
+    assert (entry.actor, entry.target, entry.reason) == (rc.facilitator, rc.learners[0], "The timings are there.")
 
     author = rc.learners[0]
     notice = Notification.objects.get(recipient=author, kind=notification_kinds.SCORE_DECIDED)
@@ -186,6 +190,8 @@ def test_an_upheld_appeal_needs_a_reason_and_a_changed_one_needs_levels(site_tre
     services.score_appeal_resolve(appeal=appeal, by=rc.facilitator, outcome="upheld", note="The scores fit the rubric.")
     appeal.refresh_from_db()
     assert appeal.outcome == "upheld" and appeal.final_score is None
+    entry = AuditEntry.objects.about(rc.circle).get(action=audit_actions.APPEAL_RESOLVED)
+    assert (entry.actor, entry.target, entry.reason) == (rc.facilitator, rc.learners[0], "The scores fit the rubric.")
 
 
 def test_the_appeals_list_takes_as_many_queries_for_many_appeals_as_for_one(client, site_tree):

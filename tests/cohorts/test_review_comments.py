@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cohorts import audit_actions
 from cohorts.models import InlineComment, InlineCommentFlag
 from cohorts.review import notification_kinds, services
+from p2pu.audit.models import AuditEntry
 from p2pu.notifications.models import Notification
 from tests.cohorts.review_conversation import FROZEN_AT, assignment_on, reviewed_circle, reviewers_of
 from tests.cohorts.review_setup import review_done
@@ -203,6 +205,8 @@ def test_a_flagged_comment_goes_to_the_facilitators_who_hide_it(client, site_tre
     client.post(resolve, {f"comment-flag-{flag.pk}-hide_comment": "on", f"comment-flag-{flag.pk}-note": "Hidden."})
     comment.refresh_from_db()
     assert comment.is_hidden
+    entry = AuditEntry.objects.about(rc.circle).get(action=audit_actions.INLINE_COMMENT_HIDDEN)
+    assert (entry.actor, entry.target, entry.reason) == (rc.facilitator, reviewer, "Hidden.")
 
     client.force_login(author)
     page = client.get(work[0].get_absolute_url()).content.decode()

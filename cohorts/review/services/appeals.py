@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import audit_actions
 from cohorts.models import AppealOutcome, AssignmentSource, FinalScore, Review, ScoreAppeal, Submission
 from cohorts.permissions import circle_access
+from p2pu.audit.services import audit_record
 from p2pu.core.permissions import require
 
 from .. import notification_kinds, permissions
@@ -80,6 +82,19 @@ def _final_score_create(*, submission: Submission, by, scores: dict, reason: str
 
 
 @transaction.atomic
+def _audit_score_decision(*, action: str, by, subject, submission: Submission, reason: str) -> None:
+    """A facilitator's decision on a score changes its authors' standing: it goes in the audit trail."""
+    author = submission.authors.select_related("user").order_by("pk").first()
+    audit_record(
+        actor=by,
+        action=action,
+        subject=subject,
+        target=author.user if author else None,
+        scope=submission.activity.circle,
+        reason=reason,
+    )
+
+
 def final_score_set(
     *, submission: Submission, by, scores: dict[str, int | None], reason: str, now: dt.datetime | None = None
 ) -> FinalScore:
@@ -87,6 +102,9 @@ def final_score_set(
     facilitator_access(submission.activity.circle, by)
     final = _final_score_create(submission=submission, by=by, scores=scores, reason=reason, now=now or timezone.now())
     activity = submission.activity
+    _audit_score_decision(
+        action=audit_actions.FINAL_SCORE_SET, by=by, subject=final, submission=submission, reason=reason
+    )
     _tell_authors(
         submission,
         title=lambda: (
@@ -169,6 +187,9 @@ def score_appeal_resolve(
         )
     appeal.outcome, appeal.outcome_note, appeal.resolved_at, appeal.resolved_by = outcome, note, now, by
     appeal.save(update_fields=["outcome", "outcome_note", "resolved_at", "resolved_by", "final_score"])
+    _audit_score_decision(
+        action=audit_actions.APPEAL_RESOLVED, by=by, subject=appeal, submission=submission, reason=note
+    )
     activity = submission.activity
     _tell_authors(
         submission,

@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import audit_actions
 from cohorts.models import FlagReason, InlineComment, InlineCommentFlag, Review, ReviewAssignment, SubmissionAuthor
 from cohorts.permissions import circle_access
+from p2pu.audit.services import audit_record
 from p2pu.core.permissions import require
 from p2pu.core.rate_limits import RateLimit
 
@@ -270,5 +272,13 @@ def inline_flag_resolve(
     if hide_comment and not comment.is_hidden:
         comment.hidden_at, comment.hidden_by = now, by
         comment.save(update_fields=["hidden_at", "hidden_by"])
+        audit_record(
+            actor=by,
+            action=audit_actions.INLINE_COMMENT_HIDDEN,
+            subject=comment,
+            target=comment.written_by,
+            scope=circle,
+            reason=note.strip(),
+        )
     flags.update(resolved_at=now, resolved_by=by, comment_hidden=hide_comment or comment.is_hidden, note=note.strip())
     return comment
