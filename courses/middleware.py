@@ -44,7 +44,8 @@ class LearnerAuthorsToTheirPagesMiddleware:
         page_ids = {view_kwargs[name] for name in PAGE_ARGUMENTS if name in view_kwargs}
         if not page_ids or not request.path.startswith(reverse("wagtailadmin_home")):
             return None
-        if not is_course_author_only(request.user):
+        # Without admin access Wagtail sends the person to its login page, as it should.
+        if not is_course_author_only(request.user) or not request.user.has_perm("wagtailadmin.access_admin"):
             return None
         visible = PagePermissionPolicy().explorable_instances(request.user) | Page.objects.live().public()
         if visible.filter(pk__in=page_ids).count() < len(page_ids):
