@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -215,7 +216,11 @@ class CourseAuthorsView(WagtailAdminTemplateMixin, TemplateView):
             form = ExternalCreditForm(request.POST)
             ok, _credit = form_submit(form, lambda data: services.external_credit_add(course=self.course, **data))
             if ok:
-                admin_messages.success(request, f"{form.cleaned_data['name']} is credited.")
+                admin_messages.success(
+                    request,
+                    _("%(name)s will be credited publicly once the course is next published, after review.")
+                    % {"name": form.cleaned_data["name"]},
+                )
                 return redirect("courses_authoring:authors", course_id=self.course.pk)
             return self.render_to_response(self.get_context_data(external_form=form), status=400)
         raise PermissionDenied

@@ -80,8 +80,8 @@ class Attribution:
 
 
 def _course_links(course) -> list:
-    """The derivations of a course and of its live modules."""
-    return list(course.source_links.filter(Q(target_page=course) | Q(target_page__live=True)))
+    """The published derivations of a course and of its live modules (none still awaiting review)."""
+    return list(course.source_links.public().filter(Q(target_page=course) | Q(target_page__live=True)))
 
 
 def course_public_links(course) -> list:
@@ -91,8 +91,8 @@ def course_public_links(course) -> list:
 
 
 def module_public_links(module) -> list:
-    """The derivations a module's attribution names: its own sources."""
-    return list(module.derivations.all())
+    """The derivations a module's attribution names: its own published sources."""
+    return list(module.derivations.public())
 
 
 def _based_on(link) -> dict:

@@ -6,7 +6,7 @@ from wagtail.signals import page_published, task_submitted, workflow_approved, w
 
 from .models import CoursePage, CourseReviewTask
 from .permissions import course_for_page
-from .services import credits_licence_published
+from .services import credits_licence_published, external_credits_review_publish
 from .workflows import review_finished_record, review_requested_notify
 
 
@@ -15,8 +15,9 @@ def _on_task_submitted(sender, instance, user=None, **kwargs):
         review_requested_notify(task_state=instance, user=user)
 
 
-def _on_course_published(sender, instance, **kwargs):
+def _on_course_published(sender, instance, revision=None, **kwargs):
     credits_licence_published(course=instance)
+    external_credits_review_publish(course=instance, revision=revision)
 
 
 def _is_course_review(workflow_state: WorkflowState) -> bool:

@@ -28,8 +28,9 @@ class CourseCreditQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=False, accepted_licence=F("course__licence"))
 
     def public(self):
-        """What the public pages show: accepted credits, in the maintainers' chosen order."""
-        return self.accepted().order_by("sort_order", "pk")
+        """What the public pages show: accepted credits a review has let through, in the maintainers'
+        chosen order."""
+        return self.accepted().filter(awaiting_review=False).order_by("sort_order", "pk")
 
     def pending(self):
         """Credits still waiting for consent to the course's current licence (these block publishing)."""
@@ -64,6 +65,9 @@ class CourseCredit(models.Model):
         default=False,
         help_text="Leave my name out of the credits of remixes of this course (CC BY 4.0 §3(a)(3)).",
     )
+    # A credit for someone without an account is the maintainers' word alone: it goes public only
+    # with the course's next publish, which for a course's authors goes through review.
+    awaiting_review = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CourseCreditQuerySet.as_manager()

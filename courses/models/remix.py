@@ -31,6 +31,10 @@ class DerivationQuerySet(models.QuerySet):
         """Every derivation of the course and of its modules: what its licence must respect."""
         return self.filter(target_course=course)
 
+    def public(self):
+        """What the public attribution may name: the sources a review has let through."""
+        return self.filter(awaiting_review=False)
+
 
 class Derivation(models.Model):
     # The work that draws on the source: a course or a module, and the course it belongs to (the
@@ -74,6 +78,14 @@ class Derivation(models.Model):
         help_text="How this work changed the source, e.g. “shortened to three modules, examples for libraries”.",
     )
 
+    # An external source, or a new description of the changes, goes public only with the page's next
+    # publish, which for a course's authors goes through review: until then the public attribution
+    # leaves the source out and keeps the published ``changes``.
+    awaiting_review = models.BooleanField(default=False)
+    pending_changes = models.TextField(blank=True)
+    #: When ``pending_changes`` were written; null when there are none.
+    changes_pending_since = models.DateTimeField(null=True, blank=True)
+
     # Rubrics of another course that the target's activities use, copied for the target's course
     # ({source rubric id: copy id}), so taking upstream changes reuses the copies.
     rubric_copies = models.JSONField(default=dict, blank=True)
@@ -102,6 +114,11 @@ class Derivation(models.Model):
     @property
     def is_verbatim(self) -> bool:
         return self.kind == DerivationKind.VERBATIM
+
+    @property
+    def draft_changes(self) -> str:
+        """The description of the changes as the authors last wrote it, published or not."""
+        return self.pending_changes if self.changes_pending_since is not None else self.changes
 
     def attribution(self) -> dict:
         """The snapshot with this work's description of its changes, as courses.licensing expects."""

@@ -8,6 +8,8 @@ from . import services
 
 
 def _on_published(sender, instance, revision=None, **kwargs):
+    # First, so a description of the changes the authors wrote wins over the change note's.
+    services.derivations_review_publish(page=instance, revision=revision)
     if revision is None:
         return
     services.published_changes_record(page=instance, revision=revision)

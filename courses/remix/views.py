@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from p2pu.core.forms import action_submit, form_submit
@@ -169,7 +170,14 @@ def course_sources(request, course_id):
 
             ok, link = form_submit(external_form, source_add)
             if ok:
-                messages.success(request, f"“{external_form.cleaned_data['title']}” is now listed among the sources.")
+                messages.success(
+                    request,
+                    _(
+                        "“%(title)s” is now among the sources; the course page names it once the course "
+                        "is next published, after review."
+                    )
+                    % {"title": external_form.cleaned_data["title"]},
+                )
                 return redirect("courses:remix_sources", course.pk)
         elif request.POST.get("action") == "changes":
             link = next((link for link in links if str(link.pk) == request.POST.get("link")), None)
@@ -178,7 +186,14 @@ def course_sources(request, course_id):
             changes_form = ChangesForm(request.POST)
             if changes_form.is_valid():
                 services.derivation_changes_set(derivation=link, changes=changes_form.cleaned_data["changes"])
-                messages.success(request, f"Saved what you changed from “{link.title}”.")
+                messages.success(
+                    request,
+                    _(
+                        "Saved what you changed from “%(title)s”; the course page shows it once the course "
+                        "is next published, after review."
+                    )
+                    % {"title": link.title},
+                )
             else:
                 messages.error(request, "Say in a few words what you changed (up to 1000 characters).")
             return redirect("courses:remix_sources", course.pk)

@@ -19,6 +19,7 @@ from .credits import (
     credits_consent_request,
     credits_licence_published,
     external_credit_add,
+    external_credits_review_publish,
 )
 from .invitations import coauthor_invite, invitation_accept, invitation_decline, invitation_is_open, invitation_revoke
 from .pages import RESERVED_COURSE_SLUGS, catalog_ensure, course_create, module_create, rubric_create
@@ -39,6 +40,7 @@ __all__ = [
     "credits_consent_request",
     "credits_licence_published",
     "external_credit_add",
+    "external_credits_review_publish",
     "invitation_accept",
     "invitation_decline",
     "invitation_is_open",

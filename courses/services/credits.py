@@ -105,8 +105,20 @@ def credits_licence_published(*, course: CoursePage) -> int:
 
 
 def external_credit_add(*, course: CoursePage, name: str, url: str = "", role: str = CreditRole.AUTHOR) -> CourseCredit:
-    """Credit someone without an account; the maintainer adding it confirms it on their behalf."""
-    return credit_create(course=course, external_name=name, external_url=url, role=role, accepted=True)
+    """Credit someone without an account; the maintainer adding it confirms it on their behalf. Nobody
+    else vouches for the name, so it goes public with the course's next publish (through review)."""
+    return credit_create(
+        course=course, external_name=name, external_url=url, role=role, accepted=True, awaiting_review=True
+    )
+
+
+def external_credits_review_publish(*, course: CoursePage, revision=None) -> int:
+    """The course was published with ``revision``: credits waiting for it, added before the revision was
+    saved (so before it was submitted for review), go public. Returns how many."""
+    waiting = course.credits.filter(awaiting_review=True)
+    if revision is not None:
+        waiting = waiting.filter(created_at__lte=revision.created_at)
+    return waiting.update(awaiting_review=False)
 
 
 def credits_consent_request(*, course: CoursePage, licence: str, requested_by) -> list:

@@ -188,6 +188,12 @@ def test_the_remix_pages_work_by_keyboard_and_pass_axe(page, axe_audit, home_pag
     page.wait_for_url("**/sources/")
     axe_settled(page)
     assert page.get_by_role("link", name="A guide to library programmes").is_visible()
+    # The course is live: the new source waits for its next review before the public sees it.
+    assert (
+        page.get_by_role("row", name=re.compile("A guide to library programmes"))
+        .get_by_text("(waiting for review)")
+        .is_visible()
+    )
 
     # Using a module in her course, and her credits in remixes.
     page.goto(ModulePage.objects.get(slug="plain-words", url_path__contains="/writing-for-the-open-web/").url)

@@ -192,7 +192,7 @@ class TestModuleImport:
 
 
 class TestExternalSources:
-    def test_an_external_work_joins_the_licence_check_and_the_attribution(self):
+    def test_an_external_work_joins_the_licence_check_at_once_and_the_attribution_at_the_next_publish(self):
         course = published_course(licence="CC-BY-4.0")
         services.external_source_add(
             target=course,
@@ -204,9 +204,11 @@ class TestExternalSources:
             kind="adaptation",
         )
         assert derivations.course_resolution(course).allowed == (Licence.CC_BY_SA,)
+        assert derivations.course_attribution(course).lines == []
+        course = publish(course, licence="CC-BY-SA-4.0", change_note="Exercises from the handbook")
         assert derivations.course_attribution(course).lines == [
             "Adapted from “Handbook” by Open Org (https://example.org/handbook), licensed under CC BY-SA 4.0 "
-            "(https://creativecommons.org/licenses/by-sa/4.0/)"
+            "(https://creativecommons.org/licenses/by-sa/4.0/); changes: Exercises from the handbook"
         ]
 
     def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(self):

@@ -448,10 +448,11 @@ class TestCompareAndUpstream:
         client.force_login(dana)
         client.post(url, {"action": "changes", "link": link.pk, "changes": "  Shorter, with library examples "})
         link.refresh_from_db()
-        assert link.changes == "Shorter, with library examples"
+        assert link.draft_changes == "Shorter, with library examples"
+        assert "(waiting for review)" in client.get(url).text
         client.post(url, {"action": "changes", "link": link.pk, "changes": ""})
         link.refresh_from_db()
-        assert link.changes == "Shorter, with library examples"
+        assert link.draft_changes == "Shorter, with library examples"
         someone_elses = services.remix_course(source=source, user=UserFactory(), licence="CC-BY-4.0")
         foreign = Derivation.objects.get(target_page=someone_elses)
         assert client.post(url, {"action": "changes", "link": foreign.pk, "changes": "Mine"}).status_code == 404

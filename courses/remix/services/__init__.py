@@ -11,7 +11,7 @@ from .credits import credit_opt_out_set
 from .imports import ImportResult, module_import, module_import_resolution
 from .publishing import published_changes_record, upstream_published_notify
 from .remixing import RemixPlan, remix_course, remix_plan
-from .sources import derivation_changes_set, external_source_add
+from .sources import derivation_changes_set, derivations_review_publish, external_source_add
 from .upstream import upstream_changes_take, upstream_revision
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "RemixPlan",
     "credit_opt_out_set",
     "derivation_changes_set",
+    "derivations_review_publish",
     "external_source_add",
     "module_import",
     "module_import_resolution",
