@@ -9,7 +9,6 @@ import secrets
 
 from django.core.cache import cache
 from django.http.request import split_domain_port
-from wagtail.models import Site
 
 _VERSION_KEY = "wagtail-sites:version"
 #: Entries also expire, so a deploy that changes the models never reads old pickles for long.
@@ -40,7 +39,11 @@ def site_settings_cached(settings_model, site):
 
 
 class CachedSiteMiddleware:
-    """Puts the request's Wagtail site where ``Site.find_for_request`` looks first."""
+    """Puts the request's cached Wagtail site where ``Site.find_for_request`` looks first.
+
+    On a miss nothing is looked up here: a view that needs the site finds it as usual, and it is cached
+    on the way out, so requests that never need it (health probes, reports) never touch the database.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,9 +52,9 @@ class CachedSiteMiddleware:
         hostname, port = split_domain_port(request.get_host())
         key = f"wagtail-sites:{_version()}:site:{hostname}:{port or request.get_port()}"
         site = cache.get(key)
-        if site is None:
-            site = Site.find_for_request(request)
-            if site is not None:
-                cache.set(key, site, timeout=ENTRY_SECONDS)
-        request._wagtail_site = site
-        return self.get_response(request)
+        if site is not None:
+            request._wagtail_site = site
+        response = self.get_response(request)
+        if site is None and getattr(request, "_wagtail_site", None) is not None:
+            cache.set(key, request._wagtail_site, timeout=ENTRY_SECONDS)
+        return response

@@ -111,7 +111,7 @@ def test_a_facilitator_sets_a_final_score_with_a_reason_that_the_author_reads(cl
     response = client.post(final_url(work[0]), {**levels(rc, 5, 4), "reason": "The timings are there."})
     assert response.status_code == 302
     final = FinalScore.objects.get()
-    assert list(final.scores.values()) == [5, 4]
+    assert [final.scores[criterion] for criterion in rc.criterion_ids()] == [5, 4]
     entry = AuditEntry.objects.about(rc.circle).get(action=audit_actions.FINAL_SCORE_SET)
     assert (entry.actor, entry.target, entry.reason) == (rc.facilitator, rc.learners[0], "The timings are there.")
 

@@ -8,7 +8,7 @@ from django.test import Client
 
 from cohorts import services as circle_services
 from courses.models import CourseCredit
-from courses.services import credit_accept
+from courses.services import consent_terms, credit_accept
 from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import join, make_circle, make_course
 from tests.courses.factories import CourseCreditFactory
@@ -193,7 +193,7 @@ def test_an_accepted_credit_shows_at_once(client, world, django_capture_on_commi
     assert "Octavia" not in get(client, course.url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        credit_accept(credit=CourseCredit.objects.get(pk=credit.pk))
+        credit_accept(credit=CourseCredit.objects.get(pk=credit.pk), licences_shown=consent_terms(course))
 
     assert "Octavia" in get(client, course.url).content.decode()
     assert get(client, world["other_course"].url)[HIT_HEADER] == "hit"

@@ -6,6 +6,7 @@ processes both read "pending" and both send; these rounds make them try, many ti
 """
 
 import multiprocessing
+import traceback
 
 import pytest
 from django.core import mail
@@ -28,13 +29,19 @@ def require_postgres():
 
 
 def deliver_all(notification_ids, start, results):
-    """One process: at each round's start, deliver that round's notification; report what it sent."""
+    """One process: at each round's start, deliver that round's notification; report what it sent, or
+    how it failed (a process that dies silently would leave the others waiting)."""
     mail.outbox = []
-    for notification_id in notification_ids:
-        start.wait()
-        notification_email_deliver(notification_id=notification_id)
-    results.put([message.subject for message in mail.outbox])
-    connections.close_all()
+    try:
+        for notification_id in notification_ids:
+            start.wait(timeout=60)
+            notification_email_deliver(notification_id=notification_id)
+        results.put(("sent", [message.subject for message in mail.outbox]))
+    except BaseException:
+        start.abort()
+        results.put(("failed", traceback.format_exc()))
+    finally:
+        connections.close_all()
 
 
 def test_concurrent_deliveries_of_one_notification_send_one_email(require_postgres, user, mailoutbox):
@@ -50,7 +57,9 @@ def test_concurrent_deliveries_of_one_notification_send_one_email(require_postgr
     senders = [context.Process(target=deliver_all, args=(ids, start, results)) for _ in range(SENDERS)]
     for sender in senders:
         sender.start()
-    sent = [subject for _ in senders for subject in results.get(timeout=120)]
+    reports = [results.get(timeout=180) for _ in senders]
+    assert [report for outcome, report in reports if outcome == "failed"] == []
+    sent = [subject for _, subjects in reports for subject in subjects]
     for sender in senders:
         sender.join(timeout=30)
         assert sender.exitcode == 0
