@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(response) -> set[str]:
-    return set(re.findall(r'<h3><a href="/circles/\d+/">([^<]+)</a></h3>', response.content.decode()))
+    return set(re.findall(r'<h3><a href="/circles/\d+/"><bdi>([^<]+)</bdi></a></h3>', response.content.decode()))
 
 
 @pytest.fixture

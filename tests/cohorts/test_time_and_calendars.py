@@ -98,7 +98,7 @@ def test_a_late_joiner_is_shown_the_next_meeting_not_the_first(client, course):
     page = client.get(circle.get_absolute_url()).content.decode()
     assert f'Next meeting: <a href="{second.get_absolute_url()}">meeting 2</a>' in page
     me = client.get(reverse("my_learning:index")).content.decode()
-    assert f'<a href="{second.get_absolute_url()}">{circle.name}, meeting 2</a>' in me
+    assert f'<a href="{second.get_absolute_url()}"><bdi>{circle.name}</bdi>, meeting 2</a>' in me
 
 
 # --- Calendars ---------------------------------------------------------------------------------------
