@@ -53,6 +53,13 @@ class CourseA:
     workflow_state_id: int
 
 
+def release(response) -> None:
+    """Close the served file. Not ``response.close()``: that sends ``request_finished``, whose handler
+    closes the test's database connection on PostgreSQL."""
+    if getattr(response, "file_to_stream", None) is not None:
+        response.file_to_stream.close()
+
+
 @pytest.fixture
 def course_a(client):
     course = started_course(title=f"{SECRET} course")
@@ -369,13 +376,13 @@ class TestCourseFiles:
             response = client.get(url)
             assert response.status_code == 200, url
             assert "private" in response["Cache-Control"]
-            response.close()
+            release(response)
         client.logout()
         _, open_image = live_course
         for url in (open_image.file.url, open_image.get_rendition("fill-80x60").url):
             response = client.get(url)
             assert response.status_code == 200, url
-            response.close()
+            release(response)
         # Nothing else under MEDIA_ROOT is served from there.
         assert client.get("/media/../p2pu/settings/base.py").status_code == 404
         assert client.get(f"/media/{course_a.document.file.name}").status_code == 404
@@ -390,7 +397,7 @@ class TestCourseFiles:
         for url in (image.file.url, document.url):
             response = client.get(url)
             assert response.status_code == 200, url
-            response.close()
+            release(response)
 
 
 class TestSignedInLearners:

@@ -27,8 +27,8 @@ from tests.p2pu.url_matrix import (
 from tests.p2pu.wrong_side import WITH_ADMIN_ACCESS
 
 AREAS = ("site", "admin/", "django-admin/")
-# Writes any request may make: its session (messages, sign-in state) and image renditions, nothing of anyone else's.
-HOUSEKEEPING_TABLES = ("django_session", "wagtailimages_rendition")
+# Writes any request may make: its session, image renditions and the admin profile of the person asking.
+HOUSEKEEPING_TABLES = ("django_session", "wagtailimages_rendition", "wagtailusers_userprofile")
 
 
 def area_of(pattern: Pattern) -> str:
