@@ -43,8 +43,11 @@ check-migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=p2pu.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=p2pu.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Tests that fork processes (marker `forks`) run afterwards in a pytest process of their own: a process that
+# has run browser tests holds other threads, and forking it is unsafe.
 pytest: $(STAMP) node_modules/axe-core/axe.min.js
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not forks"
+	$(BIN)/python -m pytest -m forks -p no:randomly -q
 
 test: lint check-migrations pytest
 

@@ -16,7 +16,7 @@ from p2pu.notifications.models import Notification
 from p2pu.notifications.services import notification_email_deliver
 from tests.p2pu.notifications.conftest import PING
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.forks, pytest.mark.django_db(transaction=True)]
 
 SENDERS = 6
 ROUNDS = 12

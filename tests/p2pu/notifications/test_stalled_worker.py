@@ -30,6 +30,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 STALLED_AFTER = 15 * 60
 
 pytestmark = [
+    pytest.mark.forks,
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: this test needs a real Redis broker."),
