@@ -12,12 +12,34 @@ from .circles import (
     Weekday,
 )
 from .discussions import *  # noqa: F403 (circle discussions; discussions.__all__ names them)
-from .meetings import Attendance, CalendarFeed, Meeting, MeetingFeedback
+from .meetings import Attendance, CalendarFeed, Meeting, MeetingFeedback, MeetingRsvp, RsvpAnswer
 from .membership import Membership
+from .organisations import (
+    INVITATION_LIFETIME,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    OrganisationMembershipStatus,
+    OrganisationRole,
+)
 from .review import *  # noqa: F403 (peer review; review.__all__ names them)
+from .surveys import CourseRating, CourseRatingFlag, FacilitatorSurvey, GoalMet, LearnerSurvey
 
 __all__ = [
+    "OrganisationRole",
+    "OrganisationMembershipStatus",
+    "OrganisationMembership",
+    "OrganisationInvitation",
+    "Organisation",
+    "RsvpAnswer",
+    "MeetingRsvp",
+    "LearnerSurvey",
+    "GoalMet",
+    "FacilitatorSurvey",
+    "CourseRatingFlag",
+    "CourseRating",
     "CURRENT_STATUSES",
+    "INVITATION_LIFETIME",
     "JOINABLE_STATES",
     "Attendance",
     "CalendarFeed",

@@ -243,6 +243,14 @@ class Circle(models.Model):
         "show learners their feedback only once their own reviews are done", default=False
     )
 
+    organisation = models.ForeignKey(
+        "cohorts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="circles",
+        help_text="The organisation that runs this circle, chosen from the facilitator's own.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import MeetingStatus, MembershipStatus
 
@@ -112,6 +113,27 @@ class MeetingFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for {self.meeting}"
+
+
+class RsvpAnswer(models.TextChoices):
+    GOING = "going", _("Going")
+    NOT_GOING = "not_going", _("Not going")
+
+
+class MeetingRsvp(models.Model):
+    """A member's answer to "are you coming?" for one meeting (the latest answer counts)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    membership = models.ForeignKey("cohorts.Membership", on_delete=models.CASCADE, related_name="rsvps")
+    answer = models.CharField(max_length=10, choices=RsvpAnswer.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "answered_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "membership"], name="cohorts_rsvp_once")]
+
+    def __str__(self) -> str:
+        return f"{self.membership} for meeting {self.meeting_id}: {self.answer}"
 
 
 def new_feed_token() -> str:

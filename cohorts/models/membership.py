@@ -1,9 +1,11 @@
 """Who belongs to a circle, in which role, and where they stand (member, waiting, asked, invited, gone)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import MembershipStatus, Role
 from .meetings import Meeting
@@ -51,6 +53,16 @@ class Membership(models.Model):
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    goal = models.TextField(
+        _("your goal"), max_length=1000, blank=True, help_text=_("What would you like to be able to do by the end?")
+    )
+    goal_confidence = models.PositiveSmallIntegerField(
+        _("how confident do you feel about it?"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1: not at all, 5: very."),
     )
     requested_at = models.DateTimeField(default=timezone.now, help_text="When the person first asked or was asked.")
     joined_at = models.DateTimeField(null=True, blank=True, help_text="When the person last became an active member.")
