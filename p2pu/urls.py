@@ -11,6 +11,7 @@ from courses import files as course_files
 from courses.cache_tags import PAGES_TAG
 from home import csp_reports
 from home import views as home_views
+from home.sitemaps import LanguageAlternatesSitemap
 from p2pu.accounts import views as accounts_views
 from p2pu.core import health
 from p2pu.core.page_cache import cached_for_anonymous
@@ -41,7 +42,12 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", cached_for_anonymous(PAGES_TAG)(sitemap), name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_for_anonymous(PAGES_TAG)(sitemap),
+        {"sitemaps": {"wagtail": LanguageAlternatesSitemap}},
+        name="sitemap",
+    ),
     path("oai/", include("courses.oai.urls")),
     path("csp-report/", csp_reports.csp_report, name="csp_report"),
 ]

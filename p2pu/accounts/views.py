@@ -1,13 +1,13 @@
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
 from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language

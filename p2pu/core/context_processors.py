@@ -20,4 +20,8 @@ def language_alternates(request):
     for code, _name in settings.LANGUAGES:
         query[settings.LANGUAGE_QUERY_PARAMETER] = code
         alternates.append((code, absolute_url(f"{request.path}?{query.urlencode()}")))
-    return {"language_alternates": alternates, "language_neutral_path": plain, "language_default_url": absolute_url(plain)}
+    return {
+        "language_alternates": alternates,
+        "language_neutral_path": plain,
+        "language_default_url": absolute_url(plain),
+    }
