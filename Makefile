@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n 2
 CLOCK_INSTANTS ?= 2026-11-29T23:30Z 2027-03-28T00:30Z 2026-10-25T00:30Z 2027-03-14T06:30Z \
 	2026-11-01T05:30Z 2026-12-31T23:59:30Z 2028-02-29T12:00Z
 
-.PHONY: run test test-clock bench loadtest install lint check-migrations pytest clean
+.PHONY: run test test-clock bench loadtest install lint check-migrations pytest clean messages
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,21 @@ node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-install: $(STAMP)
+# Translation catalogues: each locale/<lang>/LC_MESSAGES/*.po compiles to the .mo beside it (not committed),
+# with Babel rather than GNU gettext's msgfmt (scripts/compile_messages.py).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-run: $(STAMP)
+locale/%.mo: locale/%.po $(STAMP)
+	$(BIN)/python scripts/compile_messages.py $<
+
+install: $(STAMP) $(MO_FILES)
+
+# Collect the strings marked for translation into the catalogues (needs GNU gettext: apt-get install gettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l es -l fr -l ar --no-location \
+	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=loadtest --ignore=bench
+
+run: $(STAMP) $(MO_FILES)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	PORT=$(PORT) $(BIN)/python scripts/devserver.py
@@ -45,7 +57,7 @@ check-migrations: $(STAMP)
 
 # Tests that fork processes (marker `forks`) run afterwards in a pytest process of their own: a process that
 # has run browser tests holds other threads, and forking it is unsafe.
-pytest: $(STAMP) node_modules/axe-core/axe.min.js
+pytest: $(STAMP) $(MO_FILES) node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not forks"
 	$(BIN)/python -m pytest -m forks -p no:randomly -q
 
@@ -53,7 +65,7 @@ test: lint check-migrations pytest
 
 # One session runs every clock-sensitive test at every instant (each test is parametrized by instant, so a
 # failure names the instant in its id).
-test-clock: $(STAMP)
+test-clock: $(STAMP) $(MO_FILES)
 	TEST_NOW="$(CLOCK_INSTANTS)" $(BIN)/python -m pytest -m clock -p no:randomly $(PYTEST_ARGS) -q
 
 bench: $(STAMP)

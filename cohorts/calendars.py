@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from p2pu.core.links import absolute_url
@@ -28,15 +29,21 @@ def _calendar(name: str) -> Calendar:
 
 def _event(meeting: Meeting, *, private: bool) -> Event:
     circle = meeting.circle
-    topic = meeting.module.title if meeting.module_id and meeting.module else f"Meeting {meeting.number}"
-    lines = [f"Study circle “{circle.name}”, following the course “{circle.course.title}”."]
+    if meeting.module_id and meeting.module:
+        topic = meeting.module.title
+    else:
+        topic = gettext("Meeting %(number)d") % {"number": meeting.number}
+    lines = [
+        gettext("Study circle “%(circle)s”, following the course “%(course)s”.")
+        % {"circle": circle.name, "course": circle.course.title}
+    ]
     if meeting.change_note:
         lines.append(meeting.change_note)
     if circle.is_online:
-        location = "Online"
+        location = gettext("Online")
         if private and circle.meeting_url:
             location = circle.meeting_url
-            lines.append(f"Join online: {circle.meeting_url}")
+            lines.append(gettext("Join online: %(url)s") % {"url": circle.meeting_url})
     else:
         location = ", ".join(part for part in (circle.venue_name, circle.address, circle.city, circle.country) if part)
     lines.append(absolute_url(circle.get_absolute_url()))
@@ -64,8 +71,9 @@ def circle_calendar(circle, meetings: Iterable[Meeting]) -> bytes:
 
 
 def personal_calendar(meetings: Iterable[Meeting]) -> bytes:
-    """One person's meetings across all their circles, with the meeting links they may see as members."""
-    calendar = _calendar("My study circles")
+    """One person's meetings across all their circles, with the meeting links they may see as members
+    (in the active language: the feed's owner's, see the view)."""
+    calendar = _calendar(gettext("My study circles"))
     for meeting in meetings:
         calendar.add_component(_event(meeting, private=True))
     return calendar.to_ical()

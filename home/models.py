@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -68,10 +69,10 @@ class HomePage(CachedViewRestrictionsMixin, Page):
 
 
 HOW_A_CIRCLE_WORKS = [
-    ("Find a course", "Browse openly licensed courses written by learners and educators."),
-    ("Join or start a circle", "Meet a small group of peers online or in person, once a week."),
-    ("Do the work together", "Each meeting covers a module; you submit your work for an activity."),
-    ("Review each other", "Peers give rubric-based feedback, and you rate how helpful it was."),
+    (_("Find a course"), _("Browse openly licensed courses written by learners and educators.")),
+    (_("Join or start a circle"), _("Meet a small group of peers online or in person, once a week.")),
+    (_("Do the work together"), _("Each meeting covers a module; you submit your work for an activity.")),
+    (_("Review each other"), _("Peers give rubric-based feedback, and you rate how helpful it was.")),
 ]
 
 

@@ -17,7 +17,10 @@ def search(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    # No language alternates of a missing address, and the switcher returns home: the page must not echo
+    # a path that may name something gone (a deleted account's username).
+    context = {"language_alternates": [], "language_default_url": "", "language_neutral_path": "/"}
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):

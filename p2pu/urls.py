@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -10,6 +11,8 @@ from courses import files as course_files
 from courses.cache_tags import PAGES_TAG
 from home import csp_reports
 from home import views as home_views
+from home.sitemaps import LanguageAlternatesSitemap
+from p2pu.accounts import views as accounts_views
 from p2pu.core import health
 from p2pu.core.page_cache import cached_for_anonymous
 
@@ -23,6 +26,14 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # The language switcher (Django's set_language, plus the profile for signed-in people) and the
+    # JavaScript translation catalogue; no language prefix in any URL (README "Languages").
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
+    path(
+        "i18n/js/",
+        cached_for_anonymous()(JavaScriptCatalog.as_view()),
+        name="javascript_catalog",
+    ),
     path("", include("p2pu.accounts.urls")),
     path("notifications/", include("p2pu.notifications.urls")),
     path("circles/", include("cohorts.urls")),
@@ -31,7 +42,12 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", cached_for_anonymous(PAGES_TAG)(sitemap), name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_for_anonymous(PAGES_TAG)(sitemap),
+        {"sitemaps": {"wagtail": LanguageAlternatesSitemap}},
+        name="sitemap",
+    ),
     path("oai/", include("courses.oai.urls")),
     path("csp-report/", csp_reports.csp_report, name="csp_report"),
 ]

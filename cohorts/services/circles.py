@@ -219,6 +219,8 @@ def circle_message_send(*, circle: Circle, sender, subject: str, body: str) -> C
             url=f"{circle.get_absolute_url()}#messages",
             actor=sender,
             dedupe_key=f"circle.message:{message.pk}",
+            # Members who chose no language read the e-mail around the message in the circle's.
+            language=circle.language,
         )
     return message
 

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
+from p2pu.core.locales import person_language
 from p2pu.core.zones import person_zone
 from p2pu.notifications.models import Notification
 from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
@@ -40,8 +42,9 @@ def _members_by_circle(circle_ids: Iterable[int]) -> dict[int, list[Membership]]
             Membership.objects.active()
             .filter(circle_id__in=chunk)
             .select_related("user")
-            # What a notification reads of its recipient: the zone for the wording, and whether to e-mail.
-            .only("circle_id", "user__time_zone", "user__is_active", "user__email")
+            # What a notification reads of its recipient: the zone for the wording, whether to e-mail,
+            # and the language to write in.
+            .only("circle_id", "user__time_zone", "user__preferred_language", "user__is_active", "user__email")
         )
         for membership in memberships:
             members[membership.circle_id].append(membership)
@@ -68,7 +71,11 @@ def _local_time_words(local: dt.datetime) -> str:
 
 
 def _lead_words(hours: int) -> str:
-    return {1: "in an hour", 24: "tomorrow"}.get(hours, f"in {hours} hours")
+    if hours == 1:
+        return gettext("in an hour")
+    if hours == 24:
+        return gettext("tomorrow")
+    return gettext("in %(hours)d hours") % {"hours": hours}
 
 
 def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
@@ -120,32 +127,52 @@ def _reminder_drafts(
     if not recipients:
         return []
     circle = meeting.circle
-    topic = f" ({meeting.module_title})" if meeting.module_id else ""
-    if not circle.is_online:
-        where = f"Where: {circle.place}"
-    elif circle.meeting_url:
-        where = f"Join online: {circle.meeting_url}"
-    else:
-        where = "Online: the facilitators will share the link."
-    title = f"{circle.name} meets {_lead_words(lead_hours)}"
     url = circle.get_absolute_url()
-    starts_by_zone: dict[str, str] = {}
+    # Each recipient's language (their own, else the circle's) and zone: the words are made once per pair.
+    texts: dict[tuple[str, str], tuple[str, str]] = {}
     drafts = []
     for user in recipients:
         zone = person_zone(user)
-        if zone.key not in starts_by_zone:
-            starts_by_zone[zone.key] = _local_time_words(meeting.starts_at.astimezone(zone))
+        language = person_language(user, hint=circle.language)
+        if (language, zone.key) not in texts:
+            with translation.override(language):
+                texts[language, zone.key] = _reminder_texts(
+                    meeting=meeting, lead_hours=lead_hours, starts=_local_time_words(meeting.starts_at.astimezone(zone))
+                )
+        title, body = texts[language, zone.key]
         drafts.append(
             NotificationDraft(
                 recipient=user,
                 kind=notification_kinds.MEETING_REMINDER,
                 title=title,
-                body=f"Meeting {meeting.number}{topic} starts {starts_by_zone[zone.key]}.\n{where}",
+                body=body,
                 url=url,
                 dedupe_key=dedupe_key,
+                language=circle.language,
             )
         )
     return drafts
+
+
+def _reminder_texts(*, meeting: Meeting, lead_hours: int, starts: str) -> tuple[str, str]:
+    """A reminder's title and body in the active language."""
+    circle = meeting.circle
+    if not circle.is_online:
+        where = gettext("Where: %(place)s") % {"place": circle.place}
+    elif circle.meeting_url:
+        where = gettext("Join online: %(url)s") % {"url": circle.meeting_url}
+    else:
+        where = gettext("Online: the facilitators will share the link.")
+    title = gettext("%(circle)s meets %(when)s") % {"circle": circle.name, "when": _lead_words(lead_hours)}
+    if meeting.module_id:
+        starts_line = gettext("Meeting %(number)d (%(topic)s) starts %(starts)s.") % {
+            "number": meeting.number,
+            "topic": meeting.module_title,
+            "starts": starts,
+        }
+    else:
+        starts_line = gettext("Meeting %(number)d starts %(starts)s.") % {"number": meeting.number, "starts": starts}
+    return title, f"{starts_line}\n{where}"
 
 
 def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:

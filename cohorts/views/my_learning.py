@@ -8,10 +8,11 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from courses.authored import course_credits_of
+from p2pu.core.locales import person_language
 
 from .. import calendars, services
 from ..models import CalendarFeed, CircleState, Meeting, Membership, MembershipStatus
@@ -72,7 +73,10 @@ def my_calendar(request, token: str):
         .select_related("circle", "circle__course", "module")
         .order_by("starts_at")
     )
-    response = HttpResponse(calendars.personal_calendar(meetings), content_type="text/calendar; charset=utf-8")
+    # Calendar apps send no useful language: the feed speaks its owner's.
+    with translation.override(person_language(feed.user)):
+        content = calendars.personal_calendar(meetings)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="my-study-circles.ics"'
     response["Cache-Control"] = "private, no-store"
     return response

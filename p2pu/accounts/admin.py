@@ -6,7 +6,16 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    profile_fields = ("display_name", "bio", "time_zone", "languages", "show_bio", "show_languages", "show_time_zone")
+    profile_fields = (
+        "display_name",
+        "bio",
+        "time_zone",
+        "preferred_language",
+        "languages",
+        "show_bio",
+        "show_languages",
+        "show_time_zone",
+    )
     fieldsets = DjangoUserAdmin.fieldsets + (("Profile", {"fields": profile_fields}),)
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "email")

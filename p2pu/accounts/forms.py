@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from p2pu.core.fields import MultiLineTextField, OneLineTextField
@@ -45,11 +46,18 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
         error_messages={"invalid_choice": "Choose languages from the list."},
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Interface language"),
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of the site, of the e-mail it sends you and of your calendar feed."),
+        error_messages={"invalid_choice": _("Choose a language from the list.")},
+    )
     show_bio = forms.BooleanField(label="Show “About you”", required=False)
     show_languages = forms.BooleanField(label="Show my languages", required=False)
     show_time_zone = forms.BooleanField(label="Show my time zone", required=False)
 
-    profile_fields = ("display_name", "bio", "time_zone", "languages")
+    profile_fields = ("display_name", "bio", "time_zone", "preferred_language", "languages")
     visibility_fields = ("show_bio", "show_languages", "show_time_zone")
 
     @classmethod

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Languages a person can learn in: Django's list without regional variants (a learner speaks
 # Spanish, not "Argentinian Spanish"), except Chinese, whose two scripts are different to read.
@@ -65,6 +66,15 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_language_codes],
         help_text="Language codes, most fluent first.",
+    )
+    # The site's interface language for this person (pages, e-mail, calendar feeds); empty follows the
+    # browser. Not the same as ``languages``, the languages they can learn in.
+    preferred_language = models.CharField(
+        _("interface language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the site, its e-mail and your calendar feed use for you."),
     )
     show_bio = models.BooleanField("show my bio on my public profile", default=True)
     show_languages = models.BooleanField("show my languages on my public profile", default=True)

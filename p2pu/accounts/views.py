@@ -1,12 +1,16 @@
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from p2pu.core.forms import form_submit
 from p2pu.core.jobs import enqueue_after_commit
@@ -18,6 +22,7 @@ from .services import (
     account_deletion_blockers,
     data_export_link,
     data_export_resolve,
+    preferred_language_set,
     profile_update,
 )
 
@@ -89,3 +94,28 @@ def data_export_download(request, token: str):
         raise Http404("No such download")
     name = f"my-data-{export.created_at:%Y-%m-%d}.zip"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
+
+
+def _csrf_refusal(request):
+    """CsrfViewMiddleware's answer to this request: None when its token checks out, else the 403."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+
+
+@csrf_exempt
+def language_set(request):
+    """The footer's language switcher: Django's ``set_language`` (the language cookie, back to ``next``),
+    and for a signed-in person their profile's interface language too.
+
+    Exempt from the CSRF middleware so that anonymous pages, which carry the switcher in their footer,
+    hold no CSRF token and stay in the page cache; a cookie that names a language is all an anonymous
+    request can change. Saving a signed-in person's profile still requires the token.
+    """
+    if request.method == "POST" and request.user.is_authenticated:
+        refusal = _csrf_refusal(request)
+        if refusal is not None:
+            return refusal
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        preferred_language_set(user=request.user, language=language)
+    return response

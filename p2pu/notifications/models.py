@@ -37,6 +37,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(
         max_length=255, help_text="Names the event; the same event is recorded once per recipient."
     )
+    # The language to write to a recipient who has chosen none (e.g. the circle's, for a circle's message):
+    # p2pu.core.locales.person_language decides at send time. Empty: the site's default.
+    language = models.CharField(max_length=10, blank=True, help_text="A language code, e.g. the circle's.")
     email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
     emailed_at = models.DateTimeField(null=True, blank=True)
     # When a sender last claimed the e-mail (pending → sending); empty until the first claim.

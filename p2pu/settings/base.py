@@ -11,6 +11,7 @@ import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "p2pu.accounts.middleware.TimezoneMiddleware",
+    # ?lang=xx and the signed-in person's profile language override what LocaleMiddleware chose.
+    "p2pu.accounts.middleware.LanguageMiddleware",
     "p2pu.core.page_cache.PageCacheFetchMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Course authoring: Wagtail's reports and some page views reach past a learner author's own course.
@@ -124,11 +127,13 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "p2pu.notifications.context_processors.unread_notifications",
                 "p2pu.core.context_processors.default_site_name",
+                "p2pu.core.context_processors.language_alternates",
             ],
         },
     },
@@ -175,7 +180,21 @@ ACCOUNT_ADAPTER = "p2pu.accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 # Internationalisation: stored in UTC, shown in the viewer's time zone.
+# The interface's languages (README "Languages"). URLs carry no language prefix: the language comes from
+# ?lang=xx (hreflang alternates), the signed-in person's profile, the language cookie, then Accept-Language
+# (LocaleMiddleware, then p2pu.accounts.middleware.LanguageMiddleware once the person is known).
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+#: The query parameter that picks a page's language (the hreflang alternates link to it).
+LANGUAGE_QUERY_PARAMETER = "lang"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

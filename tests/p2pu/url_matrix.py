@@ -245,6 +245,9 @@ EXPECTED = {
     # Public reading: search, the sitemap, OAI-PMH and the content API list live, public pages only.
     "search/": Expect(OPEN, anonymous=OPEN),
     "sitemap.xml": Expect(OPEN, anonymous=OPEN),
+    # The language switcher sets a cookie (and a signed-in person's own profile); the JavaScript catalogue.
+    "i18n/setlang/": Expect(OPEN, anonymous=OPEN),
+    "i18n/js/": Expect(OPEN, anonymous=OPEN),
     "oai/": Expect(OPEN, anonymous=OPEN),
     "api/v2/^pages/": Expect(OPEN, anonymous=OPEN),
     "api/v2/^pages/<int:pk>/": Expect(REFUSED, ids={"pk": "page_id"}),

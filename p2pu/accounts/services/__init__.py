@@ -8,7 +8,7 @@ from .data_export import (
     data_exports_expire,
 )
 from .deletion import account_delete, account_deletion_blockers
-from .profiles import PROFILE_FIELDS, profile_update, welcome_send
+from .profiles import PROFILE_FIELDS, preferred_language_set, profile_update, welcome_send
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -19,6 +19,7 @@ __all__ = [
     "data_export_resolve",
     "data_exports_discard",
     "data_exports_expire",
+    "preferred_language_set",
     "profile_update",
     "welcome_send",
 ]

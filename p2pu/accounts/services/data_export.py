@@ -45,6 +45,7 @@ def _account(user: User) -> dict:
         ],
         "bio": user.bio,
         "time_zone": user.time_zone,
+        "preferred_language": user.preferred_language,
         "languages": user.languages,
         "show_bio": user.show_bio,
         "show_languages": user.show_languages,

@@ -11,7 +11,16 @@ from ..models import User
 
 # The fields a person edits about themselves; anything else (username, e-mail, staff flags) has its own flow.
 PROFILE_FIELDS = frozenset(
-    {"display_name", "bio", "time_zone", "languages", "show_bio", "show_languages", "show_time_zone"}
+    {
+        "display_name",
+        "bio",
+        "time_zone",
+        "preferred_language",
+        "languages",
+        "show_bio",
+        "show_languages",
+        "show_time_zone",
+    }
 )
 
 
@@ -42,6 +51,16 @@ def profile_update(*, user: User, **fields) -> User:
         setattr(user, name, value)
     user.save(update_fields=sorted(cleaned))
     return user
+
+
+def preferred_language_set(*, user: User, language: str) -> User:
+    """Make ``language`` the person's interface language (the language switcher, while signed in).
+
+    Raises ValidationError for a language the site is not translated into; saves nothing when unchanged.
+    """
+    if user.preferred_language == language:
+        return user
+    return profile_update(user=user, preferred_language=language)
 
 
 def welcome_send(*, user: User):

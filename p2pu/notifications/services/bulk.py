@@ -16,10 +16,11 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from p2pu.core.jobs import enqueue_after_commit
+from p2pu.core.locales import person_language
 
 from .. import kinds
 from ..kinds import ALL_KINDS
@@ -34,7 +35,9 @@ BULK_CHUNK = 500
 
 @dataclass(frozen=True)
 class NotificationDraft:
-    """One notification to record: ``recipient`` is a user object (its is_active and email are read)."""
+    """One notification to record: ``recipient`` is a user object (its is_active, email and
+    preferred_language are read). ``title`` and ``body`` may be lazy translations, and ``language`` the
+    language for a recipient who chose none, as for ``notification_send``."""
 
     recipient: object
     kind: str
@@ -43,6 +46,7 @@ class NotificationDraft:
     body: str = ""
     url: str = ""
     actor: object = None
+    language: str = ""
 
 
 def _chunked(items: Iterable, size: int) -> Iterator[list]:
@@ -80,7 +84,26 @@ def _title_fitted(title: str) -> str:
     return title if len(title) <= TITLE_MAX_LENGTH else Truncator(title).chars(TITLE_MAX_LENGTH)
 
 
-_INSERTED_FIELDS = ("recipient", "kind", "title", "body", "url", "actor", "created_at", "dedupe_key", "email_state")
+_INSERTED_FIELDS = (
+    "recipient",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "actor",
+    "created_at",
+    "dedupe_key",
+    "email_state",
+    "language",
+)
+
+
+def _texts(draft: NotificationDraft) -> tuple[str, str]:
+    """The draft's title and body written out in its recipient's language (plain strings pass through)."""
+    if isinstance(draft.title, str) and isinstance(draft.body, str):
+        return draft.title, draft.body
+    with translation.override(person_language(draft.recipient, hint=draft.language)):
+        return str(draft.title), str(draft.body)
 
 
 def _insert_ignoring_conflicts(rows: list[tuple]) -> None:
@@ -117,8 +140,8 @@ def _chunk_record(drafts: list[NotificationDraft]) -> tuple[int, list[int]]:
             (
                 draft.recipient.pk,
                 draft.kind,
-                _title_fitted(draft.title),
-                draft.body,
+                _title_fitted(title),
+                body,
                 draft.url,
                 getattr(draft.actor, "pk", None),
                 now,
@@ -129,8 +152,10 @@ def _chunk_record(drafts: list[NotificationDraft]) -> tuple[int, list[int]]:
                         user=draft.recipient, kind=draft.kind, preferences=preferences.get(draft.recipient.pk, {})
                     ),
                 ),
+                draft.language,
             )
             for draft in fresh.values()
+            for title, body in (_texts(draft),)
         ]
     )
     # The ids to e-mail, read back by their pairs: a conflicting INSERT leaves no id to learn.

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from p2pu.core.links import absolute_reverse, absolute_url
+from p2pu.core.locales import person_language
 from p2pu.core.zones import person_zone
 
 from .. import kinds
@@ -47,28 +49,31 @@ def release(rows: QuerySet, *, field: str, error: Exception, will_retry: bool) -
     rows.filter(**{field: DeliveryState.SENDING}).update(**{field: state})
 
 
-def email_build(*, user, subject: str, template: str, context: dict, unsubscribe_kind: str) -> EmailMultiAlternatives:
-    """An HTML and plain-text e-mail to one person, with RFC 8058 one-click unsubscribe headers."""
+def email_build(
+    *, user, subject: str, template: str, context: dict, unsubscribe_kind: str, language: str
+) -> EmailMultiAlternatives:
+    """An HTML and plain-text e-mail to one person, with RFC 8058 one-click unsubscribe headers, written in
+    ``language`` (``person_language``) with times in the person's zone."""
     # A kind no longer registered has no preference of its own left to switch off.
     if unsubscribe_kind != ALL_KINDS and not kinds.is_registered(unsubscribe_kind):
         unsubscribe_kind = ALL_KINDS
     link = unsubscribe_url(user=user, kind=unsubscribe_kind)
     # A line break in a header would make the message invalid.
     subject = " ".join(subject.split())
-    context = {
-        **context,
-        "user": user,
-        "subject": subject,
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "site_url": settings.SITE_URL,
-        "unsubscribe_url": link,
-        "unsubscribe_label": "all notification e-mail"
-        if unsubscribe_kind == ALL_KINDS
-        else f"e-mail about “{kinds.get(unsubscribe_kind).label}”",
-        "preferences_url": absolute_reverse("notifications:preferences"),
-    }
-    # Times in the e-mail read in the recipient's own zone, like on the site.
-    with timezone.override(person_zone(user)):
+    # Times in the e-mail read in the recipient's own zone, like on the site, and words in their language.
+    with timezone.override(person_zone(user)), translation.override(language):
+        context = {
+            **context,
+            "user": user,
+            "subject": subject,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": link,
+            "unsubscribe_label": gettext("all notification e-mail")
+            if unsubscribe_kind == ALL_KINDS
+            else gettext("e-mail about “%(kind)s”") % {"kind": kinds.get(unsubscribe_kind).label},
+            "preferences_url": absolute_reverse("notifications:preferences"),
+        }
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
@@ -110,6 +115,8 @@ def notification_email_deliver(*, notification_id: int, will_retry: bool = False
             template="notifications/email/notification",
             context={"notification": notification, "url": absolute_url(notification.url)},
             unsubscribe_kind=notification.kind,
+            # Decided now: the recipient may have chosen a language since the event was recorded.
+            language=person_language(recipient, hint=notification.language),
         )
         message.send()
     except Exception as error:

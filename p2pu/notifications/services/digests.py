@@ -4,10 +4,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from p2pu.core.jobs import enqueue_after_commit
 from p2pu.core.links import absolute_reverse, absolute_url
+from p2pu.core.locales import person_language
 from p2pu.core.zones import zone_named
 
 from ..kinds import ALL_KINDS, Frequency
@@ -81,9 +83,15 @@ def digest_deliver(*, user_id: int, date: dt.date, will_retry: bool = False) -> 
             rows.update(state=DeliveryState.SKIPPED)
             return False
         count = len(notifications)
+        language = person_language(user)
+        with translation.override(language):
+            subject = ngettext(
+                "Your daily digest: %(count)d new notification", "Your daily digest: %(count)d new notifications", count
+            ) % {"count": count}
         message = email_build(
             user=user,
-            subject=f"Your daily digest: {count} new notification{'' if count == 1 else 's'}",
+            language=language,
+            subject=subject,
             template="notifications/email/digest",
             context={
                 "notifications": [(n, absolute_url(n.url)) for n in notifications],

@@ -7,10 +7,11 @@ caller's transaction commits; the delivery side claims the row before sending, s
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from p2pu.core.jobs import enqueue_after_commit
+from p2pu.core.locales import person_language
 
 from .. import kinds
 from ..models import Notification
@@ -21,15 +22,29 @@ TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
 
 def notification_send(
-    *, recipient, kind: str, title: str, body: str = "", url: str = "", actor=None, dedupe_key: str
+    *,
+    recipient,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    actor=None,
+    dedupe_key: str,
+    language: str = "",
 ) -> Notification | None:
     """Tell one person about one event; returns None when this event was already recorded for them.
 
     ``dedupe_key`` names the event (e.g. ``f"circle.waitlist_promoted:{membership.pk}"``); the database's
     unique (recipient, dedupe_key) constraint makes a second call with the same key a no-op.
+
+    ``title`` and ``body`` may be lazy translations (``gettext_lazy``, ``format_lazy``): they are written
+    out in the recipient's language, as is the e-mail. ``language`` is the language to use when the
+    recipient has chosen none, e.g. the circle's for a circle's message (``person_language``).
     """
     # Fails loudly on a misspelt kind rather than recording something no preference can switch off.
     kinds.get(kind)
+    with translation.override(person_language(recipient, hint=language)):
+        title, body = str(title), str(body)
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
         dedupe_key=dedupe_key,
@@ -39,6 +54,7 @@ def notification_send(
             "body": body,
             "url": url,
             "actor": actor,
+            "language": language,
             "email_state": email_state_for(recipient=recipient, frequency=email_frequency(user=recipient, kind=kind)),
         },
     )
@@ -51,12 +67,20 @@ def notification_send(
 
 
 def notifications_send_many(
-    *, recipients: Iterable, kind: str, title: str, body: str = "", url: str = "", actor=None, dedupe_key: str
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    actor=None,
+    dedupe_key: str,
+    language: str = "",
 ) -> list[Notification]:
     """Tell several people about the same event; returns the notifications that are new."""
     sent = (
         notification_send(recipient=recipient, kind=kind, title=title, body=body, url=url, actor=actor,
-                          dedupe_key=dedupe_key)
+                          dedupe_key=dedupe_key, language=language)
         for recipient in recipients
     )  # fmt: skip
     return [notification for notification in sent if notification is not None]
