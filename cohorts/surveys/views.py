@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import circle_for_viewer
-from ..models import CourseRating, FacilitatorSurvey, LearnerSurvey, Role
+from ..models import CourseRating, FacilitatorSurvey, GoalMet, LearnerSurvey, Role
 from . import services
 from .forms import FacilitatorSurveyForm, GoalForm, LearnerSurveyForm
 from .window import survey_closes_at
@@ -53,7 +53,8 @@ def survey_answer(request, circle_id: int):
     if is_learner:
         survey = LearnerSurvey.objects.filter(membership=membership).first()
         course_rating = CourseRating.objects.filter(membership=membership).first()
-        initial = {}
+        # Without a goal, "I did not set a goal" is the likely answer.
+        initial = {} if membership.goal else {"goal_met": GoalMet.NO_GOAL}
         if survey:
             initial.update(goal_met=survey.goal_met, confidence_after=survey.confidence_after, advice=survey.advice)
         if course_rating:

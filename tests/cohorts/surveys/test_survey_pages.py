@@ -171,3 +171,12 @@ def test_pending_surveys_on_me_cost_the_same_queries_for_one_circle_or_three(
     for survey_membership in Membership.objects.filter(user=learner).exclude(pk=membership.pk):
         LearnerSurvey.objects.create(membership=survey_membership, goal_met="yes")
     assert me_queries() == three
+
+
+def test_a_learner_without_a_goal_finds_that_answer_chosen(client, circle, finish):
+    goalless = join(circle)
+    finish()
+    client.force_login(goalless.user)
+    page = client.get(survey_path(circle)).content.decode()
+    assert "You did not write a goal." in page
+    assert re.search(r'value="no_goal"[^>]*checked', page)

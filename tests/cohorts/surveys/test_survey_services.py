@@ -133,7 +133,8 @@ def test_the_recipients_language_is_the_first_of_theirs_the_site_speaks(settings
     assert survey_services.recipient_language(UserFactory(languages=["fr"])) == "en"
 
 
-def test_the_ask_is_worded_in_the_recipients_language(circle, finish, monkeypatch):
+def test_the_ask_is_worded_in_the_recipients_language(circle, finish, monkeypatch, settings):
+    settings.LANGUAGES = [("en", "English"), ("de", "German")]
     german = join(circle, UserFactory(languages=["de"]))
     languages_worded_in = []
 
