@@ -16,6 +16,8 @@ class CohortsConfig(AppConfig):
         from .discussions import tasks as discussion_tasks  # noqa: F401 (registers the tasks with Celery)
         from .discussions import wagtail_hooks as discussion_hooks  # noqa: F401 (Wagtail reads only app-level hooks)
         from .review import notification_kinds as review_notification_kinds
+        from .surveys import notification_kinds as survey_notification_kinds
+        from .surveys import tasks as survey_tasks  # noqa: F401 (registers the tasks with Celery)
 
         actions.register_all(audit_actions.ACTIONS)
         personal_data_register(
@@ -26,4 +28,5 @@ class CohortsConfig(AppConfig):
         kinds.register_all(notification_kinds.KINDS)
         kinds.register_all(review_notification_kinds.KINDS)
         kinds.register_all(discussion_notification_kinds.KINDS)
+        kinds.register_all(survey_notification_kinds.KINDS)
         page_cache.connect()

@@ -16,6 +16,7 @@ from p2pu.core.fields import MultiLineTextField, OneLineTextField
 from .models import Circle, Role, ScheduleKind, VenueKind, Weekday
 from .models.circles import EDITABLE_FIELDS, MAX_EXPLICIT_MEETINGS, SCHEDULE_FIELDS
 from .scheduling import TimeOfDay
+from .surveys.forms import GoalForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -202,7 +203,9 @@ class CircleFilterForm(forms.Form):
         return circles.distinct()
 
 
-class JoinForm(forms.Form):
+class JoinForm(GoalForm):
+    """Joining: an optional goal for anyone, and a note to the facilitators when asking to join."""
+
     request_message = MultiLineTextField(
         required=False,
         max_length=1000,

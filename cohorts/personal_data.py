@@ -15,8 +15,13 @@ from .models import (
     Attendance,
     Circle,
     CircleState,
+    CourseRating,
+    FacilitatorSurvey,
+    LearnerSurvey,
     MeetingFeedback,
+    MeetingRsvp,
     Membership,
+    MembershipStatus,
     Post,
     PostAttachment,
     PostFlag,
@@ -111,13 +116,36 @@ def _erase_posts(user) -> None:
     Thread.objects.filter(created_by=user).update(created_by=None, title=_("A thread by a former member"))
 
 
+def _erase_surveys(user, former) -> None:
+    """Goals and survey answers go with the memberships. A course rating stays, by "a former member" like a
+    submitted peer review: it tells future learners about the course, not about the person. Its membership
+    passes to the stand-in account (as one that left, without the person's goal or note) and keeps nothing
+    else of theirs."""
+    rated = Membership.objects.filter(user=user, course_rating__isnull=False)
+    if not rated.exists():
+        return
+    rated_ids = list(rated.values_list("pk", flat=True))
+    for model in (LearnerSurvey, FacilitatorSurvey, Attendance, MeetingFeedback, MeetingRsvp):
+        model.objects.filter(membership__in=rated_ids).delete()
+    CourseRating.objects.filter(membership__in=rated_ids).update(show_name=False)
+    Membership.objects.filter(pk__in=rated_ids).update(
+        user=former(),
+        status=MembershipStatus.LEFT,
+        goal="",
+        goal_confidence=None,
+        request_message="",
+        invited_by=None,
+    )
+
+
 def erase(*, user, former, keep_credit_names: bool) -> None:
     _release_seats(user)
     _erase_submissions(user, former)
     _erase_reviews_given(user, former)
     _erase_posts(user)
-    # Memberships (with attendance and meeting feedback), flags raised, reading marks, mutes and the
-    # calendar feed go with the account (their foreign keys cascade).
+    _erase_surveys(user, former)
+    # The other memberships (with goals, surveys, attendance and meeting feedback), flags raised, reading
+    # marks, mutes and the calendar feed go with the account (their foreign keys cascade).
 
 
 # Downloading one's data ------------------------------------------------------------------------------
@@ -133,9 +161,52 @@ def _memberships(user) -> list[dict]:
             "request_message": m.request_message,
             "requested_at": _when(m.requested_at),
             "joined_at": _when(m.joined_at),
+            "goal": m.goal,
+            "goal_confidence": m.goal_confidence,
         }
         for m in Membership.objects.filter(user=user).select_related("circle").order_by("requested_at", "pk")
     ]
+
+
+def _end_surveys(user) -> dict:
+    learner = LearnerSurvey.objects.filter(membership__user=user).select_related("membership__circle")
+    facilitator = FacilitatorSurvey.objects.filter(membership__user=user).select_related("membership__circle")
+    ratings = CourseRating.objects.filter(membership__user=user).select_related("membership__circle", "course")
+    return {
+        "as_learner": [
+            {
+                "circle": s.membership.circle.name,
+                "goal_met": s.goal_met,
+                "confidence_after": s.confidence_after,
+                "advice": s.advice,
+                "submitted_at": _when(s.submitted_at),
+            }
+            for s in learner.order_by("pk")
+        ],
+        "as_facilitator": [
+            {
+                "circle": s.membership.circle.name,
+                "how_it_went": s.how_it_went,
+                "course_changes": s.course_changes,
+                "submitted_at": _when(s.submitted_at),
+            }
+            for s in facilitator.order_by("pk")
+        ],
+        "course_ratings": [
+            {
+                "course": r.course.title,
+                "circle": r.membership.circle.name,
+                "rating": r.rating,
+                "review": r.review,
+                "show_name": r.show_name,
+                "hidden_by_moderators": r.hidden_at is not None,
+                "reply": r.reply,
+                "created_at": _when(r.created_at),
+                "updated_at": _when(r.updated_at),
+            }
+            for r in ratings.order_by("pk")
+        ],
+    }
 
 
 def _meetings(user) -> list[dict]:
@@ -267,6 +338,7 @@ def export(*, user, files: list) -> dict:
     return {
         "memberships": _memberships(user),
         "meetings": _meetings(user),
+        "end_of_circle_surveys": _end_surveys(user),
         "submissions": _submissions(user, files),
         "reviews_given": _reviews_given(user),
         "flags_raised": {

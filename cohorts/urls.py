@@ -45,4 +45,5 @@ urlpatterns = [
     path("<int:circle_id>/meetings/<int:meeting_id>/feedback/", meetings.meeting_feedback, name="meeting_feedback"),
     path("<int:circle_id>/", include("cohorts.review.urls")),
     path("<int:circle_id>/discussion/", include("cohorts.discussions.urls")),
+    path("<int:circle_id>/", include("cohorts.surveys.urls")),
 ]

@@ -10,6 +10,7 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from p2pu.audit.services import audit_record
+from p2pu.core.jobs import enqueue_after_commit
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
@@ -197,6 +198,9 @@ def circles_advance(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     if finished or running:
         circles_page_cache_purge(circle_ids=[*finished_ids, *starting])
+    if finished:
+        # Its members are asked how it went (the task skips circles that did not finish, and anyone asked).
+        enqueue_after_commit("cohorts.surveys.tasks.ask_end_surveys", finished_ids)
     return {"running": running, "finished": finished}
 
 

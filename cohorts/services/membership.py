@@ -15,14 +15,25 @@ from p2pu.notifications.services import notification_send, notifications_send_ma
 from .. import audit_actions, notification_kinds, rate_limits
 from ..models import Circle, Membership, MembershipStatus, Role
 from ..permissions import is_verified, join_outcome, manager_access
+from ..surveys.services import goal_fields_clean
 from .seats import lock_circle, queue_waitlist_promotion, release_seat, set_status, take_seat
 
 
-def membership_join(*, circle: Circle, user, via_invite: bool = False, request_message: str = "") -> Membership:
+def membership_join(
+    *,
+    circle: Circle,
+    user,
+    via_invite: bool = False,
+    request_message: str = "",
+    goal: str = "",
+    goal_confidence: int | None = None,
+) -> Membership:
     """Join (or accept an invitation to) a circle: a seat if one is free, else the waitlist.
 
     Approval circles record a request instead. Raises ValidationError with the reason when the
     person cannot join. ``via_invite``: they hold a valid invitation link (the caller resolved it).
+    ``goal`` and ``goal_confidence`` (1–5), both optional, are what the person hopes to reach; a join
+    without them (accepting an invitation from /me/, say) keeps any goal written before.
     """
     verified = is_verified(user)
     now = timezone.now()
@@ -50,7 +61,17 @@ def membership_join(*, circle: Circle, user, via_invite: bool = False, request_m
             _join_request_quotas_require(circle=circle, user=user)
             membership.request_message = multi_line(request_message)
             membership.requested_at = now
-        set_status(membership, status, now=now, role=role, also=("request_message", "requested_at"))
+        if goal or goal_confidence is not None:
+            membership.goal = multi_line(goal)
+            membership.goal_confidence = goal_confidence
+            goal_fields_clean(membership)
+        set_status(
+            membership,
+            status,
+            now=now,
+            role=role,
+            also=("request_message", "requested_at", "goal", "goal_confidence"),
+        )
         if status == MembershipStatus.PENDING:
             notifications_send_many(
                 recipients=circle.memberships.facilitators().people(),

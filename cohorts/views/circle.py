@@ -21,7 +21,7 @@ from p2pu.core.page_cache import page_cache_depends
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus, Role
+from ..models import CalendarFeed, Circle, MeetingFeedback, MembershipStatus, Role
 from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 
@@ -108,7 +108,7 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
             waitlist_position=waitlist_position,
             has_upcoming_meeting=next_meeting is not None,
         ),
-        "join_form": join_form or (JoinForm() if circle.join_policy == JoinPolicy.APPROVAL else None),
+        "join_form": join_form or JoinForm(),
         "now": now,
         "login_url": _login_url(request),
     }
@@ -148,6 +148,8 @@ def circle_join(request, circle_id: int):
             user=request.user,
             via_invite=via_invite,
             request_message=form.cleaned_data["request_message"],
+            goal=form.cleaned_data["goal"],
+            goal_confidence=form.cleaned_data["goal_confidence"],
         )
     except ValidationError as error:
         refusal_show(request, error)
@@ -210,6 +212,7 @@ def invite_link(request, token: str):
             "join": button,
             "token": token,
             "link": link,
+            "join_form": JoinForm(),
             "login_url": _login_url(request),
         },
     )

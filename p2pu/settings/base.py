@@ -284,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cohorts.tasks.promote_waitlists",
         "schedule": crontab(minute="*/15"),
     },
+    # Members of circles that finished are asked how it went: at once when a circle finishes, and by this
+    # sweep for any ask that never reached the broker (each person is asked once).
+    "cohorts-end-surveys": {
+        "task": "cohorts.surveys.tasks.ask_due_end_surveys",
+        "schedule": crontab(minute=45),
+    },
     "cohorts-facilitator-digest": {
         "task": "cohorts.tasks.send_facilitator_digests",
         "schedule": crontab(minute=0),
@@ -397,6 +403,9 @@ MEETING_FEEDBACK_PROMPT_HOURS = 48
 # on, in each facilitator's own time zone (the beat job runs hourly).
 FACILITATOR_DIGEST_WEEKDAY = 0
 FACILITATOR_DIGEST_HOUR = 7
+# When a circle finishes, its members are asked how it went; they may answer, and change their answers,
+# for this many days (counted from the moment it finished).
+END_SURVEY_OPEN_DAYS = 30
 
 # Peer review
 # How long a rolling-review lease lasts before its work goes back to the queue.

@@ -166,6 +166,8 @@ EXPECTED = {
     "circles/<int:circle_id>/meetings/<int:meeting_id>/module/": Expect(REFUSED),
     "circles/<int:circle_id>/meetings/<int:meeting_id>/attendance/": Expect(REFUSED),
     "circles/<int:circle_id>/meetings/<int:meeting_id>/feedback/": Expect(REFUSED),
+    "circles/<int:circle_id>/goal/": Expect(REFUSED),
+    "circles/<int:circle_id>/survey/": Expect(REFUSED),
     "circles/<int:circle_id>/reviews/": Expect(REFUSED),
     "circles/<int:circle_id>/reviews/settings/": Expect(REFUSED),
     "circles/<int:circle_id>/reviews/<int:assignment_id>/": Expect(REFUSED),

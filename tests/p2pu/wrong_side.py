@@ -25,6 +25,7 @@ from cohorts.discussions import services as discussion_services
 from cohorts.models import ReviewAssignment
 from cohorts.review import services as review_services
 from cohorts.review.services.calibration import calibration_example_save
+from cohorts.surveys import services as survey_services
 from courses import services as course_services
 from courses.models import CreditRole
 from courses.remix.services import remix_course
@@ -58,6 +59,7 @@ FLAG_NOTE = "Zephyr flag note"
 MESSAGE_BODY = "Zephyr message to the members"
 EXAMPLE_TEXT = "Zephyr calibration example: work to practise on"
 COMMENT_TEXT = "Zephyr inline comment on a passage"
+GOAL_TEXT = "Zephyr goal: explain the course to my team"
 
 
 @dataclass
@@ -141,6 +143,7 @@ def private_world() -> World:
     link = circle_services.invite_link_create(circle=circle, by=facilitator, valid_days=7)
     meeting = circle.meetings.order_by("starts_at").first()
     membership = circle.memberships.get(user=learners[0])
+    survey_services.goal_set(circle=circle, user=learners[0], goal=GOAL_TEXT, goal_confidence=3)
 
     # A remix of the circle's course, by the draft course's author.
     remix = remix_course(source=rc.circle.course, user=author, licence=rc.circle.course.specific.licence)
@@ -198,6 +201,7 @@ def private_world() -> World:
         MESSAGE_BODY,
         EXAMPLE_TEXT,
         COMMENT_TEXT,
+        GOAL_TEXT,
         learners[0].email,
         author.email,
         author.username,
