@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.cache_tags import page_tag
+from p2pu.core.locales import person_language
 from p2pu.core.page_cache import page_cache_purge
 from p2pu.core.permissions import require
 from p2pu.core.text import multi_line
@@ -41,16 +42,6 @@ ASK_CHUNK = 200
 #: Where a person's goal may still change: while they are (or wait to be) in a circle that has not ended.
 GOAL_EDITABLE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING)
 GOAL_EDITABLE_STATES = (CircleState.DRAFT, CircleState.OPEN, CircleState.RUNNING)
-
-
-def recipient_language(user) -> str:
-    """The first of the person's languages the site can speak, else the site's own language."""
-    for code in user.languages or ():
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
 
 
 def goal_fields_clean(membership: Membership) -> None:
@@ -158,9 +149,9 @@ def _chunks(items: list, size: int):
 
 
 def _ask_draft(membership: Membership) -> NotificationDraft:
-    """The ask, worded in the recipient's language when the site has it."""
+    """The ask, worded in the recipient's language (their own, else the circle's)."""
     circle = membership.circle
-    with translation.override(recipient_language(membership.user)):
+    with translation.override(person_language(membership.user, hint=circle.language)):
         title = _("How did %(circle)s go?") % {"circle": circle.name}
         if membership.role == Role.FACILITATOR:
             body = _(
@@ -196,7 +187,9 @@ def end_surveys_ask(*, circle_ids: Iterable[int], now: dt.datetime | None = None
             .filter(circle_id__in=chunk, circle__state=CircleState.FINISHED, circle__state_changed_at__gte=since)
             .exclude(answered())
             .select_related("circle", "user")
-            .only("role", "circle__name", "user__languages", "user__is_active", "user__email")
+            .only(
+                "role", "circle__name", "circle__language", "user__preferred_language", "user__is_active", "user__email"
+            )
             .order_by("pk")
         )
         asked += notifications_bulk_send(drafts=[_ask_draft(membership) for membership in memberships])

@@ -127,15 +127,10 @@ def test_those_who_left_before_the_end_or_already_answered_are_not_asked(
     assert asks().get().recipient == facilitator
 
 
-def test_the_recipients_language_is_the_first_of_theirs_the_site_speaks(settings):
-    settings.LANGUAGES = [("en", "English"), ("de", "German")]
-    assert survey_services.recipient_language(UserFactory(languages=["fr", "de-at", "en"])) == "de"
-    assert survey_services.recipient_language(UserFactory(languages=["fr"])) == "en"
-
-
-def test_the_ask_is_worded_in_the_recipients_language(circle, finish, monkeypatch, settings):
-    settings.LANGUAGES = [("en", "English"), ("de", "German")]
-    german = join(circle, UserFactory(languages=["de"]))
+def test_the_ask_is_worded_in_the_recipients_language_else_the_circles(circle, finish, monkeypatch):
+    circle.language = "fr"
+    circle.save(update_fields=["language"])
+    spanish = join(circle, UserFactory(preferred_language="es"))
     languages_worded_in = []
 
     def gettext_recording_the_language(message):
@@ -144,8 +139,9 @@ def test_the_ask_is_worded_in_the_recipients_language(circle, finish, monkeypatc
 
     monkeypatch.setattr(survey_services, "_", gettext_recording_the_language)
     finish()
-    assert asks(recipient=german.user).exists()
-    assert "de" in languages_worded_in and "en" in languages_worded_in
+    assert asks(recipient=spanish.user).exists()
+    # The Spanish member's own language; everyone else, who chose none, gets the circle's.
+    assert set(languages_worded_in) == {"es", "fr"}
 
 
 def test_no_ask_once_the_survey_has_closed(finished, settings):
