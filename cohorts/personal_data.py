@@ -16,6 +16,7 @@ from .models import (
     Circle,
     CircleState,
     MeetingFeedback,
+    MeetingRsvp,
     Membership,
     Post,
     PostAttachment,
@@ -116,8 +117,8 @@ def erase(*, user, former, keep_credit_names: bool) -> None:
     _erase_submissions(user, former)
     _erase_reviews_given(user, former)
     _erase_posts(user)
-    # Memberships (with attendance and meeting feedback), flags raised, reading marks, mutes and the
-    # calendar feed go with the account (their foreign keys cascade).
+    # Memberships (with attendance, meeting feedback and answers to meetings), flags raised, reading marks,
+    # mutes and the calendar feed go with the account (their foreign keys cascade).
 
 
 # Downloading one's data ------------------------------------------------------------------------------
@@ -165,6 +166,19 @@ def _meetings(user) -> list[dict]:
             }
         )
     return rows
+
+
+def _meeting_answers(user) -> list[dict]:
+    return [
+        {
+            "circle": rsvp.meeting.circle.name,
+            "meeting": rsvp.meeting.number,
+            "starts_at": _when(rsvp.meeting.starts_at),
+            "answer": rsvp.answer,
+            "answered_at": _when(rsvp.answered_at),
+        }
+        for rsvp in MeetingRsvp.objects.filter(membership__user=user).select_related("meeting__circle")
+    ]
 
 
 def _scores(review) -> list[dict]:
@@ -267,6 +281,7 @@ def export(*, user, files: list) -> dict:
     return {
         "memberships": _memberships(user),
         "meetings": _meetings(user),
+        "meeting_answers": _meeting_answers(user),
         "submissions": _submissions(user, files),
         "reviews_given": _reviews_given(user),
         "flags_raised": {

@@ -15,14 +15,16 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from p2pu.core.zones import person_zone
 from p2pu.notifications.models import Notification
 from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
 
 from .. import notification_kinds
-from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus
+from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus, RsvpAnswer
 from ..models.circles import MAX_MEETING_MINUTES
+from .rsvp import rsvp_link_url
 
 #: Bulk jobs work in chunks: bounded IN lists, and one transaction per chunk instead of per insert.
 JOB_CHUNK = 500
@@ -106,17 +108,27 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
         for draft in _reminder_drafts(
             meeting=meeting,
             lead_hours=hours,
-            recipients=[m.user for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen],
+            recipients=[m for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen],
             dedupe_key=key,
         )
     )
     return notifications_bulk_send(drafts=drafts)
 
 
+def _rsvp_words(*, membership: Membership, meeting: Meeting) -> str:
+    going = rsvp_link_url(membership=membership, meeting=meeting, answer=RsvpAnswer.GOING)
+    not_going = rsvp_link_url(membership=membership, meeting=meeting, answer=RsvpAnswer.NOT_GOING)
+    return gettext("Are you coming? Going: %(going)s\nNot going: %(not_going)s") % {
+        "going": going,
+        "not_going": not_going,
+    }
+
+
 def _reminder_drafts(
-    *, meeting: Meeting, lead_hours: int, recipients: list, dedupe_key: str
+    *, meeting: Meeting, lead_hours: int, recipients: list[Membership], dedupe_key: str
 ) -> list[NotificationDraft]:
-    """One meeting's reminder to each recipient; only the time, in each one's own zone, differs."""
+    """One meeting's reminder to each recipient membership; the time, in each one's own zone, and the
+    answer links, signed for each member, differ."""
     if not recipients:
         return []
     circle = meeting.circle
@@ -131,7 +143,8 @@ def _reminder_drafts(
     url = circle.get_absolute_url()
     starts_by_zone: dict[str, str] = {}
     drafts = []
-    for user in recipients:
+    for membership in recipients:
+        user = membership.user
         zone = person_zone(user)
         if zone.key not in starts_by_zone:
             starts_by_zone[zone.key] = _local_time_words(meeting.starts_at.astimezone(zone))
@@ -140,7 +153,8 @@ def _reminder_drafts(
                 recipient=user,
                 kind=notification_kinds.MEETING_REMINDER,
                 title=title,
-                body=f"Meeting {meeting.number}{topic} starts {starts_by_zone[zone.key]}.\n{where}",
+                body=f"Meeting {meeting.number}{topic} starts {starts_by_zone[zone.key]}.\n{where}\n\n"
+                + _rsvp_words(membership=membership, meeting=meeting),
                 url=url,
                 dedupe_key=dedupe_key,
             )
