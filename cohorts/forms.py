@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from courses.models import CoursePage
@@ -222,7 +223,7 @@ class CancelCircleForm(forms.Form):
 
 class MessageForm(forms.Form):
     subject = OneLineTextField(max_length=150)
-    body = MultiLineTextField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    body = MultiLineTextField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class InvitePersonForm(forms.Form):

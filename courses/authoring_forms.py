@@ -1,6 +1,7 @@
 """Forms of the authoring pages: starting a course, inviting co-authors, crediting someone without an account."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from p2pu.core.fields import OneLineTextField
 
@@ -10,7 +11,7 @@ from .validators import validate_web_url
 
 
 class CourseStartForm(forms.Form):
-    title = OneLineTextField(label="Course title", max_length=255)
+    title = OneLineTextField(label=_("Course title"), max_length=255)
     summary = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -35,7 +36,9 @@ class InvitationForm(forms.Form):
 
 
 class ExternalCreditForm(forms.Form):
-    name = OneLineTextField(max_length=200, help_text="Someone without an account here, e.g. the author of a source.")
+    name = OneLineTextField(
+        max_length=200, help_text=_("Someone without an account here, e.g. the author of a source.")
+    )
     url = forms.URLField(
         label="Web page",
         required=False,

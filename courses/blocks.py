@@ -237,19 +237,19 @@ class ActivityBlock(blocks.StructBlock):
         min_value=0,
         max_value=365,
         label="Due after (days)",
-        help_text="Days after the meeting that covers this module.",
+        help_text=_("Days after the meeting that covers this module."),
     )
     self_assessment = blocks.BooleanBlock(
         required=False,
         default=False,
-        label="Self-assessment",
-        help_text="Learners score their own work with the rubric before reading their reviews.",
+        label=_("Self-assessment"),
+        help_text=_("Learners score their own work with the rubric before reading their reviews."),
     )
     calibration = blocks.BooleanBlock(
         required=False,
         default=False,
-        label="Calibration",
-        help_text="Learners practise on two or three examples that facilitators score, before reviewing peers.",
+        label=_("Calibration"),
+        help_text=_("Learners practise on two or three examples that facilitators score, before reviewing peers."),
     )
 
     def get_context(self, value, parent_context=None):
@@ -261,7 +261,7 @@ class ActivityBlock(blocks.StructBlock):
         value = super().clean(value)
         errors = {}
         if value["reviews_per_submission"] and value["rubric"] is None:
-            errors["rubric"] = ValidationError("Choose a rubric, or set reviews per submission to 0.")
+            errors["rubric"] = ValidationError(_("Choose a rubric, or set reviews per submission to 0."))
         if value.get("self_assessment") and value["rubric"] is None:
             errors["self_assessment"] = ValidationError(_("Learners score their own work with the rubric: choose one."))
         if value.get("calibration") and not value["reviews_per_submission"]:

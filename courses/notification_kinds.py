@@ -1,5 +1,7 @@
 """What the courses app tells people about; registered from CoursesConfig.ready()."""
 
+from django.utils.translation import gettext_lazy as _
+
 from p2pu.notifications.kinds import Kind
 
 INVITATION = "course.invitation"
@@ -9,9 +11,9 @@ REVIEW = "course.review"
 UPSTREAM = "course.upstream"
 
 KINDS = (
-    Kind(INVITATION, label="Invitations to co-author a course"),
-    Kind(CREDIT_CONSENT, label="Credits and licences to accept on courses you help write"),
-    Kind(AUTHORS, label="Changes to who writes your courses"),
-    Kind(REVIEW, label="Reviews of courses you help write"),
-    Kind(UPSTREAM, label="New versions of courses and modules your courses are based on"),
+    Kind(INVITATION, label=_("Invitations to co-author a course")),
+    Kind(CREDIT_CONSENT, label=_("Credits and licences to accept on courses you help write")),
+    Kind(AUTHORS, label=_("Changes to who writes your courses")),
+    Kind(REVIEW, label=_("Reviews of courses you help write")),
+    Kind(UPSTREAM, label=_("New versions of courses and modules your courses are based on")),
 )

@@ -51,7 +51,7 @@ CLOCK_SENSITIVE_PATHS = (
 
 
 def pytest_configure(config):
-    instant_from_test_now()  # a malformed TEST_NOW stops the run before any test
+    instants_from_test_now()  # a malformed TEST_NOW stops the run before any test
 
 
 def pytest_collection_modifyitems(config, items):
@@ -62,31 +62,45 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.clock)
 
 
-def instant_from_test_now() -> dt.datetime | None:
-    """The instant TEST_NOW names (ISO 8601 with a zone, e.g. 2026-11-29T23:30Z), if it is set."""
-    value = os.environ.get("TEST_NOW")
-    if not value:
-        return None
-    try:
-        instant = dt.datetime.fromisoformat(value)
-    except ValueError:
-        instant = None
-    if instant is None or instant.tzinfo is None:
-        raise pytest.UsageError(f"TEST_NOW={value} is not an instant with a zone, such as 2026-11-29T23:30Z")
-    return instant
+def instants_from_test_now() -> list[dt.datetime]:
+    """The instants TEST_NOW names, separated by spaces (ISO 8601 with a zone, e.g. 2026-11-29T23:30Z)."""
+    instants = []
+    for value in os.environ.get("TEST_NOW", "").split():
+        try:
+            instant = dt.datetime.fromisoformat(value)
+        except ValueError:
+            instant = None
+        if instant is None or instant.tzinfo is None:
+            raise pytest.UsageError(f"TEST_NOW={value} is not an instant with a zone, such as 2026-11-29T23:30Z")
+        instants.append(instant)
+    return instants
+
+
+def pytest_generate_tests(metafunc):
+    # With several instants, each test runs once at each of them, all in one session: one database set-up
+    # and one set of workers for the whole matrix.
+    instants = instants_from_test_now()
+    if len(instants) > 1 and "clock_instant" in metafunc.fixturenames:
+        metafunc.parametrize("clock_instant", instants, ids=[instant.isoformat() for instant in instants])
+
+
+@pytest.fixture
+def clock_instant() -> dt.datetime | None:
+    """The instant every test starts at: TEST_NOW's, when it names one (several are parametrized)."""
+    instants = instants_from_test_now()
+    return instants[0] if instants else None
 
 
 @pytest.fixture(autouse=True)
-def _clock_at_test_now():
-    """With TEST_NOW set, every test starts at that instant and the clock runs on from there.
+def _clock_at_test_now(clock_instant):
+    """With TEST_NOW set, every test starts at its instant and the clock runs on from there.
 
     A test that travels or freezes to an instant of its own still does so inside.
     """
-    instant = instant_from_test_now()
-    if instant is None:
+    if clock_instant is None:
         yield
         return
-    with time_machine.travel(instant, tick=True):
+    with time_machine.travel(clock_instant, tick=True):
         yield
 
 

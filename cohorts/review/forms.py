@@ -127,6 +127,31 @@ class SubmissionForm(forms.Form):
             self.fields["coauthors"].label_from_instance = lambda user: user.get_display_name()
 
 
+def rubric_level_field(criterion: dict) -> forms.TypedChoiceField:
+    """A criterion's levels as radio buttons, best first; empty when none is chosen (services say what is missing)."""
+    return forms.TypedChoiceField(
+        label=criterion["name"],
+        help_text=criterion["description"],
+        choices=[
+            (
+                level["score"],
+                _("%(label)s (%(score)s of %(max)s): %(descriptor)s")
+                % {
+                    "label": level["label"],
+                    "score": level["score"],
+                    "max": criterion["max_score"],
+                    "descriptor": level["descriptor"],
+                },
+            )
+            for level in reversed(criterion["levels"])
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class ReviewForm(forms.Form):
     """A level and a comment per rubric criterion, and an overall comment."""
 
@@ -142,21 +167,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
-            self.fields[f"criterion_{criterion['id']}_score"] = forms.TypedChoiceField(
-                label=criterion["name"],
-                help_text=criterion["description"],
-                choices=[
-                    (
-                        level["score"],
-                        f"{level['label']} ({level['score']} of {criterion['max_score']}): {level['descriptor']}",
-                    )
-                    for level in reversed(criterion["levels"])
-                ],  # fmt: skip
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"criterion_{criterion['id']}_score"] = rubric_level_field(criterion)
             self.fields[f"criterion_{criterion['id']}_comment"] = forms.CharField(
                 label=f"Comment on “{criterion['name']}”",
                 required=False,

@@ -165,6 +165,11 @@ class SubmissionAccess:
 def version_under_review(assignment: ReviewAssignment) -> SubmissionVersion | None:
     """The version a reviewer reads: the one their submitted review is of, else the newest submitted."""
     review = Review.objects.filter(assignment=assignment).select_related("version").first()
+    return version_of_review(assignment, review)
+
+
+def version_of_review(assignment: ReviewAssignment, review: Review | None) -> SubmissionVersion | None:
+    """As ``version_under_review``, for a caller that has already read the assignment's review (or None)."""
     if review is not None and review.is_submitted:
         return review.version
     return assignment.submission.versions.filter(submitted_at__isnull=False).order_by("-number").first()

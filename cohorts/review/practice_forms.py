@@ -5,14 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import MARKDOWN_HELP, ReviewForm
-
-
-def level_choices(criterion: dict) -> list[tuple[int, str]]:
-    return [
-        (level["score"], f"{level['label']} ({level['score']} of {criterion['max_score']}): {level['descriptor']}")
-        for level in reversed(criterion["levels"])
-    ]
+from .forms import MARKDOWN_HELP, ReviewForm, rubric_level_field
 
 
 class RubricScoresForm(forms.Form):
@@ -22,15 +15,7 @@ class RubricScoresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
-            self.fields[f"criterion_{criterion['id']}_score"] = forms.TypedChoiceField(
-                label=criterion["name"],
-                help_text=criterion["description"],
-                choices=level_choices(criterion),
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"criterion_{criterion['id']}_score"] = rubric_level_field(criterion)
 
     def scores(self) -> dict[str, int | None]:
         return {criterion["id"]: self.cleaned_data[f"criterion_{criterion['id']}_score"] for criterion in self.criteria}

@@ -9,6 +9,6 @@ DATA_EXPORT_READY = "accounts.data_export_ready"
 
 KINDS = (
     # In-app only by default: the person has just read an e-mail from us to get here.
-    Kind(WELCOME, label="Welcome to the site, after confirming your e-mail", default=Frequency.OFF),
+    Kind(WELCOME, label=_("Welcome to the site, after confirming your e-mail"), default=Frequency.OFF),
     Kind(DATA_EXPORT_READY, label=_("Your data download is ready")),
 )

@@ -296,6 +296,26 @@ def axe_after(page, interaction: str) -> None:
     page.evaluate("(when) => window.__axeAudit(when)", f"after {interaction}")
 
 
+def visit(page, url) -> None:
+    page.goto(url)
+    axe_settled(page)
+
+
+def press(page, name, *, role="button") -> None:
+    """Click a control by its accessible name and audit the page it leads to."""
+    page.get_by_role(role, name=name, exact=True).click()
+    page.wait_for_load_state()
+    axe_settled(page)
+
+
+def activate(page, name, *, role="button") -> None:
+    """Reach a control and press Enter on it, as a keyboard user does."""
+    page.get_by_role(role, name=name, exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    axe_settled(page)
+
+
 def sign_in_with_the_form(page, user) -> None:
     """Sign in as a person would, through the real form (UserFactory's password)."""
     from tests.factories import DEFAULT_PASSWORD

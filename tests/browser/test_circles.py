@@ -12,19 +12,13 @@ from icalendar import Calendar
 
 from cohorts import services
 from cohorts.models import Circle, Meeting
-from tests.browser.conftest import axe_settled, sign_in_with_the_form, switch_to
+from tests.browser.conftest import axe_settled, press, sign_in_with_the_form, switch_to
 from tests.cohorts.factories import join, make_circle, make_course
 from tests.factories import UserFactory
 
 
 def open_circle(page, url):
     page.goto(url)
-    axe_settled(page)
-
-
-def press(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
     axe_settled(page)
 
 

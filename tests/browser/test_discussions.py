@@ -7,22 +7,9 @@ Every page the browser loads is audited by axe-core (see conftest.py).
 import re
 
 from cohorts.models import Post, PostFlag
-from tests.browser.conftest import axe_settled, sign_in_with_the_form, switch_to
+from tests.browser.conftest import activate, axe_settled, sign_in_with_the_form, switch_to, visit
 from tests.cohorts.discussions.setup import QUESTION_ID, discussion_circle
 from tests.factories import UserFactory
-
-
-def visit(page, url):
-    page.goto(url)
-    axe_settled(page)
-
-
-def activate(page, name, *, role="button"):
-    """Reach a control and press Enter on it, as a keyboard user does."""
-    page.get_by_role(role, name=name, exact=True).focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    axe_settled(page)
 
 
 def type_into(page, label, text):

@@ -6,21 +6,10 @@ Every page the browser loads is audited by axe-core (see conftest.py).
 import re
 
 from cohorts.models import Review, ReviewAssignment, Submission
-from tests.browser.conftest import axe_after, axe_settled, sign_in_with_the_form, switch_to
+from tests.browser.conftest import axe_after, axe_settled, press, sign_in_with_the_form, switch_to, visit
 from tests.cohorts.review_setup import review_circle
 
 NAMES = ("Ana Alves", "Bea Berg", "Cai Chen", "Dev Das")
-
-
-def visit(page, url):
-    page.goto(url)
-    axe_settled(page)
-
-
-def press(page, name, *, role="button"):
-    page.get_by_role(role, name=name, exact=True).click()
-    page.wait_for_load_state()
-    axe_settled(page)
 
 
 def test_four_learners_review_each_other_and_a_flag_is_moderated(page, live_server, site_tree):

@@ -5,21 +5,10 @@ import re
 
 from cohorts.models import CalibrationExample, ReviewAssignment, Submission
 from cohorts.review import services
-from tests.browser.conftest import axe_settled, sign_in_with_the_form, switch_to
+from tests.browser.conftest import axe_settled, press, sign_in_with_the_form, switch_to, visit
 from tests.cohorts.review_setup import hand_in, review_circle, review_done
 
 NAMES = ("Ana Alves", "Bea Berg", "Cai Chen")
-
-
-def visit(page, url):
-    page.goto(url)
-    axe_settled(page)
-
-
-def press(page, name, *, role="button"):
-    page.get_by_role(role, name=name, exact=True).click()
-    page.wait_for_load_state()
-    axe_settled(page)
 
 
 def choose_levels(page, clarity: int, evidence: int):

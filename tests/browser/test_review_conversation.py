@@ -6,22 +6,9 @@ Every page the browser loads is audited by axe-core at 1280 and 320 px (see conf
 import re
 
 from cohorts.models import FinalScore, InlineComment, ReviewAssignment, ScoreAppeal
-from tests.browser.conftest import axe_after, axe_settled, switch_to
+from tests.browser.conftest import activate, axe_after, axe_settled, switch_to, visit
 from tests.cohorts.review_conversation import assignment_on, reviewed_circle, reviewers_of
 from tests.cohorts.review_setup import review_done
-
-
-def visit(page, url):
-    page.goto(url)
-    axe_settled(page)
-
-
-def activate(page, name, *, role="button"):
-    """Reach a control by keyboard and press Enter on it."""
-    page.get_by_role(role, name=name, exact=True).focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    axe_settled(page)
 
 
 def test_inline_comments_replies_an_appeal_and_a_final_score(page, live_server, site_tree):

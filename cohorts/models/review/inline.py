@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .reviews import FlagReason, Review
+from .reviews import Flag, Review
 from .submissions import SubmissionVersion
 
 
@@ -70,37 +70,16 @@ class InlineComment(models.Model):
         return f"thread-{self.parent_id or self.pk}"
 
 
-class InlineCommentFlagQuerySet(models.QuerySet):
-    def unresolved(self):
-        return self.filter(resolved_at__isnull=True)
-
-
-class InlineCommentFlag(models.Model):
+class InlineCommentFlag(Flag):
     """Someone in a thread reports a comment or reply as inappropriate; a facilitator deals with it."""
 
     comment = models.ForeignKey(InlineComment, on_delete=models.CASCADE, related_name="flags")
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=20, choices=FlagReason.choices)
-    explanation = models.TextField(max_length=2000)
-    raised_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     comment_hidden = models.BooleanField(default=False)
-    note = models.TextField(blank=True, max_length=2000)
 
-    objects = InlineCommentFlagQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["raised_at", "pk"]
+    class Meta(Flag.Meta):
         constraints = [
             models.UniqueConstraint(fields=["comment", "raised_by"], name="cohorts_inline_flag_once"),
         ]
 
     def __str__(self) -> str:
         return f"Flag on inline comment {self.comment_id}"
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.resolved_at is not None

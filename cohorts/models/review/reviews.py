@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from ..circles import ReviewAnonymity
 from .activities import CircleActivity
@@ -101,22 +102,20 @@ class CriterionScore(models.Model):
 
 
 class FlagReason(models.TextChoices):
-    HURTFUL = "hurtful", "Rude, hurtful or personal"
-    NOT_ABOUT_MY_WORK = "not_about_my_work", "Not about my work, or no real feedback"
-    UNFAIR = "unfair", "Scores that do not match the rubric or the comments"
-    OTHER = "other", "Something else"
+    HURTFUL = "hurtful", _("Rude, hurtful or personal")
+    NOT_ABOUT_MY_WORK = "not_about_my_work", _("Not about my work, or no real feedback")
+    UNFAIR = "unfair", _("Scores that do not match the rubric or the comments")
+    OTHER = "other", _("Something else")
 
 
-class ReviewFlagQuerySet(models.QuerySet):
+class FlagQuerySet(models.QuerySet):
     def unresolved(self):
         return self.filter(resolved_at__isnull=True)
 
 
-class ReviewFlag(models.Model):
-    """An author's report that a review is inappropriate, and how a facilitator dealt with it."""
+class Flag(models.Model):
+    """What every flag records: who raised it, why, and how a facilitator resolved it."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="flags")
-    activity = models.ForeignKey(CircleActivity, on_delete=models.CASCADE, related_name="flags")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=20, choices=FlagReason.choices)
     explanation = models.TextField(max_length=2000)
@@ -125,21 +124,31 @@ class ReviewFlag(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    review_hidden = models.BooleanField(default=False)
-    another_requested = models.BooleanField(default=False)
-    note = models.TextField("note", blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=2000)
 
-    objects = ReviewFlagQuerySet.as_manager()
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["raised_at", "pk"]
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class ReviewFlag(Flag):
+    """An author's report that a review is inappropriate, and how a facilitator dealt with it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="flags")
+    activity = models.ForeignKey(CircleActivity, on_delete=models.CASCADE, related_name="flags")
+    review_hidden = models.BooleanField(default=False)
+    another_requested = models.BooleanField(default=False)
+
+    class Meta(Flag.Meta):
         constraints = [
             models.UniqueConstraint(fields=["review", "raised_by"], name="cohorts_review_flag_once"),
         ]
 
     def __str__(self) -> str:
         return f"Flag on review {self.review_id}: {self.get_reason_display()}"
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.resolved_at is not None

@@ -81,11 +81,7 @@ def inline_comment_add(
     seen = permissions.submission_access(access=access, submission=submission)
     require(seen.assignment == assignment and permissions.can_comment_inline(seen), NOT_IN_THREAD)
     review = Review.objects.filter(assignment=assignment).select_related("version").first()
-    version = (
-        review.version
-        if review is not None and review.is_submitted
-        else submission.versions.filter(submitted_at__isnull=False).latest("number")
-    )
+    version = permissions.version_of_review(assignment, review)
     text = version.text
     errors = {}
     body = body.strip()

@@ -53,25 +53,19 @@ def review_save_draft(
     if bad:
         raise ValidationError(bad)
     version = assignment.submission.versions.filter(submitted_at__isnull=False).order_by("-number").first()
+    defaults = {
+        "submission": assignment.submission,
+        "version": version,
+        "reviewer_id": assignment.reviewer_id,
+        "is_anchor": assignment.is_anchor,
+        "overall_comment": overall_comment,
+        "updated_at": now,
+    }
+    # The anonymity promise is the one the review was begun under: set once, never updated.
     review, _ = Review.objects.update_or_create(
         assignment=assignment,
-        defaults={
-            "submission": assignment.submission,
-            "version": version,
-            "reviewer_id": assignment.reviewer_id,
-            "is_anchor": assignment.is_anchor,
-            "overall_comment": overall_comment,
-            "updated_at": now,
-        },
-        create_defaults={
-            "submission": assignment.submission,
-            "version": version,
-            "reviewer_id": assignment.reviewer_id,
-            "is_anchor": assignment.is_anchor,
-            "overall_comment": overall_comment,
-            "updated_at": now,
-            "anonymity": activity.circle.review_anonymity,
-        },
+        defaults=defaults,
+        create_defaults={**defaults, "anonymity": activity.circle.review_anonymity},
     )
     existing = {score.criterion_id: score for score in review.scores.all()}
     for criterion_id in levels:

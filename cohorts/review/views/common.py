@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from cohorts.access import circle_for_viewer
-from cohorts.models import Circle, CircleActivity, Submission, SubmissionVersion
+from cohorts.models import Circle, CircleActivity, ReviewAssignment, Submission, SubmissionVersion
 from cohorts.permissions import CircleAccess
 
 from .. import permissions
@@ -28,6 +28,19 @@ def circle_for_review_facilitator(request, circle_id: int) -> tuple[Circle, Circ
 def review_facilitator_require(access: CircleAccess) -> None:
     if not permissions.can_run_reviews(access):
         raise PermissionDenied("Only this circle's facilitators can do that.")
+
+
+def own_assignment(request, circle: Circle, assignment_id: int) -> ReviewAssignment:
+    """The viewer's own review assignment in ``circle``, or 404."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("activity", "submission"),
+        pk=assignment_id,
+        activity__circle=circle,
+        reviewer=request.user,
+    )
+    assignment.activity.circle = circle
+    assignment.submission.activity = assignment.activity
+    return assignment
 
 
 def activity_of(circle: Circle, activity_pk: int) -> CircleActivity:

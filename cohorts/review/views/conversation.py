@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.access import circle_for_member
-from cohorts.models import Circle, InlineComment, InlineCommentFlag, ReviewAssignment
+from cohorts.models import Circle, InlineComment, InlineCommentFlag
 from p2pu.core.forms import form_submit
 
 from .. import passages, permissions, services
 from ..comment_forms import CommentFlagForm, CommentFlagResolveForm, InlineCommentForm, ReplyForm
 from . import reviewing, submission
-from .common import MEMBERS_ONLY, circle_for_review_facilitator
+from .common import MEMBERS_ONLY, circle_for_review_facilitator, own_assignment
 
 
 def _thread_of_circle(circle: Circle, comment_id: int) -> InlineComment:
@@ -59,14 +59,7 @@ def _page_of(request, comment: InlineComment) -> str:
 @login_required
 def inline_add(request, circle_id: int, assignment_id: int):
     circle, _access = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
-    assignment = get_object_or_404(
-        ReviewAssignment.objects.select_related("activity", "submission"),
-        pk=assignment_id,
-        activity__circle=circle,
-        reviewer=request.user,
-    )
-    assignment.activity.circle = circle
-    assignment.submission.activity = assignment.activity
+    assignment = own_assignment(request, circle, assignment_id)
     version = assignment.submission.versions.filter(submitted_at__isnull=False).order_by("-number").first()
     form = InlineCommentForm(request.POST, sentences=passages.sentences(version.text if version else ""))
     added, comment = form_submit(

@@ -16,7 +16,7 @@ from p2pu.core.forms import form_submit, service_errors_apply
 from .. import permissions, services
 from ..forms import FlagForm, HelpfulnessForm, ReviewForm
 from ..practice import CALIBRATE_FIRST, calibration_pending, calibration_url
-from .common import MEMBERS_ONLY, SUBMIT, versions_of, with_diffs
+from .common import MEMBERS_ONLY, SUBMIT, own_assignment, versions_of, with_diffs
 from .thread_parts import conversation_context
 
 
@@ -30,22 +30,10 @@ def _review_form(assignment: ReviewAssignment, review: Review | None, data=None)
     return ReviewForm(data, initial=initial, criteria=assignment.activity.criteria)
 
 
-def _own_assignment(request, circle: Circle, assignment_id: int) -> ReviewAssignment:
-    assignment = get_object_or_404(
-        ReviewAssignment.objects.select_related("activity", "submission"),
-        pk=assignment_id,
-        activity__circle=circle,
-        reviewer=request.user,
-    )
-    assignment.activity.circle = circle
-    assignment.submission.activity = assignment.activity
-    return assignment
-
-
 @login_required
 def review_page(request, circle_id: int, assignment_id: int, *, form=None, conversation_forms=None):
     circle, access = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
-    assignment = _own_assignment(request, circle, assignment_id)
+    assignment = own_assignment(request, circle, assignment_id)
     if assignment.is_open and calibration_pending(
         user=request.user, activity=assignment.activity, is_facilitator=access.is_facilitator
     ):
@@ -93,7 +81,7 @@ def review_page(request, circle_id: int, assignment_id: int, *, form=None, conve
 def review_save(request, circle_id: int, assignment_id: int):
     """Save the review as a draft; with “Submit review”, hand it in. A refused submit keeps the draft."""
     circle, _ = circle_for_member(request, circle_id, refusal=MEMBERS_ONLY)
-    assignment = _own_assignment(request, circle, assignment_id)
+    assignment = own_assignment(request, circle, assignment_id)
     form = _review_form(assignment, None, request.POST)
     submitting = request.POST.get("action") == SUBMIT
     saved, _ = form_submit(
