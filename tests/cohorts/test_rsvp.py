@@ -124,6 +124,14 @@ def test_cancelled_and_past_meetings_offer_no_buttons(client, circle, facilitato
     assert f'id="rsvp-{first.pk}"' not in page and f'id="rsvp-{second.pk}"' not in page
 
 
+def test_a_draft_circle_asks_nobody_yet(client, course, facilitator):
+    draft = make_circle(course=course, facilitator=facilitator, publish=False)
+    client.force_login(facilitator)
+    for url in (draft.get_absolute_url(), draft.get_manage_url()):
+        page = client.get(url).content.decode()
+        assert 'id="rsvp"' not in page
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client, meeting):
     response = client.post(rsvp_url(meeting), {"answer": "going"})
     assert response.status_code == 302 and reverse("account_login") in response.url
