@@ -4,14 +4,15 @@ Tags: ``circle:<id>`` (the circle's page), ``circles`` (every list of circles: /
 upcoming circles) and ``course-circles:<course id>`` (the “Study circles” box on that course's page). A
 circle created, changed or cancelled, a seat taken or freed (a membership saved) and a meeting moved
 purge the circle's three tags; the changes made by queryset updates (seats, life-cycle moves) purge
-through ``circles_page_cache_purge`` in the services that make them.
+through ``circles_page_cache_purge`` in the services that make them. An organisation renamed or
+deleted purges ``circles`` too: the public circles API and the embeddable list show its name.
 """
 
 from django.db.models.signals import post_delete, post_save
 
 from p2pu.core.page_cache import page_cache_purge
 
-from .models import Circle, Meeting, Membership
+from .models import Circle, Meeting, Membership, Organisation
 
 CIRCLES_TAG = "circles"
 
@@ -45,7 +46,13 @@ def _on_part_of_circle_changed(sender, instance, **kwargs):
     circles_page_cache_purge(circle_ids=[instance.circle_id])
 
 
+def _on_organisation_changed(sender, instance, **kwargs):
+    page_cache_purge(CIRCLES_TAG)
+
+
 def connect() -> None:
+    post_save.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_saved")
+    post_delete.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_deleted")
     post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_saved")
     post_delete.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_deleted")
     for model in (Membership, Meeting):

@@ -144,8 +144,8 @@ def erase(*, user, former, keep_credit_names: bool) -> None:
     _erase_reviews_given(user, former)
     _erase_posts(user)
     _erase_surveys(user, former)
-    # The other memberships (with goals, surveys, attendance and meeting feedback), flags raised, reading
-    # marks, mutes and the calendar feed go with the account (their foreign keys cascade).
+    # The other memberships (with goals, surveys, attendance, meeting feedback and answers to meetings), flags
+    # raised, reading marks, mutes and the calendar feed go with the account (their foreign keys cascade).
 
 
 # Downloading one's data ------------------------------------------------------------------------------
@@ -236,6 +236,19 @@ def _meetings(user) -> list[dict]:
             }
         )
     return rows
+
+
+def _meeting_answers(user) -> list[dict]:
+    return [
+        {
+            "circle": rsvp.meeting.circle.name,
+            "meeting": rsvp.meeting.number,
+            "starts_at": _when(rsvp.meeting.starts_at),
+            "answer": rsvp.answer,
+            "answered_at": _when(rsvp.answered_at),
+        }
+        for rsvp in MeetingRsvp.objects.filter(membership__user=user).select_related("meeting__circle")
+    ]
 
 
 def _scores(review) -> list[dict]:
@@ -339,6 +352,7 @@ def export(*, user, files: list) -> dict:
         "memberships": _memberships(user),
         "meetings": _meetings(user),
         "end_of_circle_surveys": _end_surveys(user),
+        "meeting_answers": _meeting_answers(user),
         "submissions": _submissions(user, files),
         "reviews_given": _reviews_given(user),
         "flags_raised": {

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .feeds import MeetingChangesFeed
-from .views import circle, discovery, manage, meetings
+from .views import circle, discovery, manage, meetings, rsvp
 
 app_name = "cohorts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", discovery.circle_list, name="list"),
     path("start/<int:course_id>/", manage.circle_start, name="start"),
     path("invite/<str:token>/", circle.invite_link, name="invite_link"),
+    path("rsvp/<str:token>/", rsvp.rsvp_link, name="rsvp_link"),
     path("<int:circle_id>/", circle.circle_detail, name="detail"),
     path("<int:circle_id>/calendar.ics", circle.circle_calendar, name="calendar"),
     path("<int:circle_id>/changes/link/", circle.changes_feed_link, name="changes_feed_link"),
@@ -43,6 +44,7 @@ urlpatterns = [
         name="meeting_attendance",
     ),
     path("<int:circle_id>/meetings/<int:meeting_id>/feedback/", meetings.meeting_feedback, name="meeting_feedback"),
+    path("<int:circle_id>/meetings/<int:meeting_id>/rsvp/", rsvp.meeting_rsvp, name="meeting_rsvp"),
     path("<int:circle_id>/", include("cohorts.review.urls")),
     path("<int:circle_id>/discussion/", include("cohorts.discussions.urls")),
     path("<int:circle_id>/", include("cohorts.surveys.urls")),

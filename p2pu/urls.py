@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cohorts.views import public as public_circles
 from courses import files as course_files
 from courses.cache_tags import PAGES_TAG
 from home import csp_reports
@@ -41,7 +42,10 @@ urlpatterns = [
     # Authoring pages under /courses/; anything they do not match falls through to the Wagtail pages.
     path("courses/", include("courses.urls")),
     path("search/", home_views.search, name="search"),
+    # Circles are not pages: a view of their own beside Wagtail's endpoints, answering in the same shape.
+    path("api/v2/circles/", public_circles.circles_api, name="circles_api"),
     path("api/v2/", api_router.urls),
+    path("embed/circles/", public_circles.circles_embed, name="circles_embed"),
     path(
         "sitemap.xml",
         cached_for_anonymous(PAGES_TAG)(sitemap),

@@ -38,6 +38,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" i
 CLOCK_SENSITIVE_PATHS = (
     "tests/cohorts/test_jobs.py",
     "tests/cohorts/test_meetings.py",
+    "tests/cohorts/test_rsvp.py",
     "tests/cohorts/test_review_rounds.py",
     "tests/cohorts/test_time_and_calendars.py",
     "tests/cohorts/test_meeting_changes_feed.py",

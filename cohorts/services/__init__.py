@@ -45,10 +45,13 @@ from .membership import (
     membership_remove,
 )
 from .pinning import circle_course_version_update, schedule_instants
+from .rsvp import RSVP_LINK_SALT, RsvpLink, rsvp_check, rsvp_link_read, rsvp_link_url, rsvp_set
 from .seats import waitlist_promote, waitlists_promote
 
 __all__ = [
     "INVITE_LINK_SALT",
+    "RSVP_LINK_SALT",
+    "RsvpLink",
     "attendance_record",
     "calendar_feed_get",
     "calendar_feed_reset",
@@ -82,6 +85,10 @@ __all__ = [
     "membership_join",
     "membership_leave",
     "membership_remove",
+    "rsvp_check",
+    "rsvp_link_read",
+    "rsvp_link_url",
+    "rsvp_set",
     "schedule_instants",
     "waitlist_promote",
     "waitlists_promote",

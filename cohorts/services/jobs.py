@@ -23,8 +23,9 @@ from p2pu.notifications.models import Notification
 from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
 
 from .. import notification_kinds
-from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus
+from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus, RsvpAnswer
 from ..models.circles import MAX_MEETING_MINUTES
+from .rsvp import rsvp_link_url
 
 #: Bulk jobs work in chunks: bounded IN lists, and one transaction per chunk instead of per insert.
 JOB_CHUNK = 500
@@ -113,17 +114,27 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
         for draft in _reminder_drafts(
             meeting=meeting,
             lead_hours=hours,
-            recipients=[m.user for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen],
+            recipients=[m for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen],
             dedupe_key=key,
         )
     )
     return notifications_bulk_send(drafts=drafts)
 
 
+def _rsvp_words(*, membership: Membership, meeting: Meeting) -> str:
+    going = rsvp_link_url(membership=membership, meeting=meeting, answer=RsvpAnswer.GOING)
+    not_going = rsvp_link_url(membership=membership, meeting=meeting, answer=RsvpAnswer.NOT_GOING)
+    return gettext("Are you coming? Going: %(going)s\nNot going: %(not_going)s") % {
+        "going": going,
+        "not_going": not_going,
+    }
+
+
 def _reminder_drafts(
-    *, meeting: Meeting, lead_hours: int, recipients: list, dedupe_key: str
+    *, meeting: Meeting, lead_hours: int, recipients: list[Membership], dedupe_key: str
 ) -> list[NotificationDraft]:
-    """One meeting's reminder to each recipient; only the time, in each one's own zone, differs."""
+    """One meeting's reminder to each recipient membership; the time, in each one's own zone, and the
+    answer links, signed for each member, differ."""
     if not recipients:
         return []
     circle = meeting.circle
@@ -131,7 +142,8 @@ def _reminder_drafts(
     # Each recipient's language (their own, else the circle's) and zone: the words are made once per pair.
     texts: dict[tuple[str, str], tuple[str, str]] = {}
     drafts = []
-    for user in recipients:
+    for membership in recipients:
+        user = membership.user
         zone = person_zone(user)
         language = person_language(user, hint=circle.language)
         if (language, zone.key) not in texts:
@@ -140,12 +152,14 @@ def _reminder_drafts(
                     meeting=meeting, lead_hours=lead_hours, starts=_local_time_words(meeting.starts_at.astimezone(zone))
                 )
         title, body = texts[language, zone.key]
+        with translation.override(language):
+            answer_words = _rsvp_words(membership=membership, meeting=meeting)
         drafts.append(
             NotificationDraft(
                 recipient=user,
                 kind=notification_kinds.MEETING_REMINDER,
                 title=title,
-                body=body,
+                body=f"{body}\n\n{answer_words}",
                 url=url,
                 dedupe_key=dedupe_key,
                 language=circle.language,

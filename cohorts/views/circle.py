@@ -21,9 +21,10 @@ from p2pu.core.page_cache import page_cache_depends
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import CalendarFeed, Circle, MeetingFeedback, MembershipStatus, Role
+from ..models import JOINABLE_STATES, CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus, Role
 from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
+from ..rsvps import meeting_answers
 
 
 def pinned_titles(circle: Circle) -> tuple[list, dict[int, str]]:
@@ -74,8 +75,13 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
     active = circle.memberships.active().select_related("user").order_by("joined_at", "pk")
     if not access.can_see_members:
         active = active.filter(role=Role.FACILITATOR)
+    active = list(active)
     facilitators = [m for m in active if m.role == Role.FACILITATOR]
     members = [m for m in active if m.role == Role.LEARNER] if access.can_see_members else []
+    answers = []
+    if access.is_member and circle.state in JOINABLE_STATES:
+        upcoming = [m for m in meetings if not m.is_cancelled and m.starts_at > now]
+        answers = meeting_answers(meetings=upcoming, members=active, viewer=access.membership)
     waitlist_position = None
     if access.status == MembershipStatus.WAITLISTED:
         mine = access.membership
@@ -92,6 +98,7 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         "access": access,
         "key": key if access.holds_link else "",
         "meetings": meetings,
+        "meeting_answers": answers,
         "next_meeting": next_meeting,
         "past_meetings_count": sum(1 for m in meetings if m.starts_at < now),
         "pinned_modules": pinned,

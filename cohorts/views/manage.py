@@ -19,8 +19,9 @@ from p2pu.core.forms import action_submit, form_submit
 from .. import services
 from ..access import circle_for_manager
 from ..forms import CancelCircleForm, CircleForm, InviteLinkForm, InvitePersonForm, MessageForm
-from ..models import Circle, CircleState, InviteLink, Membership, MembershipStatus, Role
+from ..models import JOINABLE_STATES, Circle, CircleState, InviteLink, Membership, MembershipStatus, Role
 from ..permissions import start_refusal
+from ..rsvps import meeting_answers
 
 
 @login_required
@@ -122,6 +123,10 @@ def circle_manage(request, circle_id: int, *, invite_form=None, link_form=None):
     )
     by_status = {status: [m for m in people if m.status == status] for status in MembershipStatus.values}
     active = by_status[MembershipStatus.ACTIVE]
+    answers = []
+    if circle.state in JOINABLE_STATES:
+        upcoming = list(circle.meetings.upcoming().order_by("starts_at", "number"))
+        answers = meeting_answers(meetings=upcoming, members=active, viewer=access.membership)
     links = [
         (link, request.build_absolute_uri(reverse("cohorts:invite_link", args=[services.invite_link_token(link)])))
         for link in circle.invite_links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -142,6 +147,7 @@ def circle_manage(request, circle_id: int, *, invite_form=None, link_form=None):
             "invite_form": invite_form or InvitePersonForm(),
             "link_form": link_form or InviteLinkForm(),
             "newer_version": circle.has_newer_course_version(),
+            "meeting_answers": answers,
         },
     )
 

@@ -42,6 +42,9 @@ _ENTRY_PREFIX = "page-cache:page:"
 # Cookies that make a visitor's page personal: a session (signed in, or anything kept for them) and
 # pending messages.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# What a view's decorators leave on its response for the middlewares outside the cache (framing, the
+# Content-Security-Policy): kept with the entry, so a cached answer is framed as the view's own was.
+_RESPONSE_MARKS = ("xframe_options_exempt", "_csp_update", "_csp_replace", "_csp_config", "_csp_exempt")
 
 
 @dataclass
@@ -148,6 +151,8 @@ class PageCacheFetchMiddleware:
             response = HttpResponse(entry["content"], status=entry["status"])
             for name, value in entry["headers"]:
                 response[name] = value
+            for name, value in entry.get("marks", {}).items():
+                setattr(response, name, value)
             response[HIT_HEADER] = "hit"
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         request.page_cache = pending = _Pending(key=key)
@@ -180,7 +185,8 @@ class PageCacheStoreMiddleware:
         set_response_etag(response)
         response[HIT_HEADER] = "miss"
         headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]
-        entry = {"versions": pending.versions, "status": response.status_code, "headers": headers}
+        marks = {name: getattr(response, name) for name in _RESPONSE_MARKS if hasattr(response, name)}
+        entry = {"versions": pending.versions, "status": response.status_code, "headers": headers, "marks": marks}
         cache.set(pending.key, {**entry, "content": response.content}, timeout=settings.PAGE_CACHE_SECONDS)
         return get_conditional_response(request, etag=response["ETag"], response=response)
 

@@ -492,6 +492,11 @@ CSP_ADMIN_DIRECTIVES = {
     "form-action": [SELF],
     "report-uri": CSP_REPORT_URL,
 }
+# The embeddable list of circles (/embed/circles/) may be framed by these sites ("*": any site), as its
+# frame-ancestors; every other page keeps refusing to be framed (X-Frame-Options).
+EMBED_FRAME_ANCESTORS = [
+    source.strip() for source in os.environ.get("EMBED_FRAME_ANCESTORS", "*").split(",") if source.strip()
+]
 CSP_REPORT_RATE = (60, 60)
 CSP_REPORT_MAX_BYTES = 16 * 1024
 # Messages to other people (p2pu.core.rate_limits): every action that notifies someone else counts against
