@@ -21,7 +21,7 @@ from p2pu.core.page_cache import page_cache_depends
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import JOINABLE_STATES, CalendarFeed, Circle, JoinPolicy, MeetingFeedback, MembershipStatus, Role
+from ..models import JOINABLE_STATES, CalendarFeed, Circle, MeetingFeedback, MembershipStatus, Role
 from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 from ..rsvps import meeting_answers
