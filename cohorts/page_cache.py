@@ -11,9 +11,10 @@ from django.db.models.signals import post_delete, post_save
 
 from p2pu.core.page_cache import page_cache_purge
 
-from .models import Circle, Meeting, Membership
+from .models import Circle, CourseRating, Meeting, Membership
 
 CIRCLES_TAG = "circles"
+COURSE_RATINGS_TAG = "course-ratings"
 
 
 def circle_tag(circle_id: int) -> str:
@@ -22,6 +23,10 @@ def circle_tag(circle_id: int) -> str:
 
 def course_circles_tag(course_id: int) -> str:
     return f"course-circles:{course_id}"
+
+
+def course_ratings_tag(course_id: int) -> str:
+    return f"course-ratings:{course_id}"
 
 
 def circles_page_cache_purge(*, circle_ids) -> None:
@@ -45,7 +50,13 @@ def _on_part_of_circle_changed(sender, instance, **kwargs):
     circles_page_cache_purge(circle_ids=[instance.circle_id])
 
 
+def _on_course_rating_changed(sender, instance, **kwargs):
+    page_cache_purge(COURSE_RATINGS_TAG, course_ratings_tag(instance.course_id))
+
+
 def connect() -> None:
+    post_save.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_saved")
+    post_delete.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_deleted")
     post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_saved")
     post_delete.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_deleted")
     for model in (Membership, Meeting):

@@ -15,6 +15,8 @@ from .models import (
     Attendance,
     Circle,
     CircleState,
+    CourseRating,
+    CourseRatingFlag,
     MeetingFeedback,
     Membership,
     Post,
@@ -116,8 +118,9 @@ def erase(*, user, former, keep_credit_names: bool) -> None:
     _erase_submissions(user, former)
     _erase_reviews_given(user, former)
     _erase_posts(user)
-    # Memberships (with attendance and meeting feedback), flags raised, reading marks, mutes and the
-    # calendar feed go with the account (their foreign keys cascade).
+    # Memberships (with attendance, meeting feedback and course ratings), flags raised (on reviews, posts
+    # and course reviews), reading marks, mutes and the calendar feed go with the account (their foreign
+    # keys cascade). A reply written for a course stays, in the course's voice, without its writer's name.
 
 
 # Downloading one's data ------------------------------------------------------------------------------
@@ -278,6 +281,19 @@ def export(*, user, files: list) -> dict:
                 {"reason": f.reason, "note": f.note, "raised_at": _when(f.created_at)}
                 for f in PostFlag.objects.filter(raised_by=user)
             ],
+            "course_reviews": [
+                {
+                    "course": f.rating.course.title,
+                    "explanation": f.explanation,
+                    "raised_at": _when(f.raised_at),
+                    "resolved_at": _when(f.resolved_at),
+                }
+                for f in CourseRatingFlag.objects.filter(raised_by=user).select_related("rating__course")
+            ],
         },
+        "course_review_replies": [
+            {"course": rating.course.title, "reply": rating.reply, "replied_at": _when(rating.replied_at)}
+            for rating in CourseRating.objects.filter(replied_by=user).select_related("course").order_by("pk")
+        ],
         "discussion_posts": _posts(user, files),
     }
