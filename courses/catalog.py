@@ -82,12 +82,15 @@ class CatalogFilterForm(forms.Form):
             tagged = courses.model.topics.through.objects.filter(tag__slug=data["topic"]).values("content_object_id")
             courses = courses.filter(id__in=tagged)
         ordering = self.ordering()
-        if ordering is not None:
-            courses = ordering.order(courses)
+        if data["q"] and ordering is None:
+            # Relevance order; prefetches still apply to the page of results.
+            return courses.search(data["q"])
         if data["q"]:
-            # Relevance order unless another was chosen; prefetches still apply to the page of results.
-            courses = courses.search(data["q"], order_by_relevance=ordering is None)
-        return courses
+            # The search backend orders only by indexed fields, not by what another app annotates: the
+            # matching ids first (one query, however many match), then the chosen order on them.
+            matching = courses.model.objects.filter(pk__in=courses.values("pk")).order_by()
+            courses = courses.filter(pk__in=[page.pk for page in matching.search(data["q"], order_by_relevance=False)])
+        return courses if ordering is None else ordering.order(courses)
 
     def query_string(self) -> str:
         """The active filters as a query string, for pagination links."""
