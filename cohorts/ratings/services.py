@@ -72,7 +72,7 @@ def course_rating_flag(*, rating: CourseRating, by, explanation: str, now: dt.da
     recipients = [
         person for person in site_editors().exclude(pk=by.pk) if COURSE_RATING_NOTICES_RECEIVED.hit(person.pk)
     ]
-    url = reverse("course_rating_flag_moderate", kwargs={"flag_id": flag.pk})
+    url = reverse("course_rating_flag_moderate", kwargs={"rating_flag_id": flag.pk})
     for language, group in _by_language(recipients).items():
         with translation.override(language):
             notifications_send_many(
