@@ -137,6 +137,9 @@ EXPECTED = {
     "circles/": Expect(OPEN, anonymous=OPEN),
     "circles/start/<int:course_id>/": Expect(REFUSED),
     "circles/invite/<str:token>/": Expect(REFUSED, ids={"token": "bad_token"}),
+    # The world's course review is hidden: nobody flags it; only the course's maintainers ever reply.
+    "circles/ratings/<int:rating_id>/flag/": Expect(REFUSED),
+    "circles/ratings/<int:rating_id>/reply/": Expect(REFUSED),
     "circles/<int:circle_id>/": Expect(OPEN, anonymous=OPEN),
     "circles/<int:circle_id>/calendar.ics": Expect(OPEN, anonymous=OPEN),
     "circles/<int:circle_id>/changes/link/": Expect(REFUSED),
