@@ -15,6 +15,7 @@ class CohortsConfig(AppConfig):
         from .discussions import notification_kinds as discussion_notification_kinds
         from .discussions import tasks as discussion_tasks  # noqa: F401 (registers the tasks with Celery)
         from .discussions import wagtail_hooks as discussion_hooks  # noqa: F401 (Wagtail reads only app-level hooks)
+        from .ratings import notification_kinds as rating_notification_kinds
         from .review import notification_kinds as review_notification_kinds
         from .surveys import notification_kinds as survey_notification_kinds
         from .surveys import tasks as survey_tasks  # noqa: F401 (registers the tasks with Celery)
@@ -29,4 +30,5 @@ class CohortsConfig(AppConfig):
         kinds.register_all(review_notification_kinds.KINDS)
         kinds.register_all(discussion_notification_kinds.KINDS)
         kinds.register_all(survey_notification_kinds.KINDS)
+        kinds.register_all(rating_notification_kinds.KINDS)
         page_cache.connect()

@@ -21,6 +21,9 @@ INLINE_COMMENT_HIDDEN = "review.inline_comment_hidden"
 POST_HIDDEN = "discussion.post_hidden"
 POST_UNHIDDEN = "discussion.post_unhidden"
 POST_FLAG_RESOLVED = "discussion.flag_resolved"
+COURSE_RATING_HIDDEN = "course_rating.hidden"
+COURSE_RATING_UNHIDDEN = "course_rating.unhidden"
+COURSE_RATING_FLAG_DISMISSED = "course_rating.flag_dismissed"
 
 ACTIONS = (
     Action(REQUEST_APPROVED, label=_("Approved a request to join")),
@@ -40,4 +43,7 @@ ACTIONS = (
     Action(POST_HIDDEN, label=_("Hid a discussion post")),
     Action(POST_UNHIDDEN, label=_("Showed a hidden discussion post again")),
     Action(POST_FLAG_RESOLVED, label=_("Dealt with a flagged discussion post")),
+    Action(COURSE_RATING_HIDDEN, label=_("Hid a course review")),
+    Action(COURSE_RATING_UNHIDDEN, label=_("Showed a hidden course review again")),
+    Action(COURSE_RATING_FLAG_DISMISSED, label=_("Kept a flagged course review as it was")),
 )

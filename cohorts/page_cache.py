@@ -12,9 +12,10 @@ from django.db.models.signals import post_delete, post_save
 
 from p2pu.core.page_cache import page_cache_purge
 
-from .models import Circle, Meeting, Membership, Organisation
+from .models import Circle, CourseRating, Meeting, Membership, Organisation
 
 CIRCLES_TAG = "circles"
+COURSE_RATINGS_TAG = "course-ratings"
 
 
 def circle_tag(circle_id: int) -> str:
@@ -23,6 +24,10 @@ def circle_tag(circle_id: int) -> str:
 
 def course_circles_tag(course_id: int) -> str:
     return f"course-circles:{course_id}"
+
+
+def course_ratings_tag(course_id: int) -> str:
+    return f"course-ratings:{course_id}"
 
 
 def circles_page_cache_purge(*, circle_ids) -> None:
@@ -50,9 +55,15 @@ def _on_organisation_changed(sender, instance, **kwargs):
     page_cache_purge(CIRCLES_TAG)
 
 
+def _on_course_rating_changed(sender, instance, **kwargs):
+    page_cache_purge(COURSE_RATINGS_TAG, course_ratings_tag(instance.course_id))
+
+
 def connect() -> None:
     post_save.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_saved")
     post_delete.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_deleted")
+    post_save.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_saved")
+    post_delete.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_deleted")
     post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_saved")
     post_delete.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_deleted")
     for model in (Membership, Meeting):

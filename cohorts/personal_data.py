@@ -16,6 +16,7 @@ from .models import (
     Circle,
     CircleState,
     CourseRating,
+    CourseRatingFlag,
     FacilitatorSurvey,
     LearnerSurvey,
     MeetingFeedback,
@@ -145,7 +146,9 @@ def erase(*, user, former, keep_credit_names: bool) -> None:
     _erase_posts(user)
     _erase_surveys(user, former)
     # The other memberships (with goals, surveys, attendance, meeting feedback and answers to meetings), flags
-    # raised, reading marks, mutes and the calendar feed go with the account (their foreign keys cascade).
+    # raised (on reviews, posts and course reviews), reading marks, mutes and the calendar feed go with the
+    # account (their foreign keys cascade). A reply written for a course stays, in the course's voice, without
+    # its writer's name.
 
 
 # Downloading one's data ------------------------------------------------------------------------------
@@ -364,6 +367,19 @@ def export(*, user, files: list) -> dict:
                 {"reason": f.reason, "note": f.note, "raised_at": _when(f.created_at)}
                 for f in PostFlag.objects.filter(raised_by=user)
             ],
+            "course_reviews": [
+                {
+                    "course": f.rating.course.title,
+                    "explanation": f.explanation,
+                    "raised_at": _when(f.raised_at),
+                    "resolved_at": _when(f.resolved_at),
+                }
+                for f in CourseRatingFlag.objects.filter(raised_by=user).select_related("rating__course")
+            ],
         },
+        "course_review_replies": [
+            {"course": rating.course.title, "reply": rating.reply, "replied_at": _when(rating.replied_at)}
+            for rating in CourseRating.objects.filter(replied_by=user).select_related("course").order_by("pk")
+        ],
         "discussion_posts": _posts(user, files),
     }

@@ -24,6 +24,12 @@ CHANGES_TOLD = RateLimit("circle.changes.told", setting="CIRCLE_CHANGE_NOTIFY_RA
 REVIEW_FLAGS_SENT = RateLimit("review.flag.sent", setting="REVIEW_FLAG_SEND_RATE")
 REVIEW_FLAGS_RECEIVED = RateLimit("review.flag.received", setting="REVIEW_FLAG_RECEIVE_RATE")
 
+#: Flags on course reviews per person; notifications about course reviews (flags, replies) per recipient;
+#: replies to reviews per maintainer.
+COURSE_RATING_FLAGS_SENT = RateLimit("course_rating.flag.sent", setting="COURSE_RATING_FLAG_SEND_RATE")
+COURSE_RATING_NOTICES_RECEIVED = RateLimit("course_rating.notice.received", setting="COURSE_RATING_NOTIFY_RATE")
+COURSE_RATING_REPLIES_SENT = RateLimit("course_rating.reply.sent", setting="COURSE_RATING_REPLY_RATE")
+
 TOO_MANY_INVITES = _("You have sent many invitations in a short time.")
 INVITEE_FLOODED = _("%(name)s has received many invitations in a short time.")
 INVITE_WAS_DECLINED = _("%(name)s declined an invitation to this circle recently.")
@@ -33,4 +39,6 @@ FACILITATORS_FLOODED = _("This circle's facilitators have received many requests
 TOO_MANY_MESSAGES = _("You have sent many messages in a short time.")
 CIRCLE_FLOODED = _("This circle's members have received many messages in a short time.")
 TOO_MANY_FLAGS = _("You have flagged many reviews in a short time.")
+TOO_MANY_COURSE_REVIEW_FLAGS = _("You have flagged many course reviews in a short time.")
+TOO_MANY_COURSE_REVIEW_REPLIES = _("You have replied to many reviews in a short time.")
 FLAG_READERS_FLOODED = _("This circle's facilitators have received many flags in a short time.")

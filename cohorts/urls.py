@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/<int:course_id>/", manage.circle_start, name="start"),
     path("invite/<str:token>/", circle.invite_link, name="invite_link"),
     path("rsvp/<str:token>/", rsvp.rsvp_link, name="rsvp_link"),
+    path("ratings/", include("cohorts.ratings.urls")),
     path("<int:circle_id>/", circle.circle_detail, name="detail"),
     path("<int:circle_id>/calendar.ics", circle.circle_calendar, name="calendar"),
     path("<int:circle_id>/changes/link/", circle.changes_feed_link, name="changes_feed_link"),

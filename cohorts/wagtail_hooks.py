@@ -12,6 +12,7 @@ from p2pu.core.page_cache import page_cache_depends
 
 from .models import Circle
 from .page_cache import course_circles_tag
+from .ratings import wagtail_hooks as rating_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .services.circles import circle_admin_edit_record
 

@@ -15,9 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from courses.cache_tags import page_tag
 from p2pu.core.locales import person_language
-from p2pu.core.page_cache import page_cache_purge
 from p2pu.core.permissions import require
 from p2pu.core.text import multi_line
 from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
@@ -118,8 +116,6 @@ def learner_survey_submit(
         course_rating.show_name = show_name
         course_rating.full_clean(validate_unique=False)
         course_rating.save()
-        # The course's page shows its ratings to anonymous readers from the page cache.
-        page_cache_purge(page_tag(circle.course_id))
     return survey
 
 

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -79,6 +79,9 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         form = CatalogFilterForm(request.GET or None, topics=self.topics())
+        ordering = form.ordering()
+        if ordering is not None and ordering.cache_tags:
+            page_cache_depends(request, *ordering.cache_tags)
         page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
         context.update(
             filter_form=form, page_obj=page_obj, courses=page_obj.object_list, extra_query=form.query_string()
@@ -248,6 +251,18 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         url = self.get_full_url(request)
         credits = self.public_credits
         remix = course_attribution(self)
+        json_ld = course_json_ld(
+            self,
+            url=url,
+            modules=modules,
+            module_urls=[module.get_full_url(request) for module in modules],
+            credits=credits,
+            absolute_url=absolute_url,
+            based_on=remix.based_on,
+        )
+        # Other apps add what they know about the course (cohorts: its ratings) through this hook.
+        for fn in hooks.get_hooks("courses_course_json_ld"):
+            json_ld.update(fn(request, self) or {})
         context.update(
             catalog=self.get_parent(),
             modules=modules,
@@ -255,15 +270,7 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
             remix=remix,
             history=self.published_versions(),
             citation=citation(self.title, credits=credits, url=url, licence=self.licence),
-            json_ld=course_json_ld(
-                self,
-                url=url,
-                modules=modules,
-                module_urls=[module.get_full_url(request) for module in modules],
-                credits=credits,
-                absolute_url=absolute_url,
-                based_on=remix.based_on,
-            ),
+            json_ld=json_ld,
         )
         return context
 

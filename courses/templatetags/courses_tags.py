@@ -56,7 +56,8 @@ def courses_hook(context, hook_name: str, *args):
 
     Each hook is called with ``(request, *args)`` and returns HTML built with ``format_html``
     (plain strings are escaped), or an empty string. This lets cohorts add "Submit work" to an activity,
-    or list the circles running a course, without courses importing cohorts.
+    list the circles running a course (``courses_course_sidebar``), or show its ratings
+    (``courses_course_header``) and reviews (``courses_course_main``), without courses importing cohorts.
     """
     request = context.get("request")
     fragments = [fn(request, *args) for fn in hooks.get_hooks(hook_name)]

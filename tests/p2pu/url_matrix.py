@@ -139,6 +139,9 @@ EXPECTED = {
     "circles/invite/<str:token>/": Expect(REFUSED, ids={"token": "bad_token"}),
     # A reminder's answer link: the signed token is the credential; another person's or a forged one is refused.
     "circles/rsvp/<str:token>/": Expect(REFUSED, ids={"token": "bad_token"}),
+    # The world's course review is hidden: nobody flags it; only the course's maintainers ever reply.
+    "circles/ratings/<int:rating_id>/flag/": Expect(REFUSED),
+    "circles/ratings/<int:rating_id>/reply/": Expect(REFUSED),
     "circles/<int:circle_id>/": Expect(OPEN, anonymous=OPEN),
     "circles/<int:circle_id>/calendar.ics": Expect(OPEN, anonymous=OPEN),
     "circles/<int:circle_id>/changes/link/": Expect(REFUSED),

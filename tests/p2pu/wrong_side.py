@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from cohorts import services as circle_services
 from cohorts.discussions import services as discussion_services
-from cohorts.models import ReviewAssignment
+from cohorts.models import Circle, CircleState, CourseRating, CourseRatingFlag, ReviewAssignment
 from cohorts.review import services as review_services
 from cohorts.review.services.calibration import calibration_example_save
 from cohorts.surveys import services as survey_services
@@ -60,6 +61,7 @@ MESSAGE_BODY = "Zephyr message to the members"
 EXAMPLE_TEXT = "Zephyr calibration example: work to practise on"
 COMMENT_TEXT = "Zephyr inline comment on a passage"
 GOAL_TEXT = "Zephyr goal: explain the course to my team"
+HIDDEN_REVIEW_TEXT = "Zephyr course review that a site editor hid"
 
 
 @dataclass
@@ -145,6 +147,19 @@ def private_world() -> World:
     membership = circle.memberships.get(user=learners[0])
     survey_services.goal_set(circle=circle, user=learners[0], goal=GOAL_TEXT, goal_confidence=3)
 
+    # A course review a site editor hid after a member flagged it: nobody may read, flag or answer it.
+    finished = make_circle(course=rc.circle.course.specific, facilitator=facilitator, name="Zephyr finished")
+    reviewer = join(finished, learners[3])
+    Circle.objects.filter(pk=finished.pk).update(state=CircleState.FINISHED)
+    hidden_rating = CourseRating.objects.create(
+        membership=reviewer,
+        course=rc.circle.course.specific,
+        rating=1,
+        review=HIDDEN_REVIEW_TEXT,
+        hidden_at=timezone.now(),
+    )
+    rating_flag = CourseRatingFlag.objects.create(rating=hidden_rating, raised_by=learners[1], explanation=FLAG_NOTE)
+
     # A remix of the circle's course, by the draft course's author.
     remix = remix_course(source=rc.circle.course, user=author, licence=rc.circle.course.specific.licence)
     derivation = remix.derivations.first()
@@ -183,6 +198,8 @@ def private_world() -> World:
         "example_id": example.pk,
         "comment_id": comment.pk,
         "comment_flag_id": comment_flag.pk,
+        "rating_id": hidden_rating.pk,
+        "course_rating_flag_id": rating_flag.pk,
         "document_id": document.pk,
         "rubric_id": rubric.pk,
         "remix_id": remix.pk,
@@ -202,6 +219,7 @@ def private_world() -> World:
         EXAMPLE_TEXT,
         COMMENT_TEXT,
         GOAL_TEXT,
+        HIDDEN_REVIEW_TEXT,
         learners[0].email,
         author.email,
         author.username,
