@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohorts.models import PostFlagReason, Thread
 from p2pu.core.fields import OneLineTextField
@@ -27,8 +28,9 @@ class ImagesField(forms.FileField):
     def clean(self, data, initial=None):
         files = [f for f in (data or []) if f] if isinstance(data, (list, tuple)) else ([data] if data else [])
         if len(files) > settings.DISCUSSION_ATTACHMENTS_PER_POST:
+            most = settings.DISCUSSION_ATTACHMENTS_PER_POST
             raise forms.ValidationError(
-                _("Attach at most %(count)d images.") % {"count": settings.DISCUSSION_ATTACHMENTS_PER_POST}
+                ngettext("Attach at most %(count)d image.", "Attach at most %(count)d images.", most) % {"count": most}
             )
         for upload in files:
             validate_image(upload)

@@ -49,17 +49,17 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    last_posted_at = models.DateTimeField(default=timezone.now, help_text="When the newest post was written.")
-    post_count = models.PositiveIntegerField(default=0, help_text="Posts in the thread, the opening one included.")
+    last_posted_at = models.DateTimeField(default=timezone.now, help_text=_("When the newest post was written."))
+    post_count = models.PositiveIntegerField(default=0, help_text=_("Posts in the thread, the opening one included."))
     pinned = models.BooleanField(default=False)
-    locked = models.BooleanField(default=False, help_text="A locked thread takes no new posts.")
+    locked = models.BooleanField(default=False, help_text=_("A locked thread takes no new posts."))
     # Anchors: a meeting's thread, or the thread under one discussion block of a module, per circle.
     # A meeting dropped from a rescheduled circle leaves its thread (and what people wrote) in place.
     meeting = models.OneToOneField(
         "cohorts.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="discussion_thread"
     )
     module = models.ForeignKey("courses.ModulePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    block_id = models.CharField(max_length=64, blank=True, help_text="The discussion block's stream id.")
+    block_id = models.CharField(max_length=64, blank=True, help_text=_("The discussion block's stream id."))
 
     objects = ThreadQuerySet.as_manager()
 
@@ -100,17 +100,17 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="discussion_posts"
     )
     body = models.TextField(_("message"), max_length=settings.DISCUSSION_POST_MAX_CHARS)
-    body_html = models.TextField(editable=False, help_text="The body rendered when written; safe by construction.")
+    body_html = models.TextField(editable=False, help_text=_("The body rendered when written; safe by construction."))
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, help_text="The author deleted it; the place stays.")
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text=_("The author deleted it; the place stays."))
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    hidden_reason = models.CharField(max_length=500, blank=True, help_text="Shown to the post's author.")
+    hidden_reason = models.CharField(max_length=500, blank=True, help_text=_("Shown to the post's author."))
     moved_from = models.ForeignKey(
-        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Set by a move."
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("Set by a move.")
     )
     mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 

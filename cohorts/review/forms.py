@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import AllocationMode, FlagReason, Review
@@ -30,7 +32,7 @@ ALLOWED_FILE_TYPES = {
     "md": None,
     "csv": None,
 }
-MARKDOWN_HELP = (
+MARKDOWN_HELP = _(
     "Markdown works: **bold**, *italic*, lines starting “- ” or “1. ” for a list, > quotes, `code`, "
     "[words](https://…) for a link. Leave a blank line between paragraphs; web addresses become links."
 )
@@ -41,12 +43,13 @@ def validate_upload(upload) -> None:
     """Refuse files that are too large, of a type we do not take, or whose content is not what the name says."""
     if upload.size > MAX_FILE_BYTES:
         raise forms.ValidationError(
-            f"This file is {filesizeformat(upload.size)}; files can be at most {filesizeformat(MAX_FILE_BYTES)}."
+            _gettext("This file is %(size)s; files can be at most %(max)s.")
+            % {"size": filesizeformat(upload.size), "max": filesizeformat(MAX_FILE_BYTES)}
         )
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if extension not in ALLOWED_FILE_TYPES:
         kinds = ", ".join(sorted(ALLOWED_FILE_TYPES))
-        raise forms.ValidationError(f"Upload one of these kinds of file: {kinds}.")
+        raise forms.ValidationError(_gettext("Upload one of these kinds of file: %(kinds)s.") % {"kinds": kinds})
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
@@ -60,9 +63,14 @@ def validate_upload(upload) -> None:
             # A multi-byte character cut off at the end of the sample is fine.
             plain = plain and error.start >= len(head) - 3
         if not plain:
-            raise forms.ValidationError(f"This file does not look like a .{extension} text file.")
+            raise forms.ValidationError(
+                _gettext("This file does not look like a .%(extension)s text file.") % {"extension": extension}
+            )
     elif detected is None or detected.extension != expected:
-        raise forms.ValidationError(f"This file's content is not a .{extension} file; check that it opens.")
+        raise forms.ValidationError(
+            _gettext("This file's content is not a .%(extension)s file; check that it opens.")
+            % {"extension": extension}
+        )
 
 
 class WebAddressField(forms.URLField):
@@ -78,36 +86,36 @@ class SubmissionForm(forms.Form):
     link = WebAddressField(
         required=False,
         max_length=500,
-        label="Link to your work",
+        label=_("Link to your work"),
         assume_scheme="https",
-        help_text="A web address starting with https://, e.g. a shared document or a video.",
+        help_text=_("A web address starting with https://, e.g. a shared document or a video."),
     )
-    file = forms.FileField(required=False, label="Your file", validators=[validate_upload])
+    file = forms.FileField(required=False, label=_("Your file"), validators=[validate_upload])
     change_note = forms.CharField(
         required=False,
         max_length=2000,
-        label="What you changed since the last version",
+        label=_("What you changed since the last version"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Reviewers of this version read it along with the changes.",
+        help_text=_("Reviewers of this version read it along with the changes."),
     )
     coauthors = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Co-authors",
-        help_text="Others in the circle who worked on this with you. They never review it.",
+        label=_("Co-authors"),
+        help_text=_("Others in the circle who worked on this with you. They never review it."),
     )
 
     def __init__(self, *args, submission_type: str, revision: bool, coauthor_choices=None, current_file="", **kwargs):
         super().__init__(*args, **kwargs)
         text = self.fields["text"]
         if submission_type == "text":
-            text.label = "Your work"
+            text.label = _("Your work")
             text.help_text = MARKDOWN_HELP
             text.required = True
             del self.fields["link"], self.fields["file"]
         else:
-            text.label = "A note for your reviewers"
+            text.label = _("A note for your reviewers")
             text.help_text = MARKDOWN_HELP
             text.widget.attrs["rows"] = 5
             del self.fields["file" if submission_type == "link" else "link"]
@@ -116,8 +124,12 @@ class SubmissionForm(forms.Form):
                 self.fields["link"].required = True
         if "file" in self.fields:
             allowed = ", ".join(sorted(ALLOWED_FILE_TYPES))
-            keep = f" Leave empty to keep {current_file}." if current_file else ""
-            self.fields["file"].help_text = f"Up to {filesizeformat(MAX_FILE_BYTES)}: {allowed}.{keep}"
+            limits = {"size": filesizeformat(MAX_FILE_BYTES), "kinds": allowed, "current": current_file}
+            if current_file:
+                help_text = _gettext("Up to %(size)s: %(kinds)s. Leave empty to keep %(current)s.") % limits
+            else:
+                help_text = _gettext("Up to %(size)s: %(kinds)s.") % limits
+            self.fields["file"].help_text = help_text
         if not revision:
             del self.fields["change_note"]
         if coauthor_choices is None:
@@ -158,9 +170,11 @@ class ReviewForm(forms.Form):
     overall_comment = forms.CharField(
         required=False,
         max_length=5000,
-        label="Overall comment",
+        label=_("Overall comment"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What works well, and the one thing that would most improve the work. " + MARKDOWN_HELP,
+        help_text=format_lazy(
+            "{} {}", _("What works well, and the one thing that would most improve the work."), MARKDOWN_HELP
+        ),
     )
 
     def __init__(self, *args, criteria: list[dict], **kwargs):
@@ -169,7 +183,7 @@ class ReviewForm(forms.Form):
         for criterion in criteria:
             self.fields[f"criterion_{criterion['id']}_score"] = rubric_level_field(criterion)
             self.fields[f"criterion_{criterion['id']}_comment"] = forms.CharField(
-                label=f"Comment on “{criterion['name']}”",
+                label=_gettext("Comment on “%(criterion)s”") % {"criterion": criterion["name"]},
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -196,63 +210,72 @@ class ReviewForm(forms.Form):
 
 class HelpfulnessForm(forms.Form):
     helpfulness = forms.TypedChoiceField(
-        label="How helpful was this review?", choices=Review.HELPFULNESS_CHOICES, coerce=int, widget=forms.RadioSelect
+        label=_("How helpful was this review?"),
+        choices=Review.HELPFULNESS_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
 
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
-        label="What is wrong with this review?", choices=FlagReason.choices, widget=forms.RadioSelect
+        label=_("What is wrong with this review?"), choices=FlagReason.choices, widget=forms.RadioSelect
     )
     explanation = forms.CharField(
-        label="Tell the facilitators more",
+        label=_("Tell the facilitators more"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only the circle's facilitators read this. The reviewer is not told who flagged it.",
+        help_text=_("Only the circle's facilitators read this. The reviewer is not told who flagged it."),
     )
 
 
 class FlagResolveForm(forms.Form):
     hide_review = forms.BooleanField(
-        required=False, label="Hide the review", help_text="It no longer shows to the author or counts in the scores."
+        required=False,
+        label=_("Hide the review"),
+        help_text=_("It no longer shows to the author or counts in the scores."),
     )
     ask_for_another = forms.BooleanField(
-        required=False, label="Ask someone else for another review", help_text="The least busy eligible reviewer."
+        required=False, label=_("Ask someone else for another review"), help_text=_("The least busy eligible reviewer.")
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
-        label="Note",
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why you decided this; the author who flagged the review reads it.",
+        help_text=_("Why you decided this; the author who flagged the review reads it."),
     )
 
 
 class ReviewSettingsForm(forms.Form):
-    review_anonymity = forms.ChoiceField(label="Anonymity", choices=ReviewAnonymity.choices, widget=forms.RadioSelect)
+    review_anonymity = forms.ChoiceField(
+        label=_("Anonymity"), choices=ReviewAnonymity.choices, widget=forms.RadioSelect
+    )
     feedback_after_own_reviews = forms.BooleanField(
         required=False,
-        label="Learners read their feedback only after finishing their own reviews",
-        help_text="Encourages everyone to review; facilitators always see everything.",
+        label=_("Learners read their feedback only after finishing their own reviews"),
+        help_text=_("Encourages everyone to review; facilitators always see everything."),
     )
 
 
 class ActivitySettingsForm(forms.Form):
     allocation_mode = forms.ChoiceField(
-        label="How reviews are handed out", choices=AllocationMode.choices, widget=forms.RadioSelect
+        label=_("How reviews are handed out"), choices=AllocationMode.choices, widget=forms.RadioSelect
     )
     due_at = forms.DateTimeField(
-        label="Deadline for submissions",
+        label=_("Deadline for submissions"),
         widget=DATETIME_INPUT,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="In your time zone.",
+        help_text=_("In your time zone."),
     )
-    review_days = forms.IntegerField(label="Days reviewers have for each review", min_value=1, max_value=60)
+    review_days = forms.IntegerField(label=_("Days reviewers have for each review"), min_value=1, max_value=60)
     stuck_after_days = forms.IntegerField(
-        label="Alert me about work still lacking reviews this many days after the deadline", min_value=1, max_value=90
+        label=_("Alert me about work still lacking reviews this many days after the deadline"),
+        min_value=1,
+        max_value=90,
     )
     release_after_days = forms.IntegerField(
-        label="Then allow releasing it with fewer reviews after this many more days", min_value=0, max_value=90
+        label=_("Then allow releasing it with fewer reviews after this many more days"), min_value=0, max_value=90
     )
     self_assessment = forms.BooleanField(
         required=False,

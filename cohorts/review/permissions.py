@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+
 from cohorts.models import (
     AssignmentState,
     Circle,
@@ -77,7 +79,7 @@ def review_names_author(review: Review | None, circle: Circle) -> bool:
 def anonymity_change_refusal(*, circle: Circle, to: str, reviews_written: bool) -> str:
     """Why the circle's anonymity may not change to ``to``, or "" when it may."""
     if reviews_written and ANONYMITY_ORDER.index(to) < ANONYMITY_ORDER.index(circle.review_anonymity):
-        return "Reviews have already been written under the current setting, so it can only become more anonymous."
+        return _("Reviews have already been written under the current setting, so it can only become more anonymous.")
     return ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .forms import MARKDOWN_HELP, ReviewForm, rubric_level_field
@@ -41,8 +42,11 @@ class CalibrationExampleForm(ReviewForm):
         max_length=20_000,
         label=_("The example work"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Invented or shared with its author's permission; learners read it before scoring it. ")
-        + MARKDOWN_HELP,
+        help_text=format_lazy(
+            "{} {}",
+            _("Invented or shared with its author's permission; learners read it before scoring it."),
+            MARKDOWN_HELP,
+        ),
     )
 
     def __init__(self, *args, **kwargs):

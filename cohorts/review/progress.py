@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.utils.translation import pgettext
 
 from cohorts.models import AssignmentState, CircleActivity, Membership, ReviewAssignment, ReviewFlag
 
@@ -38,7 +39,7 @@ def progress_rows(activity: CircleActivity, *, now: dt.datetime) -> list[dict]:
         row = {
             "user": membership.user,
             "submission": submission,
-            "status": "Not started",
+            "status": pgettext("submission state", "Not started"),
             "late": False,
             "versions": 0,
             "received": 0,
@@ -53,7 +54,7 @@ def progress_rows(activity: CircleActivity, *, now: dt.datetime) -> list[dict]:
         if submission is not None:
             result = results.for_submission(submission.pk)
             row.update(
-                status="Submitted" if submission.is_submitted else "Draft",
+                status=submission.get_state_display(),
                 late=submission.is_submitted and submission.submitted_at > activity.due_at,
                 versions=submission.version_count,
                 received=submission.reviews_done,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 from cohorts.models import CircleActivity, Review
 
 from .practice import reviewer_weights_for
@@ -137,7 +139,7 @@ def activity_results(
                     spread=summary.spread * (high - low),
                     corrected=from_fraction(criterion, scores.corrected.true_scores[submission_id]),
                     estimator=scores.choice.estimator,
-                    reason=scores.choice.explanation,
+                    reason=scores.choice.explain(gettext=gettext, ngettext=ngettext),
                     score_range=disagreements[submission_id].range * (high - low),
                     flagged=disagreements[submission_id].flagged,
                 )

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,6 +53,16 @@ import numpy as np
 from cohorts.review.allocation import PersonId, SubmissionId, id_sort_key
 
 Estimator = Literal["corrected", "median"]
+
+
+def _english_gettext(message: str) -> str:
+    return message
+
+
+def _english_ngettext(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
 #: Why a circle is shown the estimate it is; :attr:`EstimatorChoice.explanation` words it.
 ChoiceReason = Literal["too_few_anchors", "too_little_overlap", "closer_to_anchors", "not_closer_to_anchors"]
 
@@ -164,25 +174,44 @@ class EstimatorChoice:
 
     @property
     def explanation(self) -> str:
-        """The reason in plain words, for the people reading the scores."""
-        return {
-            "too_few_anchors": (
-                f"A facilitator has scored {self.anchored_submissions} of the {self.min_anchors} pieces of work "
-                "needed to check a corrected score against, so the median is shown."
-            ),
-            "too_little_overlap": (
-                "Too few reviewers scored several pieces of work that others scored too for their strictness "
-                "to be told apart from the work's quality, so the median is shown."
-            ),
-            "closer_to_anchors": (
-                f"On the {self.anchored_submissions} pieces of work a facilitator also scored, the corrected score "
-                "came at least as close to the facilitator's scores as the median."
-            ),
-            "not_closer_to_anchors": (
-                f"On the {self.anchored_submissions} pieces of work a facilitator also scored, the corrected score "
-                "was further from the facilitator's scores than the median, so the median is shown."
-            ),
-        }[self.reason]
+        """The reason in plain words (English), for the people reading the scores."""
+        return self.explain(gettext=_english_gettext, ngettext=_english_ngettext)
+
+    def explain(self, *, gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> str:
+        """The reason in plain words, worded by ``gettext``/``ngettext`` (Django's, to translate it: this module
+        stays free of Django, and makemessages finds the sentences by those names)."""
+        values = {"anchored": self.anchored_submissions, "needed": self.min_anchors}
+        match self.reason:
+            case "too_few_anchors":
+                words = ngettext(
+                    "A facilitator has scored %(anchored)d of the %(needed)d piece of work needed to check a "
+                    "corrected score against, so the median is shown.",
+                    "A facilitator has scored %(anchored)d of the %(needed)d pieces of work needed to check a "
+                    "corrected score against, so the median is shown.",
+                    self.min_anchors,
+                )
+            case "too_little_overlap":
+                words = gettext(
+                    "Too few reviewers scored several pieces of work that others scored too for their strictness "
+                    "to be told apart from the work's quality, so the median is shown."
+                )
+            case "closer_to_anchors":
+                words = ngettext(
+                    "On the %(anchored)d piece of work a facilitator also scored, the corrected score came at "
+                    "least as close to the facilitator's scores as the median.",
+                    "On the %(anchored)d pieces of work a facilitator also scored, the corrected score came at "
+                    "least as close to the facilitator's scores as the median.",
+                    self.anchored_submissions,
+                )
+            case "not_closer_to_anchors":
+                words = ngettext(
+                    "On the %(anchored)d piece of work a facilitator also scored, the corrected score was "
+                    "further from the facilitator's scores than the median, so the median is shown.",
+                    "On the %(anchored)d pieces of work a facilitator also scored, the corrected score was "
+                    "further from the facilitator's scores than the median, so the median is shown.",
+                    self.anchored_submissions,
+                )
+        return words % values
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ from ..choices import CircleState
 
 
 class AllocationMode(models.TextChoices):
-    DEADLINE = "deadline", "At the deadline: everyone who submitted on time gives and gets the same number of reviews"
-    ROLLING = "rolling", "Rolling: whoever has submitted presses “Review” for the next piece of work waiting"
+    DEADLINE = (
+        "deadline",
+        _("At the deadline: everyone who submitted on time gives and gets the same number of reviews"),
+    )
+    ROLLING = "rolling", _("Rolling: whoever has submitted presses “Review” for the next piece of work waiting")
 
 
 class CircleActivityQuerySet(models.QuerySet):
@@ -50,21 +53,21 @@ class CircleActivity(models.Model):
     criteria = models.JSONField(default=list, blank=True)
 
     allocation_mode = models.CharField(
-        "how reviews are handed out", max_length=10, choices=AllocationMode.choices, default=AllocationMode.DEADLINE
+        _("how reviews are handed out"), max_length=10, choices=AllocationMode.choices, default=AllocationMode.DEADLINE
     )
-    due_at = models.DateTimeField("deadline for submissions", help_text="UTC.")
+    due_at = models.DateTimeField(_("deadline for submissions"), help_text=_("UTC."))
     review_days = models.PositiveSmallIntegerField(
-        "days reviewers have for reviews handed out to them",
+        _("days reviewers have for reviews handed out to them"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     stuck_after_days = models.PositiveSmallIntegerField(
-        "alert facilitators when work still lacks reviews this many days after the deadline",
+        _("alert facilitators when work still lacks reviews this many days after the deadline"),
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     release_after_days = models.PositiveSmallIntegerField(
-        "facilitators may release such work with fewer reviews this many days after the alert",
+        _("facilitators may release such work with fewer reviews this many days after the alert"),
         default=7,
         validators=[MinValueValidator(0), MaxValueValidator(90)],
     )
@@ -89,7 +92,7 @@ class CircleActivity(models.Model):
     objects = CircleActivityQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "circle activities"
+        verbose_name_plural = _("circle activities")
         ordering = ["circle", "due_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["circle", "module", "activity_id"], name="cohorts_circle_activity_once"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .assignments import ReviewAssignment
 from .submissions import Submission
@@ -28,8 +29,8 @@ class FinalScore(models.Model):
 
 
 class AppealOutcome(models.TextChoices):
-    UPHELD = "upheld", "The score stands"
-    CHANGED = "changed", "The score was changed"
+    UPHELD = "upheld", _("The score stands")
+    CHANGED = "changed", _("The score was changed")
 
 
 class ScoreAppealQuerySet(models.QuerySet):

@@ -7,26 +7,27 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import CircleState, MembershipStatus
 from .activities import CircleActivity
 
 
 class AssignmentSource(models.TextChoices):
-    DEADLINE = "deadline", "Handed out at the deadline"
-    LATE = "late", "Handed out for late work"
-    ROLLING = "rolling", "Asked for (rolling review)"
-    FACILITATOR = "facilitator", "Taken by a facilitator"
-    REPLACEMENT = "replacement", "Asked for in place of a hidden review"
-    APPEAL = "appeal", "Asked for by an appeal against a score"
+    DEADLINE = "deadline", _("Handed out at the deadline")
+    LATE = "late", _("Handed out for late work")
+    ROLLING = "rolling", _("Asked for (rolling review)")
+    FACILITATOR = "facilitator", _("Taken by a facilitator")
+    REPLACEMENT = "replacement", _("Asked for in place of a hidden review")
+    APPEAL = "appeal", _("Asked for by an appeal against a score")
 
 
 class AssignmentState(models.TextChoices):
-    OPEN = "open", "To do"
-    COMPLETED = "completed", "Done"
-    EXPIRED = "expired", "Lease ran out"
+    OPEN = "open", _("To do")
+    COMPLETED = "completed", _("Done")
+    EXPIRED = "expired", _("Lease ran out")
     # The review was hidden by a facilitator: it no longer counts, and its reviewer is not asked again.
-    DISCARDED = "discarded", "Hidden by a facilitator"
+    DISCARDED = "discarded", _("Hidden by a facilitator")
 
 
 class ReviewAssignmentQuerySet(models.QuerySet):
@@ -67,9 +68,11 @@ class ReviewAssignment(models.Model):
     # Facilitators' reviews anchor the corrected scores (trusted as unbiased).
     is_anchor = models.BooleanField(default=False)
     assigned_at = models.DateTimeField(default=timezone.now)
-    due_at = models.DateTimeField(help_text="For rolling review, when the lease runs out.")
+    due_at = models.DateTimeField(help_text=_("For rolling review, when the lease runs out."))
     completed_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True, help_text="When the lease ran out or the review was hidden.")
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the lease ran out or the review was hidden.")
+    )
 
     objects = ReviewAssignmentQuerySet.as_manager()
 

@@ -26,11 +26,11 @@ class Review(models.Model):
     """A reviewer's rubric scores and comments on a submission (a draft until submitted)."""
 
     HELPFULNESS_CHOICES = [
-        (5, "Very helpful"),
-        (4, "Helpful"),
-        (3, "Somewhat helpful"),
-        (2, "Not very helpful"),
-        (1, "Not helpful"),
+        (5, _("Very helpful")),
+        (4, _("Helpful")),
+        (3, _("Somewhat helpful")),
+        (2, _("Not very helpful")),
+        (1, _("Not helpful")),
     ]
 
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")

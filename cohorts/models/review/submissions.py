@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from p2pu.core.object_storage import private_storage
 
@@ -20,8 +22,8 @@ from .assignments import AssignmentState, ReviewAssignment
 
 
 class SubmissionState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", pgettext_lazy("submission state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("submission state", "Submitted")
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -92,7 +94,7 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     stuck_alerted_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(
-        null=True, blank=True, help_text="Released by a facilitator with fewer reviews than the activity asks for."
+        null=True, blank=True, help_text=_("Released by a facilitator with fewer reviews than the activity asks for.")
     )
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -191,7 +193,7 @@ class SubmissionVersion(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     file_size = models.PositiveIntegerField(null=True, blank=True)
     change_note = models.TextField(
-        "what you changed", blank=True, max_length=2000, help_text="Shown to reviewers of this version."
+        _("what you changed"), blank=True, max_length=2000, help_text=_("Shown to reviewers of this version.")
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.models import CircleState, Membership, ReviewAssignment, Submission
 from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
@@ -17,12 +20,22 @@ from .. import notification_kinds, permissions
 from .common import progress_url
 
 
-def _lead_words(hours: int) -> str:
-    """The reminder lead as a reviewer reads it: “a day”, “2 days”, “12 hours”."""
+def _due_soon_title(activity_title: str, hours: int) -> str:
+    """The reminder's title, its lead as a reviewer reads it: “a day”, “2 days”, “12 hours”."""
     if hours % 24 == 0:
         days = hours // 24
-        return "a day" if days == 1 else f"{days} days"
-    return "an hour" if hours == 1 else f"{hours} hours"
+        words = ngettext(
+            "A review for “%(activity)s” is due within a day",
+            "A review for “%(activity)s” is due within %(count)d days",
+            days,
+        )
+        return words % {"activity": activity_title, "count": days}
+    words = ngettext(
+        "A review for “%(activity)s” is due within an hour",
+        "A review for “%(activity)s” is due within %(count)d hours",
+        hours,
+    )
+    return words % {"activity": activity_title, "count": hours}
 
 
 def review_reminders_send(*, now: dt.datetime | None = None) -> int:
@@ -35,14 +48,16 @@ def review_reminders_send(*, now: dt.datetime | None = None) -> int:
         .filter(activity__circle__state__in=permissions.WORKING_STATES)
         .select_related("activity", "activity__circle", "reviewer")
     )
-    lease = " Your hold on it runs out then and it goes back to the queue."
+    in_circle = _("In %(circle)s.")
+    in_circle_lease = _("In %(circle)s. Your hold on it runs out then and it goes back to the queue.")
     return notifications_bulk_send(
         drafts=(
             NotificationDraft(
                 recipient=assignment.reviewer,
                 kind=notification_kinds.DUE_SOON,
-                title=f"A review for “{assignment.activity.title}” is due within {_lead_words(lead_hours)}",
-                body=f"In {assignment.activity.circle.name}.{lease if assignment.is_lease else ''}",
+                title=_due_soon_title(assignment.activity.title, lead_hours),
+                body=(in_circle_lease if assignment.is_lease else in_circle)
+                % {"circle": assignment.activity.circle.name},
                 url=assignment.get_absolute_url(),
                 dedupe_key=f"review.due_soon:{assignment.pk}",
             )
@@ -72,11 +87,20 @@ def submissions_stuck_alert(*, now: dt.datetime | None = None) -> int:
             NotificationDraft(
                 recipient=person,
                 kind=notification_kinds.STUCK,
-                title=f"Work in {activity.circle.name} is still waiting for reviews",
-                body=(
-                    f"“{activity.title}”: {submission.reviews_done} of {activity.reviews_per_submission} reviews. "
-                    f"Review it yourself, or release it with fewer reviews from {releasable:%d %b %Y}."
-                ),
+                title=_("Work in %(circle)s is still waiting for reviews") % {"circle": activity.circle.name},
+                body=ngettext(
+                    "“%(activity)s”: %(done)d of %(wanted)d review. "
+                    "Review it yourself, or release it with fewer reviews from %(date)s.",
+                    "“%(activity)s”: %(done)d of %(wanted)d reviews. "
+                    "Review it yourself, or release it with fewer reviews from %(date)s.",
+                    activity.reviews_per_submission,
+                )
+                % {
+                    "activity": activity.title,
+                    "done": submission.reviews_done,
+                    "wanted": activity.reviews_per_submission,
+                    "date": date_format(releasable, "d M Y"),
+                },
                 url=progress_url(activity),
                 dedupe_key=f"review.stuck:{submission.pk}",
             )

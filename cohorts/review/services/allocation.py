@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.models import (
     AllocationMode,
@@ -42,26 +44,35 @@ from .common import (
 )
 
 
-def _reviews(count: int) -> str:
-    return "review" if count == 1 else "reviews"
-
-
-def _pairs(count: int) -> str:
-    return "1 pair" if count == 1 else f"{count} pairs"
+def names_joined(names) -> str:
+    """Co-authors' names as one phrase: "Ann and Ben", "Ann and Ben and Cat"."""
+    names = list(names)
+    joined = names[0] if names else ""
+    for name in names[1:]:
+        joined = _("%(first)s and %(second)s") % {"first": joined, "second": name}
+    return joined
 
 
 def _shortfall_reason(problem: rules.Problem) -> str:
     """Why a submission gets, or a person gives, fewer reviews than the activity asks."""
     others, for_work = problem.others, problem.kind is rules.ProblemKind.SUBMISSION_SHORT
     if others == 0:
-        return "everyone who may review wrote it" if for_work else "every submission is their own"
+        return _("everyone who may review wrote it") if for_work else _("every submission is their own")
     if others <= problem.reviews:
         if for_work:
-            return f"only {others} of the reviewers did not write it"
-        return f"only {others} of the submissions {'is' if others == 1 else 'are'} by someone else"
+            return ngettext(
+                "only %(others)d of the reviewers did not write it",
+                "only %(others)d of the reviewers did not write it",
+                others,
+            ) % {"others": others}
+        return ngettext(
+            "only %(others)d of the submissions is by someone else",
+            "only %(others)d of the submissions are by someone else",
+            others,
+        ) % {"others": others}
     if for_work:
-        return "nobody else could take it without breaking a rule"
-    return "no other submission could be given without breaking a rule"
+        return _("nobody else could take it without breaking a rule")
+    return _("no other submission could be given without breaking a rule")
 
 
 def problem_words(problem: rules.Problem, *, work_of: Mapping, people: Mapping) -> str:
@@ -69,36 +80,56 @@ def problem_words(problem: rules.Problem, *, work_of: Mapping, people: Mapping) 
     k, reviews = problem.k, problem.reviews
     match problem.kind:
         case rules.ProblemKind.NOBODY_MAY_REVIEW:
-            return "Nobody may review, so no submission gets a review."
+            return _("Nobody may review, so no submission gets a review.")
         case rules.ProblemKind.LONE_SUBMITTER:
-            return "Only 1 person submitted, so nobody can review their work."
+            return _("Only 1 person submitted, so nobody can review their work.")
         case rules.ProblemKind.TOO_FEW_SUBMITTERS:
-            return (
-                f"Only {problem.people} people submitted, so each submission can get at most "
-                f"{reviews} {_reviews(reviews)} instead of {k}."
-            )
+            return ngettext(
+                "Only %(people)d people submitted, so each submission can get at most %(reviews)d review "
+                "instead of %(k)d.",
+                "Only %(people)d people submitted, so each submission can get at most %(reviews)d reviews "
+                "instead of %(k)d.",
+                reviews,
+            ) % {"people": problem.people, "reviews": reviews, "k": k}
         case rules.ProblemKind.SMALL_CIRCLE_RECIPROCAL_PAIRS:
-            return (
-                f"With only {problem.people} people, {_pairs(problem.pairs)} of them review each other's "
-                f"work; avoiding that takes at least {2 * k + 1} people."
-            )
+            return ngettext(
+                "With only %(people)d people, %(pairs)d pair of them review each other's work; "
+                "avoiding that takes at least %(needed)d people.",
+                "With only %(people)d people, %(pairs)d pairs of them review each other's work; "
+                "avoiding that takes at least %(needed)d people.",
+                problem.pairs,
+            ) % {"people": problem.people, "pairs": problem.pairs, "needed": 2 * k + 1}
         case rules.ProblemKind.RECIPROCAL_PAIRS:
-            return (
-                f"{_pairs(problem.pairs).capitalize()} of people review each other's work: "
-                f"the circle is too small to avoid it with {k} reviews each."
-            )
+            return ngettext(
+                "%(pairs)d pair of people review each other's work: "
+                "the circle is too small to avoid it with %(k)d reviews each.",
+                "%(pairs)d pairs of people review each other's work: "
+                "the circle is too small to avoid it with %(k)d reviews each.",
+                problem.pairs,
+            ) % {"pairs": problem.pairs, "k": k}
         case rules.ProblemKind.SUBMISSION_SHORT:
-            work = work_of.get(problem.submission, "someone")
-            return f"The work of {work} gets only {reviews} of {k} reviews: {_shortfall_reason(problem)}."
+            work = work_of.get(problem.submission, _("someone"))
+            return ngettext(
+                "The work of %(work)s gets only %(reviews)d of %(k)d review: %(reason)s.",
+                "The work of %(work)s gets only %(reviews)d of %(k)d reviews: %(reason)s.",
+                k,
+            ) % {"work": work, "reviews": reviews, "k": k, "reason": _shortfall_reason(problem)}
         case rules.ProblemKind.REVIEWER_SHORT:
-            person = people.get(problem.person, "Someone")
-            return f"{person} gives only {reviews} of {k} reviews: {_shortfall_reason(problem)}."
+            person = people.get(problem.person, _("Someone"))
+            return ngettext(
+                "%(person)s gives only %(reviews)d of %(k)d review: %(reason)s.",
+                "%(person)s gives only %(reviews)d of %(k)d reviews: %(reason)s.",
+                k,
+            ) % {"person": person, "reviews": reviews, "k": k, "reason": _shortfall_reason(problem)}
         case rules.ProblemKind.LATE_SUBMISSION_SHORT:
-            work = work_of.get(problem.submission, "someone")
-            return (
-                f"The work of {work} gets only {reviews} of {k} reviews: "
-                "nobody else who did not write it may review it."
-            )
+            work = work_of.get(problem.submission, _("someone"))
+            return ngettext(
+                "The work of %(work)s gets only %(reviews)d of %(k)d review: "
+                "nobody else who did not write it may review it.",
+                "The work of %(work)s gets only %(reviews)d of %(k)d reviews: "
+                "nobody else who did not write it may review it.",
+                k,
+            ) % {"work": work, "reviews": reviews, "k": k}
 
 
 def reviews_allocate_at_deadline(*, activity: CircleActivity, by=None, now: dt.datetime | None = None) -> list[str]:
@@ -115,7 +146,7 @@ def reviews_allocate_at_deadline(*, activity: CircleActivity, by=None, now: dt.d
         if activity.is_allocated:
             return list(activity.allocation_problems)
         if activity.allocation_mode != AllocationMode.DEADLINE or not activity.has_peer_review:
-            raise ValidationError("This activity does not hand out reviews at a deadline.")
+            raise ValidationError(_("This activity does not hand out reviews at a deadline."))
         if activity.due_at > now:
             activity.due_at = now
         submitted = list(activity.submissions.submitted().prefetch_related("authors__user"))
@@ -123,7 +154,7 @@ def reviews_allocate_at_deadline(*, activity: CircleActivity, by=None, now: dt.d
         late = [s for s in submitted if s.submitted_at > activity.due_at]
         learners = learner_ids(activity.circle)
         people = {a.user_id: a.user.get_display_name() for s in submitted for a in s.authors.all()}
-        work_of = {s.pk: " and ".join(people[a.user_id] for a in s.authors.all()) for s in on_time}
+        work_of = {s.pk: names_joined(people[a.user_id] for a in s.authors.all()) for s in on_time}
         result = rules.allocate_at_deadline(
             [rules.Submission(id=s.pk, authors=frozenset(a.user_id for a in s.authors.all())) for s in on_time],
             reviewers={a.user_id for s in on_time for a in s.authors.all() if a.user_id in learners},
@@ -144,27 +175,47 @@ def reviews_allocate_at_deadline(*, activity: CircleActivity, by=None, now: dt.d
         )
         problems = [problem_words(problem, work_of=work_of, people=people) for problem in result.problems]
         if not on_time:
-            problems.insert(0, "Nobody had submitted work by the deadline, so there were no reviews to hand out.")
+            problems.insert(0, _("Nobody had submitted work by the deadline, so there were no reviews to hand out."))
         activity.allocated_at = now
         activity.allocation_problems = problems
         activity.save(update_fields=["allocated_at", "allocation_problems", "due_at"])
         for submission in late:
             problems += allocate_more(submission, activity=activity, now=now, source=AssignmentSource.LATE)
-        _allocated_notify(activity, loads=Counter(reviewer for reviewer, _ in result.assignments), problems=problems)
+        loads = Counter(reviewer for reviewer, _submission in result.assignments)
+        _allocated_notify(activity, loads=loads, problems=problems)
         return problems
 
 
 def _allocated_notify(activity: CircleActivity, *, loads: Counter, problems: list[str]) -> None:
     url = to_do_url()
-    summary = f"{sum(loads.values())} reviews were handed out to {len(loads)} people for “{activity.title}”."
+    handed_out = sum(loads.values())
+    summary = ngettext(
+        "%(reviews)d review was handed out to %(people)d people for “%(activity)s”.",
+        "%(reviews)d reviews were handed out to %(people)d people for “%(activity)s”.",
+        handed_out,
+    ) % {"reviews": handed_out, "people": len(loads), "activity": activity.title}
+    if problems:
+        facilitator_title = _("Reviews handed out in %(circle)s: some could not be guaranteed")
+    else:
+        facilitator_title = _("Reviews handed out in %(circle)s")
     notifications_bulk_send(
         drafts=[
             *(
                 NotificationDraft(
                     recipient=reviewer,
                     kind=notification_kinds.ASSIGNED,
-                    title=f"You have {loads[reviewer.pk]} {_reviews(loads[reviewer.pk])} to do for “{activity.title}”",
-                    body=f"In {activity.circle.name}. They are due in {activity.review_days} days.",
+                    title=ngettext(
+                        "You have %(count)d review to do for “%(activity)s”",
+                        "You have %(count)d reviews to do for “%(activity)s”",
+                        loads[reviewer.pk],
+                    )
+                    % {"count": loads[reviewer.pk], "activity": activity.title},
+                    body=ngettext(
+                        "In %(circle)s. They are due in %(days)d day.",
+                        "In %(circle)s. They are due in %(days)d days.",
+                        activity.review_days,
+                    )
+                    % {"circle": activity.circle.name, "days": activity.review_days},
                     url=url,
                     dedupe_key=f"review.assigned:{activity.pk}:deadline:{reviewer.pk}",
                 )
@@ -174,8 +225,7 @@ def _allocated_notify(activity: CircleActivity, *, loads: Counter, problems: lis
                 NotificationDraft(
                     recipient=facilitator,
                     kind=notification_kinds.ALLOCATED,
-                    title=f"Reviews handed out in {activity.circle.name}"
-                    + (": some could not be guaranteed" if problems else ""),
+                    title=facilitator_title % {"circle": activity.circle.name},
                     body=" ".join([summary, *problems]),
                     url=progress_url(activity),
                     dedupe_key=f"review.allocated:{activity.pk}",
@@ -202,7 +252,7 @@ def allocate_more(
     when nobody else is free.
     """
     holders = list(ReviewAssignment.objects.holding().filter(submission=submission).values_list("reviewer_id", "state"))
-    active = sum(1 for _, state in holders if state != AssignmentState.DISCARDED)
+    active = sum(1 for _reviewer, state in holders if state != AssignmentState.DISCARDED)
     if wanted is None:
         wanted = max(0, activity.reviews_per_submission - active)
     if not wanted:
@@ -223,7 +273,7 @@ def allocate_more(
         .values_list("reviewer_id", flat=True)
     )
     authors = frozenset(submission.authors.values_list("user_id", flat=True))
-    already = {reviewer for reviewer, _ in holders}
+    already = {reviewer for reviewer, _state in holders}
     # People whose work the authors review come last, so no pair reviews each other while others are free.
     reviewed_by_authors = set(
         SubmissionAuthor.objects.filter(
@@ -244,7 +294,7 @@ def allocate_more(
         if len(result.assignments) == wanted:
             break
     due = review_due_at(activity, now)
-    for reviewer_id, _ in result.assignments:
+    for reviewer_id, _submission in result.assignments:
         assignment = assignment_create(
             activity=activity, submission=submission, reviewer_id=reviewer_id, source=source, due_at=due, now=now
         )
@@ -252,10 +302,16 @@ def allocate_more(
     missing = wanted - len(result.assignments)
     if not missing:
         return []
-    names = " and ".join(user.get_display_name() for user in authors_of(submission))
+    names = names_joined(user.get_display_name() for user in authors_of(submission))
     return [
-        f"The work of {names} still lacks {missing} {_reviews(missing)}: nobody else who handed in "
-        "work is free to review it. You can review it yourself from the progress page."
+        ngettext(
+            "The work of %(names)s still lacks %(missing)d review: nobody else who handed in work is free to "
+            "review it. You can review it yourself from the progress page.",
+            "The work of %(names)s still lacks %(missing)d reviews: nobody else who handed in work is free to "
+            "review it. You can review it yourself from the progress page.",
+            missing,
+        )
+        % {"names": names, "missing": missing}
     ]
 
 
@@ -292,7 +348,7 @@ def review_facilitator_take(*, submission: Submission, by, now: dt.datetime | No
     if existing is not None:
         return existing
     if not submission.is_submitted:
-        raise ValidationError("This work has not been submitted yet.")
+        raise ValidationError(_("This work has not been submitted yet."))
     return assignment_create(
         activity=activity,
         submission=submission,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohorts import audit_actions
 from cohorts.models import AppealOutcome, AssignmentSource, FinalScore, Review, ScoreAppeal, Submission
@@ -54,7 +55,12 @@ def _text_checked(text: str, field: str, message) -> str:
     if not text:
         raise ValidationError({field: message})
     if len(text) > MAX_REASON:
-        raise ValidationError({field: _("Keep it under %(count)d characters.") % {"count": MAX_REASON}})
+        raise ValidationError(
+            {
+                field: ngettext("Keep it under %(count)d character.", "Keep it under %(count)d characters.", MAX_REASON)
+                % {"count": MAX_REASON}
+            }
+        )
     return text
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from cohorts.models import AssignmentState, CircleActivity, Review, ReviewAssignment, Submission
 from p2pu.notifications.services import notification_send
 
@@ -44,8 +46,8 @@ def assigned_notify(assignment: ReviewAssignment, activity: CircleActivity) -> N
     notification_send(
         recipient=assignment.reviewer,
         kind=notification_kinds.ASSIGNED,
-        title=f"You have a review to do for “{activity.title}”",
-        body=f"In {activity.circle.name}.",
+        title=_("You have a review to do for “%(activity)s”") % {"activity": activity.title},
+        body=_("In %(circle)s.") % {"circle": activity.circle.name},
         url=assignment.get_absolute_url(),
         dedupe_key=f"review.assigned:{assignment.pk}",
     )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.models import CalibrationAttempt, CalibrationExample, CircleActivity
 from cohorts.models.review.practice import MAX_CALIBRATION_EXAMPLES
@@ -61,7 +62,11 @@ def calibration_example_save(
     activity = activity_lock(activity)
     if example is None and activity.calibration_examples.count() >= MAX_CALIBRATION_EXAMPLES:
         raise ValidationError(
-            _("An activity has at most %(count)d examples; change one of them instead.")
+            ngettext(
+                "An activity has at most %(count)d example; change it instead.",
+                "An activity has at most %(count)d examples; change one of them instead.",
+                MAX_CALIBRATION_EXAMPLES,
+            )
             % {"count": MAX_CALIBRATION_EXAMPLES}
         )
     if example is not None:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohorts import audit_actions
 from cohorts.models import FlagReason, InlineComment, InlineCommentFlag, Review, ReviewAssignment, SubmissionAuthor
@@ -53,7 +54,9 @@ def _body_problem(body: str) -> str:
     if not body:
         return _("Write your comment.")
     if len(body) > MAX_BODY:
-        return _("Keep it under %(count)d characters.") % {"count": MAX_BODY}
+        return ngettext("Keep it under %(count)d character.", "Keep it under %(count)d characters.", MAX_BODY) % {
+            "count": MAX_BODY
+        }
     return ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from cohorts.models import Circle, CircleActivity, Membership, Submission
 from cohorts.permissions import CircleAccess, circle_access
@@ -16,7 +17,7 @@ from .. import permissions
 def facilitator_access(circle: Circle, by) -> CircleAccess:
     """``by``'s access to the circle; PermissionDenied unless they run its reviews."""
     access = circle_access(user=by, circle=circle)
-    require(permissions.can_run_reviews(access), "Only this circle's facilitators can do that.")
+    require(permissions.can_run_reviews(access), _("Only this circle's facilitators can do that."))
     return access
 
 

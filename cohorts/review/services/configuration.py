@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cohorts.models import Circle, CircleActivity, Review
 from cohorts.models.circles import ReviewAnonymity
@@ -22,7 +23,7 @@ def circle_review_settings_update(*, circle: Circle, by, review_anonymity: str, 
     """Change a circle's anonymity and feedback rule. Anonymity can only grow once reviews exist."""
     facilitator_access(circle, by)
     if review_anonymity not in ReviewAnonymity.values:
-        raise ValidationError({"review_anonymity": "Choose one of the options."})
+        raise ValidationError({"review_anonymity": _("Choose one of the options.")})
     written = Review.objects.filter(submission__activity__circle=circle).submitted().exists()
     refusal = permissions.anonymity_change_refusal(circle=circle, to=review_anonymity, reviews_written=written)
     if refusal:
@@ -37,13 +38,13 @@ def circle_review_settings_update(*, circle: Circle, by, review_anonymity: str, 
 def circle_activity_ensure(*, circle: Circle, module_id: int, activity_id: str, by) -> CircleActivity:
     """The circle's row for one pinned activity, made from the pinned module on first use."""
     access = circle_access(user=by, circle=circle)
-    require(access.is_member, "Only members take part in this circle's activities.")
+    require(access.is_member, _("Only members take part in this circle's activities."))
     existing = CircleActivity.objects.for_block(circle=circle, module_id=module_id, activity_id=activity_id).first()
     if existing is not None:
         return existing
     pinned = pinned_activity(circle, module_id=module_id, activity_id=activity_id)
     if pinned is None:
-        raise ValidationError("This activity is not part of the course version the circle follows.")
+        raise ValidationError(_("This activity is not part of the course version the circle follows."))
     try:
         with transaction.atomic():
             return CircleActivity.objects.create(
@@ -75,9 +76,9 @@ def circle_activity_update(
     errors = {}
     started = activity.assignments.exists() or activity.is_allocated
     if started and allocation_mode != activity.allocation_mode:
-        errors["allocation_mode"] = "Reviews have already been handed out, so the way they are handed out stays."
+        errors["allocation_mode"] = _("Reviews have already been handed out, so the way they are handed out stays.")
     if activity.is_allocated and due_at != activity.due_at:
-        errors["due_at"] = "Reviews were handed out at the deadline, so it can no longer move."
+        errors["due_at"] = _("Reviews were handed out at the deadline, so it can no longer move.")
     if errors:
         raise ValidationError(errors)
     activity.allocation_mode = allocation_mode

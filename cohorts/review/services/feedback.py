@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts import rate_limits
 from cohorts.models import FlagReason, Review, ReviewFlag, SubmissionAuthor
@@ -24,7 +25,7 @@ def _respondable(review: Review, by) -> None:
     is_author = SubmissionAuthor.objects.filter(submission=review.submission, user=by).exists()
     require(
         is_author and access.is_member and review.is_submitted and not review.is_hidden,
-        "Only the work's authors can respond to its reviews.",
+        _("Only the work's authors can respond to its reviews."),
     )
 
 
@@ -33,7 +34,7 @@ def review_rate(*, review: Review, by, helpfulness: int, now: dt.datetime | None
     """The author says how helpful a review was; its reviewer sees the rating."""
     _respondable(review, by)
     if helpfulness not in dict(Review.HELPFULNESS_CHOICES):
-        raise ValidationError({"helpfulness": "Choose how helpful the review was."})
+        raise ValidationError({"helpfulness": _("Choose how helpful the review was.")})
     review.helpfulness = helpfulness
     review.helpfulness_rated_at = now or timezone.now()
     review.save(update_fields=["helpfulness", "helpfulness_rated_at", "updated_at"])
@@ -46,13 +47,13 @@ def review_flag(*, review: Review, by, reason: str, explanation: str, now: dt.da
     _respondable(review, by)
     errors = {}
     if reason not in FlagReason.values:
-        errors["reason"] = "Choose a reason."
+        errors["reason"] = _("Choose a reason.")
     if not explanation.strip():
-        errors["explanation"] = "Say what is wrong with the review, so a facilitator can act on it."
+        errors["explanation"] = _("Say what is wrong with the review, so a facilitator can act on it.")
     if errors:
         raise ValidationError(errors)
     if ReviewFlag.objects.filter(review=review, raised_by=by).exists():
-        raise ValidationError("You have already flagged this review; a facilitator will look at it.")
+        raise ValidationError(_("You have already flagged this review; a facilitator will look at it."))
     activity = review.submission.activity
     facilitators = list(activity.circle.memberships.facilitators().people())
     quotas_require([
@@ -73,8 +74,8 @@ def review_flag(*, review: Review, by, reason: str, explanation: str, now: dt.da
     notifications_send_many(
         recipients=facilitators,
         kind=notification_kinds.FLAG_RAISED,
-        title=f"A review was flagged in {activity.circle.name}",
-        body=f"“{activity.title}”: {flag.get_reason_display()}.",
+        title=_("A review was flagged in %(circle)s") % {"circle": activity.circle.name},
+        body=_("“%(activity)s”: %(reason)s.") % {"activity": activity.title, "reason": flag.get_reason_display()},
         url=moderation_url(activity.circle),
         dedupe_key=f"review.flag_raised:{flag.pk}",
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts import audit_actions
 from cohorts.models import AssignmentSource, AssignmentState, Review, ReviewAssignment, ReviewFlag
@@ -36,7 +37,7 @@ def flag_resolve(
     facilitator_access(activity.circle, by)
     flags = ReviewFlag.objects.select_for_update().filter(review_id=flag.review_id).unresolved()
     if not flags.exists():
-        raise ValidationError("This flag has already been dealt with.")
+        raise ValidationError(_("This flag has already been dealt with."))
     review = Review.objects.select_related("assignment", "reviewer").get(pk=flag.review_id)
     if hide_review and not review.is_hidden:
         review.hidden_at, review.hidden_by = now, by

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.models import AssignmentState, CriterionScore, Review, ReviewAssignment
 from cohorts.permissions import circle_access
@@ -23,10 +24,10 @@ def _writable_assignment(assignment: ReviewAssignment, by) -> None:
     access = circle_access(user=by, circle=assignment.activity.circle)
     require(
         assignment.reviewer_id == by.pk and permissions.can_review(access),
-        "Only the person this review was handed to can write it, while the circle runs.",
+        _("Only the person this review was handed to can write it, while the circle runs."),
     )
     if assignment.state in (AssignmentState.COMPLETED, AssignmentState.DISCARDED):
-        raise ValidationError("This review is already submitted.")
+        raise ValidationError(_("This review is already submitted."))
     if calibration_pending(user=by, activity=assignment.activity, is_facilitator=access.is_facilitator):
         raise ValidationError(CALIBRATE_FIRST)
 
@@ -46,8 +47,8 @@ def review_save_draft(
     activity = assignment.activity
     levels = {c["id"]: {level["score"] for level in c["levels"]} for c in activity.criteria}
     bad = {
-        f"criterion_{criterion_id}_score": "Choose one of the rubric's levels."
-        for criterion_id, (score, _) in scores.items()
+        f"criterion_{criterion_id}_score": _("Choose one of the rubric's levels.")
+        for criterion_id, (score, _comment) in scores.items()
         if criterion_id in levels and score is not None and score not in levels[criterion_id]
     }
     if bad:
@@ -62,7 +63,7 @@ def review_save_draft(
         "updated_at": now,
     }
     # The anonymity promise is the one the review was begun under: set once, never updated.
-    review, _ = Review.objects.update_or_create(
+    review, _created = Review.objects.update_or_create(
         assignment=assignment,
         defaults=defaults,
         create_defaults={**defaults, "anonymity": activity.circle.review_anonymity},
@@ -86,15 +87,15 @@ def review_submit(*, assignment: ReviewAssignment, by, now: dt.datetime | None =
     _writable_assignment(assignment, by)
     review = Review.objects.filter(assignment=assignment).first()
     if review is None:
-        raise ValidationError("Save your review before submitting it.")
+        raise ValidationError(_("Save your review before submitting it."))
     scored = {score.criterion_id for score in review.scores.all() if score.score is not None}
     errors = {
-        f"criterion_{criterion['id']}_score": f"Choose a level for “{criterion['name']}”."
+        f"criterion_{criterion['id']}_score": _("Choose a level for “%(name)s”.") % {"name": criterion["name"]}
         for criterion in assignment.activity.criteria
         if criterion["id"] not in scored
     }
     if not review.overall_comment.strip():
-        errors["overall_comment"] = "Write an overall comment: what works, and one thing to improve."
+        errors["overall_comment"] = _("Write an overall comment: what works, and one thing to improve.")
     if errors:
         raise ValidationError(errors)
     # A lease that ran out on finished work still counts, unless they took the work up again since.
@@ -102,7 +103,7 @@ def review_submit(*, assignment: ReviewAssignment, by, now: dt.datetime | None =
         assignment.state == AssignmentState.EXPIRED
         and ReviewAssignment.objects.holding().filter(submission=assignment.submission, reviewer=by).exists()
     ):
-        raise ValidationError("You hold a newer assignment for this work; submit the review there.")
+        raise ValidationError(_("You hold a newer assignment for this work; submit the review there."))
     assignment.state = AssignmentState.COMPLETED
     assignment.completed_at = now
     assignment.save(update_fields=["state", "completed_at"])
@@ -116,15 +117,15 @@ def review_received_notify(review: Review, assignment: ReviewAssignment) -> None
     activity = assignment.activity
     circle = activity.circle
     open_reviews = permissions.review_names_reviewer(review, circle)
-    body = f"In {circle.name}."
+    body = _("In %(circle)s.") % {"circle": circle.name}
     if open_reviews:
-        body = f"From {review.reviewer.get_display_name()}, in {circle.name}."
+        body = _("From %(name)s, in %(circle)s.") % {"name": review.reviewer.get_display_name(), "circle": circle.name}
     if circle.feedback_after_own_reviews:
-        body += " You can read it once your own reviews for this activity are done."
+        body = " ".join([body, _("You can read it once your own reviews for this activity are done.")])
     notifications_send_many(
         recipients=authors_of(assignment.submission),
         kind=notification_kinds.RECEIVED,
-        title=f"Your work for “{activity.title}” has a new review",
+        title=_("Your work for “%(activity)s” has a new review") % {"activity": activity.title},
         body=body,
         url=assignment.submission.get_absolute_url(),
         # Only an open circle may say who it was from, and the actor is shown wherever notifications are.

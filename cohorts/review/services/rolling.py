@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.models import AssignmentSource, AssignmentState, CircleActivity, ReviewAssignment, Submission
 from cohorts.permissions import circle_access
@@ -34,17 +35,17 @@ def review_request_next(*, activity: CircleActivity, user, now: dt.datetime | No
     access = circle_access(user=user, circle=activity.circle)
     require(
         permissions.can_review(access) and permissions.is_learner(access),
-        "Only learners in this circle review, while it runs.",
+        _("Only learners in this circle review, while it runs."),
     )
     if not (activity.is_rolling and activity.has_peer_review):
-        raise ValidationError("Reviews for this activity are handed out at the deadline.")
+        raise ValidationError(_("Reviews for this activity are handed out at the deadline."))
     if calibration_pending(user=user, activity=activity, is_facilitator=access.is_facilitator):
         raise ValidationError(CALIBRATE_FIRST)
     with transaction.atomic():
         activity = activity_lock(activity)
         own = own_submission(activity, user)
         if own is None or not own.is_submitted:
-            raise ValidationError("Submit your own work first; then you can review others'.")
+            raise ValidationError(_("Submit your own work first; then you can review others'."))
         review_leases_expire(now=now, activity=activity)
         held = ReviewAssignment.objects.open().filter(activity=activity, reviewer=user, source=AssignmentSource.ROLLING)
         if (existing := held.first()) is not None:

@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cohorts.models import (
     AssignmentState,
@@ -43,7 +46,7 @@ def submission_save_draft(
     are chosen by whoever started the work, until it is first submitted; None leaves them as they are.
     """
     access = circle_access(user=user, circle=activity.circle)
-    require(permissions.can_submit_work(access), "Only learners in this circle can hand in work, while it runs.")
+    require(permissions.can_submit_work(access), _("Only learners in this circle can hand in work, while it runs."))
     now = timezone.now()
     submission = own_submission(activity, user)
     if submission is None:
@@ -52,7 +55,7 @@ def submission_save_draft(
     if coauthors is not None:
         require(
             submission.created_by_id == user.pk and not submission.is_submitted,
-            "Co-authors are chosen by whoever started the work, before it is submitted.",
+            _("Co-authors are chosen by whoever started the work, before it is submitted."),
         )
         _coauthors_set(submission, by=user, coauthors=coauthors)
     draft = submission.versions.filter(submitted_at__isnull=True).first()
@@ -86,7 +89,12 @@ def _coauthors_set(submission: Submission, *, by, coauthors: Iterable) -> None:
     refused = [user for pk, user in wanted.items() if pk not in learners or pk in taken]
     if refused:
         names = ", ".join(user.get_display_name() for user in refused)
-        raise ValidationError({"coauthors": f"{names} cannot co-author this: not a learner here, or already has work."})
+        refusal = ngettext(
+            "%(names)s cannot co-author this: not a learner here, or already has work.",
+            "%(names)s cannot co-author this: not a learner here, or already has work.",
+            len(refused),
+        )
+        raise ValidationError({"coauthors": refusal % {"names": names}})
     keep = set(wanted) | {submission.created_by_id}
     submission.authors.exclude(user_id__in=keep).delete()
     SubmissionAuthor.objects.bulk_create(
@@ -95,9 +103,9 @@ def _coauthors_set(submission: Submission, *, by, coauthors: Iterable) -> None:
 
 
 REQUIRED_CONTENT = {
-    "text": ("text", "Write your work here before submitting it."),
-    "link": ("link", "Add the link to your work before submitting it."),
-    "file": ("file", "Upload your file before submitting it."),
+    "text": ("text", gettext_lazy("Write your work here before submitting it.")),
+    "link": ("link", gettext_lazy("Add the link to your work before submitting it.")),
+    "file": ("file", gettext_lazy("Upload your file before submitting it.")),
 }
 
 
@@ -109,11 +117,11 @@ def submission_submit(*, submission: Submission, by, now: dt.datetime | None = N
     access = circle_access(user=by, circle=activity.circle)
     require(
         permissions.can_submit_work(access) and submission.authors.filter(user=by).exists(),
-        "Only the work's authors can submit it, while the circle runs.",
+        _("Only the work's authors can submit it, while the circle runs."),
     )
     draft = submission.versions.filter(submitted_at__isnull=True).first()
     if draft is None:
-        raise ValidationError("There is no draft to submit: edit your work first.")
+        raise ValidationError(_("There is no draft to submit: edit your work first."))
     field, message = REQUIRED_CONTENT.get(activity.submission_type, REQUIRED_CONTENT["text"])
     if not (draft.text.strip() if field == "text" else getattr(draft, field)):
         raise ValidationError({field: message})
@@ -136,13 +144,16 @@ def submission_release(*, submission: Submission, by, now: dt.datetime | None = 
     activity = submission.activity
     facilitator_access(activity.circle, by)
     if not submission.is_submitted or submission.is_released:
-        raise ValidationError("Only submitted work that is still open can be released.")
+        raise ValidationError(_("Only submitted work that is still open can be released."))
     done = ReviewAssignment.objects.filter(submission=submission, state=AssignmentState.COMPLETED).count()
     if done >= activity.reviews_per_submission:
-        raise ValidationError("This work already has all its reviews.")
+        raise ValidationError(_("This work already has all its reviews."))
     if now < activity.releasable_at(submission.submitted_at):
         when = timezone.localtime(activity.releasable_at(submission.submitted_at))
-        raise ValidationError(f"Give reviewers until {when:%d %b %Y, %H:%M} before releasing it with fewer reviews.")
+        raise ValidationError(
+            _("Give reviewers until %(when)s before releasing it with fewer reviews.")
+            % {"when": date_format(when, "d M Y, H:i")}
+        )
     submission.released_at, submission.released_by = now, by
     submission.save(update_fields=["released_at", "released_by", "updated_at"])
     return submission

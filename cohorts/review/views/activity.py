@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _gettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import circle_for_member
@@ -158,7 +159,7 @@ def activity_submit(request, circle_id: int, module_id: int, activity_id: str):
     """Save the draft; with “Submit work”, hand it in too. A refused submit keeps the draft saved."""
     circle, access, pinned, activity = activity_in_circle(request, circle_id, module_id, activity_id)
     if not permissions.can_submit_work(access):
-        raise PermissionDenied("Only learners in this circle hand in work, while it runs.")
+        raise PermissionDenied(_gettext("Only learners in this circle hand in work, while it runs."))
     activity = services.circle_activity_ensure(
         circle=circle, module_id=module_id, activity_id=activity_id, by=request.user
     )
@@ -181,18 +182,21 @@ def activity_submit(request, circle_id: int, module_id: int, activity_id: str):
     if not saved:
         return activity_page(request, circle_id, module_id, activity_id, form=form)
     if request.POST.get("action") != SUBMIT:
-        messages.success(request, "Your draft is saved. Only you (and your co-authors) can see it.")
+        messages.success(request, _gettext("Your draft is saved. Only you (and your co-authors) can see it."))
         return redirect(activity.get_absolute_url() + "#your-work")
     try:
         version = services.submission_submit(submission=submission, by=request.user)
     except ValidationError as error:
         service_errors_apply(form, error)
-        messages.warning(request, "Your draft is saved, but it could not be submitted yet.")
+        messages.warning(request, _gettext("Your draft is saved, but it could not be submitted yet."))
         return activity_page(request, circle_id, module_id, activity_id, form=form)
     if version.number == 1:
-        messages.success(request, "Your work is submitted. Reviewers will see it as it is now.")
+        messages.success(request, _gettext("Your work is submitted. Reviewers will see it as it is now."))
     else:
-        messages.success(request, f"Version {version.number} is submitted. Reviewers see what changed.")
+        messages.success(
+            request,
+            _gettext("Version %(number)d is submitted. Reviewers see what changed.") % {"number": version.number},
+        )
     return redirect(submission.get_absolute_url())
 
 
@@ -209,6 +213,6 @@ def request_next(request, circle_id: int, module_id: int, activity_id: str):
         messages.error(request, " ".join(error.messages))
         return redirect(activity.get_absolute_url())
     if assignment is None:
-        messages.info(request, "Nothing is waiting for you to review right now. Try again later.")
+        messages.info(request, _gettext("Nothing is waiting for you to review right now. Try again later."))
         return redirect(activity.get_absolute_url())
     return redirect(assignment.get_absolute_url())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy
 
 from cohorts.access import circle_for_viewer
 from cohorts.models import Circle, CircleActivity, ReviewAssignment, Submission, SubmissionVersion
@@ -15,7 +17,7 @@ from ..text_diff import has_changes, line_diff
 #: The value of the button that hands work or a review in (rather than saving a draft).
 SUBMIT = "submit"
 #: Why a non-member is refused a member's page of the circle's peer review.
-MEMBERS_ONLY = "Only this circle's members take part in its peer review."
+MEMBERS_ONLY = gettext_lazy("Only this circle's members take part in its peer review.")
 
 
 def circle_for_review_facilitator(request, circle_id: int) -> tuple[Circle, CircleAccess]:
@@ -27,7 +29,7 @@ def circle_for_review_facilitator(request, circle_id: int) -> tuple[Circle, Circ
 
 def review_facilitator_require(access: CircleAccess) -> None:
     if not permissions.can_run_reviews(access):
-        raise PermissionDenied("Only this circle's facilitators can do that.")
+        raise PermissionDenied(_gettext("Only this circle's facilitators can do that."))
 
 
 def own_assignment(request, circle: Circle, assignment_id: int) -> ReviewAssignment:

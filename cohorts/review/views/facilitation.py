@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from p2pu.core.forms import action_submit, form_submit
@@ -31,7 +34,7 @@ def review_settings(request, circle_id: int):
         form, lambda data: services.circle_review_settings_update(circle=circle, by=request.user, **data)
     )
     if saved:
-        messages.success(request, "Peer review settings saved.")
+        messages.success(request, _gettext("Peer review settings saved."))
         return redirect("cohorts:review:overview", circle_id=circle.pk)
     return overview(request, circle_id, settings_form=form)
 
@@ -52,7 +55,7 @@ def activity_settings(request, circle_id: int, module_id: int, activity_id: str)
 
     saved, activity = form_submit(form, activity_update)
     if saved:
-        messages.success(request, "The activity's peer review settings are saved.")
+        messages.success(request, _gettext("The activity's peer review settings are saved."))
         return redirect(activity.get_absolute_url() + "#settings")
     return activity_page(request, circle_id, module_id, activity_id, settings_form=form)
 
@@ -66,7 +69,7 @@ def allocate(request, circle_id: int, activity_pk: int):
     if action_submit(
         request,
         lambda: problems.extend(services.reviews_allocate_at_deadline(activity=activity, by=request.user)),
-        success="Reviews are handed out; reviewers have been told.",
+        success=_gettext("Reviews are handed out; reviewers have been told."),
     ):
         for problem in problems:
             messages.warning(request, problem)
@@ -94,7 +97,7 @@ def submission_release(request, circle_id: int, submission_id: int):
     action_submit(
         request,
         lambda: services.submission_release(submission=submission, by=request.user),
-        success="Released: its scores stand on the reviews it has, and say so.",
+        success=_gettext("Released: its scores stand on the reviews it has, and say so."),
     )
     return redirect(submission.get_absolute_url())
 
@@ -121,19 +124,19 @@ def progress(request, circle_id: int, activity_pk: int):
 
 
 CSV_COLUMNS = [
-    ("Learner", lambda row: row["user"].get_display_name()),
-    ("Username", lambda row: row["user"].username),
-    ("Work", lambda row: row["status"]),
-    ("Late", lambda row: "yes" if row["late"] else "no"),
-    ("Versions", lambda row: row["versions"]),
-    ("Reviews received", lambda row: row["received"]),
-    ("Reviews given", lambda row: row["given_done"]),
-    ("Reviews still to give", lambda row: row["given_open"]),
-    ("Open flags on their work's reviews", lambda row: row["flags_on_work"]),
-    ("Open flags on reviews they gave", lambda row: row["flags_on_reviews_given"]),
-    ("Stuck", lambda row: "yes" if row["stuck"] else "no"),
-    ("Reviewers disagree", lambda row: "yes" if row["disagreement"] else "no"),
-    ("Released with fewer reviews", lambda row: "yes" if row["released"] else "no"),
+    (_("Learner"), lambda row: row["user"].get_display_name()),
+    (_("Username"), lambda row: row["user"].username),
+    (pgettext_lazy("progress table column", "Work"), lambda row: row["status"]),
+    (pgettext_lazy("progress table column", "Late"), lambda row: _gettext("yes") if row["late"] else _gettext("no")),
+    (_("Versions"), lambda row: row["versions"]),
+    (_("Reviews received"), lambda row: row["received"]),
+    (_("Reviews given"), lambda row: row["given_done"]),
+    (_("Reviews still to give"), lambda row: row["given_open"]),
+    (_("Open flags on their work's reviews"), lambda row: row["flags_on_work"]),
+    (_("Open flags on reviews they gave"), lambda row: row["flags_on_reviews_given"]),
+    (pgettext_lazy("progress table column", "Stuck"), lambda row: _gettext("yes") if row["stuck"] else _gettext("no")),
+    (_("Reviewers disagree"), lambda row: _gettext("yes") if row["disagreement"] else _gettext("no")),
+    (_("Released with fewer reviews"), lambda row: _gettext("yes") if row["released"] else _gettext("no")),
 ]
 
 
@@ -151,7 +154,7 @@ def progress_csv(request, circle_id: int, activity_pk: int):
     response["Content-Disposition"] = f'attachment; filename="circle-{circle.pk}-activity-{activity.pk}-progress.csv"'
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
-    writer.writerow([name for name, _ in CSV_COLUMNS])
+    writer.writerow([str(name) for name, _ in CSV_COLUMNS])
     for row in progress_rows(activity, now=timezone.now()):
         writer.writerow([_csv_cell(value(row)) for _, value in CSV_COLUMNS])
     return response

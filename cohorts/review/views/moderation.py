@@ -67,7 +67,7 @@ def flag_resolve(request, circle_id: int, flag_id: int):
     form = FlagResolveForm(request.POST, prefix=f"flag-{flag.pk}")
     resolved, problems = form_submit(form, lambda data: services.flag_resolve(flag=flag, by=request.user, **data))
     if resolved:
-        messages.success(request, "The flag is dealt with.")
+        messages.success(request, gettext("The flag is dealt with."))
         for problem in problems:
             messages.warning(request, problem)
         return redirect("cohorts:review:moderation", circle_id=circle.pk)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _gettext
 from django.views.decorators.http import require_POST
 
 from cohorts.access import circle_for_member, circle_for_viewer
@@ -97,12 +98,12 @@ def review_save(request, circle_id: int, assignment_id: int):
             services.review_submit(assignment=assignment, by=request.user)
         except ValidationError as error:
             service_errors_apply(form, error)
-            messages.warning(request, "Your review is saved as a draft, but it is not complete yet.")
+            messages.warning(request, _gettext("Your review is saved as a draft, but it is not complete yet."))
             return review_page(request, circle_id, assignment_id, form=form)
     if submitting:
-        messages.success(request, "Thank you: your review is submitted.")
+        messages.success(request, _gettext("Thank you: your review is submitted."))
         return redirect(assignment.activity.get_absolute_url() + "#your-reviews")
-    messages.success(request, "Your review is saved as a draft.")
+    messages.success(request, _gettext("Your review is saved as a draft."))
     return redirect(assignment.get_absolute_url())
 
 
@@ -132,9 +133,9 @@ def review_rate(request, circle_id: int, review_id: int):
     form = HelpfulnessForm(request.POST)
     if form.is_valid():
         services.review_rate(review=review, by=request.user, helpfulness=form.cleaned_data["helpfulness"])
-        messages.success(request, "Thank you: the reviewer will see how helpful you found it.")
+        messages.success(request, _gettext("Thank you: the reviewer will see how helpful you found it."))
     else:
-        messages.error(request, "Choose how helpful the review was.")
+        messages.error(request, _gettext("Choose how helpful the review was."))
     return redirect(review.submission.get_absolute_url() + f"#review-{review.pk}")
 
 
@@ -145,7 +146,9 @@ def review_flag(request, circle_id: int, review_id: int):
     if request.method == "POST":
         flagged, _ = form_submit(form, lambda data: services.review_flag(review=review, by=request.user, **data))
         if flagged:
-            messages.success(request, "The facilitators will look at this review. Thank you for telling them.")
+            messages.success(
+                request, _gettext("The facilitators will look at this review. Thank you for telling them.")
+            )
             return redirect(review.submission.get_absolute_url() + f"#review-{review.pk}")
     return render(
         request,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.access import circle_for_viewer
 from cohorts.models import Review, SelfAssessment, SubmissionVersion
@@ -29,7 +30,8 @@ def _label_reviews(reviews: list[Review], *, seen: permissions.SubmissionAccess)
         if seen.sees_reviewer_of(review):
             review.shown_reviewer = review.reviewer.get_display_name()
         else:
-            review.shown_reviewer = f"Reviewer {number}" + (" (a facilitator)" if review.is_anchor else "")
+            shown = _("Reviewer %(number)d (a facilitator)") if review.is_anchor else _("Reviewer %(number)d")
+            review.shown_reviewer = shown % {"number": number}
 
 
 @login_required
