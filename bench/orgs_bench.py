@@ -131,14 +131,18 @@ def main() -> int:
         organisation=organisation, start=(now - dt.timedelta(days=360)).date(), end=now.date(), zone=dt.UTC, now=now
     )
     assert figures.joined == CIRCLES * LEARNERS_PER_CIRCLE, figures.joined
-    timings = []
+    timings, cpu_timings = [], []
     for _ in range(RUNS):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         assert client.get(url).status_code == 200
         timings.append((time.perf_counter() - started) * 1000)
+        cpu_timings.append((time.process_time() - cpu_started) * 1000)
     elapsed = statistics.median(timings)
     met = elapsed < TARGET_MS
     print(f"orgs.dashboard.{CIRCLES}_circles: {elapsed:.0f} ms (target < {TARGET_MS} ms: {'ok' if met else 'MISSED'})")
+    # The page's own processor time (this process, not SQLite's waits or other programs'): on a busy
+    # machine the wall-clock figure above grows with the load, this one does not.
+    print(f"orgs.dashboard.{CIRCLES}_circles.cpu: {statistics.median(cpu_timings):.0f} ms")
     return 0 if met else 1
 
 

@@ -155,14 +155,22 @@ def _held_meetings(circle_ids: list[int], now: dt.datetime) -> dict[int, int]:
     return {row["circle_id"]: row["count"] for row in held}
 
 
-def _learners(circle_ids: list[int]):
-    """Every learner who became a member of these circles: status, meetings attended and end-of-circle answer."""
-    return (
-        Membership.objects.filter(circle__in=circle_ids, role=Role.LEARNER, joined_at__isnull=False)
-        .values("pk", "circle_id", "status", "end_survey__goal_met")
-        .annotate(attended=Count("attendance", filter=Q(attendance__present=True)))
+def _learners(circle_ids: list[int]) -> list[tuple[int, int, str, str | None, int]]:
+    """Every learner who became a member of these circles: (membership id, circle id, status, end-of-circle
+    answer, meetings attended). Two plain queries: counting attendance apart from the memberships reads it
+    once through its index, where grouping the memberships joined to their attendance took twice as long."""
+    attended = dict(
+        Attendance.objects.filter(meeting__circle__in=circle_ids, present=True)
+        .values_list("membership_id")
+        .annotate(count=Count("pk"))
         .order_by()
     )
+    rows = (
+        Membership.objects.filter(circle__in=circle_ids, role=Role.LEARNER, joined_at__isnull=False)
+        .values_list("pk", "circle_id", "status", "end_survey__goal_met")
+        .order_by()
+    )
+    return [(pk, circle_id, status, goal_met, attended.get(pk, 0)) for pk, circle_id, status, goal_met in rows]
 
 
 def is_stayed(*, attended: int, held: int) -> bool:
@@ -177,13 +185,13 @@ def dashboard_figures(*, organisation, start: dt.date, end: dt.date, zone, now: 
     circle_ids = list(by_pk)
     held = _held_meetings(circle_ids, now)
     goals = Counter()
-    for learner in _learners(circle_ids):
-        circle = by_pk[learner["circle_id"]]
+    for _pk, circle_id, status, goal_met, attended in _learners(circle_ids):
+        circle = by_pk[circle_id]
         circle.joined += 1
-        circle.stayed += is_stayed(attended=learner["attended"], held=held.get(circle.pk, 0))
-        circle.finished += circle.state == CircleState.FINISHED and learner["status"] == MembershipStatus.ACTIVE
-        if learner["end_survey__goal_met"] in GOAL_ANSWERS:
-            goals[learner["end_survey__goal_met"]] += 1
+        circle.stayed += is_stayed(attended=attended, held=held.get(circle.pk, 0))
+        circle.finished += circle.state == CircleState.FINISHED and status == MembershipStatus.ACTIVE
+        if goal_met in GOAL_ANSWERS:
+            goals[goal_met] += 1
     state_counts = dict.fromkeys(STATE_GROUPS, 0)
     circles_by_month = dict.fromkeys(months, 0)
     courses: dict[int, CourseRow] = {}
