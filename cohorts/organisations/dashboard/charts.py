@@ -21,7 +21,7 @@ MARGIN_RIGHT = 12
 MARGIN_TOP = 12
 MARGIN_BOTTOM = 48
 #: At most this many x-axis labels are written; the others are left out evenly (the data table has them all).
-MAX_X_LABELS = 12
+MAX_X_LABELS = 6
 
 PLOT_LEFT = MARGIN_LEFT
 PLOT_RIGHT = WIDTH - MARGIN_RIGHT
