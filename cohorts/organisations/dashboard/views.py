@@ -102,7 +102,7 @@ def _svg(chart: charts.Chart):
 # --- The organisation's dashboard --------------------------------------------------------------------
 
 
-def _tables(organisation, figures) -> dict[str, Table]:
+def _tables(organisation, figures, zone) -> dict[str, Table]:
     states = _state_labels()
     goal_labels = dict(GoalMet.choices)
     tables = [
@@ -127,7 +127,7 @@ def _tables(organisation, figures) -> dict[str, Table]:
                     circle.name,
                     circle.course_title,
                     CircleState(circle.state).label,
-                    formats.date_format(circle.first_meeting, "SHORT_DATE_FORMAT"),
+                    formats.date_format(circle.first_meeting.astimezone(zone).date(), "SHORT_DATE_FORMAT"),
                     circle.joined,
                     circle.stayed,
                     circle.finished,
@@ -263,7 +263,7 @@ def dashboard(request, slug: str):
     elif not form.is_bound:
         form = PeriodForm(initial={"start": start, "end": end})
     figures = dashboard_figures(organisation=organisation, start=start, end=end, zone=zone, now=now)
-    tables = _tables(organisation, figures)
+    tables = _tables(organisation, figures, zone)
     download = _csv_or_none(request, tables, f"{organisation.slug}-{start:%Y-%m-%d}-{end:%Y-%m-%d}")
     if download:
         return download

@@ -301,3 +301,14 @@ def test_the_circle_pages_query_count_does_not_grow_with_its_learners(
     with django_assert_num_queries(count):
         response = client.get(url(large))
     assert len(response.context["detail"].members) == 8
+
+
+@pytest.mark.parametrize(("zone", "first_meeting"), [("UTC", "03/08/2026"), ("Pacific/Kiritimati", "03/09/2026")])
+def test_dates_are_the_viewers_own(client, org, organiser, course, zone, first_meeting):
+    # The first meeting is on Sunday 8 March 2026 at 18:00 UTC: Monday morning at UTC+14.
+    finished_circle(organisation=org, course=course, learners=1)
+    organiser.time_zone = zone
+    organiser.save(update_fields=["time_zone"])
+    client.force_login(organiser)
+    header, row = csv_rows(client.get(dashboard_url(org, format="csv", table="circles")))
+    assert header[3] == "First meeting" and row[3] == first_meeting
