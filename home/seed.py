@@ -50,6 +50,27 @@ DEMO_PEOPLE = [
         "role": "learner",
         "time_zone": "Europe/Copenhagen",
     },
+    {
+        "username": "rosa",
+        "email": "rosa@example.org",
+        "display_name": "Rosa Martínez",
+        "role": "organiser, Riverside Public Library",
+        "time_zone": "America/Chicago",
+    },
+    {
+        "username": "sam",
+        "email": "sam@example.org",
+        "display_name": "Sam Whitfield",
+        "role": "facilitator, Riverside Public Library",
+        "time_zone": "America/Chicago",
+    },
+    {
+        "username": "priya",
+        "email": "priya@example.org",
+        "display_name": "Priya Raman",
+        "role": "facilitator, Riverside Public Library",
+        "time_zone": "America/Chicago",
+    },
 ]
 
 

@@ -79,7 +79,7 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
     def get_dashboard_url(self) -> str:
-        return reverse("organisations:dashboard", kwargs={"slug": self.slug})
+        return reverse("organisation_dashboard:dashboard", kwargs={"slug": self.slug})
 
     def clean(self):
         model_texts_clean(self, "name", "city")

@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 
 from home.models import HomePage
 from home.seed import DEMO_PEOPLE
+from home.seed_organisations import LEARNER_USERNAMES
 from home.services import site_tree_ensure
 from tests.factories import UserFactory
 
@@ -85,5 +86,5 @@ def test_seed_demo_is_idempotent(db):
     people = get_user_model().objects.count()
     pages = Page.objects.count()
     call_command("seed_demo", verbosity=0)
-    assert get_user_model().objects.count() == people == len(DEMO_PEOPLE)
+    assert get_user_model().objects.count() == people == len(DEMO_PEOPLE) + len(LEARNER_USERNAMES)
     assert Page.objects.count() == pages

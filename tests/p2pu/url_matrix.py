@@ -230,6 +230,9 @@ EXPECTED = {
     "circles/<int:circle_id>/discussion/flags/<int:flag_id>/dismiss/": Expect(REFUSED, ids={"flag_id": "post_flag_id"}),
     "circles/<int:circle_id>/discussion/attachments/<int:attachment_id>/": Expect(REFUSED),
     "circles/<int:circle_id>/discussion/mute/<str:token>/": Expect(REFUSED, ids={"token": "bad_token"}),
+    # An organisation's dashboard: its active organisers alone; everyone else is told it does not exist.
+    "orgs/<slug:slug>/dashboard/": Expect(REFUSED),
+    "orgs/<slug:slug>/dashboard/circles/<int:circle_id>/": Expect(REFUSED),
     # My learning: one's own.
     "me/": Expect(SIGNED_IN),
     "me/calendar/reset/": Expect(SIGNED_IN),

@@ -23,7 +23,16 @@ from wagtail.images import get_image_model
 
 from cohorts import services as circle_services
 from cohorts.discussions import services as discussion_services
-from cohorts.models import Circle, CircleState, CourseRating, CourseRatingFlag, ReviewAssignment
+from cohorts.models import (
+    Circle,
+    CircleState,
+    CourseRating,
+    CourseRatingFlag,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    ReviewAssignment,
+)
 from cohorts.review import services as review_services
 from cohorts.review.services.calibration import calibration_example_save
 from cohorts.surveys import services as survey_services
@@ -160,6 +169,14 @@ def private_world() -> World:
     )
     rating_flag = CourseRatingFlag.objects.create(rating=hidden_rating, raised_by=learners[1], explanation=FLAG_NOTE)
 
+    # The circle is run by an organisation whose organiser is its facilitator.
+    organisation = Organisation.objects.create(name="Zephyr Library", slug="zephyr-library")
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=facilitator, role=OrganisationRole.ORGANISER, status="active"
+    )
+    circle.organisation = organisation
+    circle.save(update_fields=["organisation"])
+
     # A remix of the circle's course, by the draft course's author.
     remix = remix_course(source=rc.circle.course, user=author, licence=rc.circle.course.specific.licence)
     derivation = remix.derivations.first()
@@ -188,6 +205,7 @@ def private_world() -> World:
         "credit_id": credit.pk,
         "derivation_id": derivation.pk,
         "course_slug": draft.slug,
+        "slug": organisation.slug,
         "format": "epub",
         "kind": "updated",
         "username": facilitator.username,

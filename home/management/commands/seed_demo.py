@@ -8,6 +8,7 @@ from django.db import transaction
 from home.seed import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
 from home.seed_circles import seed_circles
 from home.seed_courses import seed_courses
+from home.seed_organisations import seed_organisations
 from home.seed_remixes import seed_remixes
 from home.seed_reviews import seed_reviews
 from home.services import site_tree_ensure
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 seed_circles()
                 seed_reviews()
                 seed_remixes()
+                seed_organisations()
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Demo content ready ({len(people)} people)."))
@@ -45,3 +47,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person['email']:<32} {person['role']}")
+        self.stdout.write(
+            "Riverside Public Library's dashboard (for rosa@example.org): /orgs/riverside-public-library/dashboard/"
+        )
