@@ -1,0 +1,48 @@
+"""What an organisation's cached public page shows, and the events that purge it (see p2pu.core.page_cache).
+
+Tag ``organisation:<id>``: the organisation's own fields and its members (names, roles). Its circles' names,
+courses and dates are covered by cohorts.page_cache's ``circles`` tag, which the page declares too; a circle
+moved from one organisation to another also purges both organisations' tags here.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from cohorts.models import Circle, Organisation, OrganisationMembership
+from p2pu.core.page_cache import page_cache_purge
+
+
+def organisation_tag(organisation_id: int) -> str:
+    return f"organisation:{organisation_id}"
+
+
+def _on_organisation_changed(sender, instance, **kwargs):
+    page_cache_purge(organisation_tag(instance.pk))
+
+
+def _on_membership_changed(sender, instance, **kwargs):
+    page_cache_purge(organisation_tag(instance.organisation_id))
+
+
+def _remember_old_organisation(sender, instance, **kwargs):
+    instance._organisation_before = (
+        Circle.objects.filter(pk=instance.pk).values_list("organisation_id", flat=True).first() if instance.pk else None
+    )
+
+
+def _on_circle_changed(sender, instance, **kwargs):
+    ids = {instance.organisation_id, getattr(instance, "_organisation_before", None)} - {None}
+    if ids:
+        page_cache_purge(*(organisation_tag(pk) for pk in ids))
+
+
+def connect() -> None:
+    post_save.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_saved")
+    post_delete.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_deleted")
+    post_save.connect(
+        _on_membership_changed, sender=OrganisationMembership, dispatch_uid="page_cache_organisation_member_saved"
+    )
+    post_delete.connect(
+        _on_membership_changed, sender=OrganisationMembership, dispatch_uid="page_cache_organisation_member_deleted"
+    )
+    pre_save.connect(_remember_old_organisation, sender=Circle, dispatch_uid="page_cache_circle_organisation_before")
+    post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_organisation_saved")
