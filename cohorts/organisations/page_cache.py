@@ -5,9 +5,10 @@ courses and dates are covered by cohorts.page_cache's ``circles`` tag, which the
 moved from one organisation to another also purges both organisations' tags here.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from cohorts.models import Circle, Organisation, OrganisationMembership
+from cohorts.page_cache import circles_page_cache_purge
 from p2pu.core.page_cache import page_cache_purge
 
 
@@ -17,6 +18,8 @@ def organisation_tag(organisation_id: int) -> str:
 
 def _on_organisation_changed(sender, instance, **kwargs):
     page_cache_purge(organisation_tag(instance.pk))
+    # Its circles' cards and pages show its name.
+    circles_page_cache_purge(circle_ids=Circle.objects.filter(organisation_id=instance.pk).values_list("pk", flat=True))
 
 
 def _on_membership_changed(sender, instance, **kwargs):
@@ -37,7 +40,8 @@ def _on_circle_changed(sender, instance, **kwargs):
 
 def connect() -> None:
     post_save.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_saved")
-    post_delete.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_deleted")
+    # Before the delete, while its circles still point at it.
+    pre_delete.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_deleted")
     post_save.connect(
         _on_membership_changed, sender=OrganisationMembership, dispatch_uid="page_cache_organisation_member_saved"
     )

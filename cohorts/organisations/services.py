@@ -11,7 +11,7 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -487,11 +487,3 @@ def organisations_erase_for(*, user) -> None:
     for address in {a.lower() for a in addresses if a}:
         OrganisationInvitation.objects.filter(email__iexact=address, accepted_at__isnull=True).delete()
     OrganisationInvitation.objects.filter(accepted_by=user).delete()
-
-
-def refuse_unless_member_of(*, user, organisation: Organisation | None) -> None:
-    """A circle may belong only to an organisation its facilitator is an active member of."""
-    if organisation is None:
-        return
-    if not Organisation.objects.with_member(user).filter(pk=organisation.pk).exists():
-        raise PermissionDenied(_("You can only add a circle to an organisation you belong to."))
