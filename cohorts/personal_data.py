@@ -17,6 +17,8 @@ from .models import (
     CircleState,
     MeetingFeedback,
     Membership,
+    OrganisationInvitation,
+    OrganisationMembership,
     Post,
     PostAttachment,
     PostFlag,
@@ -28,6 +30,7 @@ from .models import (
     Thread,
 )
 from .models.review.assignments import AssignmentState
+from .organisations.services import organisations_erase_for
 from .services.seats import lock_circle, queue_waitlist_promotion, release_seat
 
 
@@ -116,6 +119,7 @@ def erase(*, user, former, keep_credit_names: bool) -> None:
     _erase_submissions(user, former)
     _erase_reviews_given(user, former)
     _erase_posts(user)
+    organisations_erase_for(user=user)
     # Memberships (with attendance and meeting feedback), flags raised, reading marks, mutes and the
     # calendar feed go with the account (their foreign keys cascade).
 
@@ -263,9 +267,45 @@ def _posts(user, files) -> list[dict]:
     return rows
 
 
+def _organisations(user) -> list[dict]:
+    return [
+        {
+            "organisation": m.organisation.name,
+            "organisation_url": absolute_url(m.organisation.get_absolute_url()),
+            "role": m.role,
+            "status": m.status,
+            "request_message": m.request_message,
+            "requested_at": _when(m.requested_at),
+            "joined_at": _when(m.joined_at),
+        }
+        for m in OrganisationMembership.objects.filter(user=user).select_related("organisation").order_by("pk")
+    ]
+
+
+def _organisation_invitations(user) -> list[dict]:
+    """Invitations to the person's addresses (their own data); those they sent hold other people's addresses."""
+    addresses = {address.email.lower() for address in user.emailaddress_set.all()} | {user.email.lower()}
+    received = OrganisationInvitation.objects.filter(
+        Q(email__in=addresses - {""}) | Q(accepted_by=user)
+    ).select_related("organisation")
+    return [
+        {
+            "organisation": i.organisation.name,
+            "email": i.email,
+            "role": i.role,
+            "sent_at": _when(i.created_at),
+            "expires_at": _when(i.expires_at),
+            "accepted_at": _when(i.accepted_at),
+        }
+        for i in received.order_by("pk")
+    ]
+
+
 def export(*, user, files: list) -> dict:
     return {
         "memberships": _memberships(user),
+        "organisations": _organisations(user),
+        "organisation_invitations": _organisation_invitations(user),
         "meetings": _meetings(user),
         "submissions": _submissions(user, files),
         "reviews_given": _reviews_given(user),
