@@ -1,6 +1,7 @@
 """Circles in other apps' pages (through their hooks) and in the Wagtail admin."""
 
 from django import forms
+from django.db import models
 from django.db.models import F
 from django.forms import modelform_factory
 from django.template.loader import render_to_string
@@ -107,8 +108,18 @@ class OrganisationViewSet(ModelViewSet):
     search_fields = ["name", "about", "city"]
     form_fields = ["name", "slug", "about", "city", "website", "logo"]
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return db_field.formfield(**kwargs)
+
     def get_form_class(self, for_update=False):
-        return modelform_factory(self.model, form=OrganisationAdminForm, fields=self.form_fields)
+        return modelform_factory(
+            self.model,
+            form=OrganisationAdminForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
 
 register_permission_policy(Organisation, CircleAdminPermissionPolicy(Organisation))
@@ -116,4 +127,4 @@ register_permission_policy(Organisation, CircleAdminPermissionPolicy(Organisatio
 
 @hooks.register("register_admin_viewset")
 def register_organisation_viewset():
-    return OrganisationViewSet("organisations")
+    return OrganisationViewSet("organisation_admin")

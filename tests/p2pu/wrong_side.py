@@ -22,6 +22,7 @@ from wagtail.images import get_image_model
 
 from cohorts import services as circle_services
 from cohorts.discussions import services as discussion_services
+from cohorts.organisations import services as organisation_services
 from cohorts.models import ReviewAssignment
 from cohorts.review import services as review_services
 from cohorts.review.services.calibration import calibration_example_save
@@ -58,6 +59,8 @@ FLAG_NOTE = "Zephyr flag note"
 MESSAGE_BODY = "Zephyr message to the members"
 EXAMPLE_TEXT = "Zephyr calibration example: work to practise on"
 COMMENT_TEXT = "Zephyr inline comment on a passage"
+ORGANISATION_REQUEST = "Zephyr request: let me run circles with you"
+ORGANISATION_INVITEE = "zephyr-org-invitee@example.org"
 
 
 @dataclass
@@ -142,6 +145,15 @@ def private_world() -> World:
     meeting = circle.meetings.order_by("starts_at").first()
     membership = circle.memberships.get(user=learners[0])
 
+    # An organisation run by the circle's facilitator, with a learner asking to join and an open invitation.
+    organisation = organisation_services.organisation_create(by=facilitator, name="Zephyr Library")
+    organisation_request = organisation_services.join_request(
+        organisation=organisation, user=learners[3], message=ORGANISATION_REQUEST
+    )
+    organisation_invitation = organisation_services.invitation_send(
+        organisation=organisation, by=facilitator, email=ORGANISATION_INVITEE, role="organiser"
+    )
+
     # A remix of the circle's course, by the draft course's author.
     remix = remix_course(source=rc.circle.course, user=author, licence=rc.circle.course.specific.licence)
     derivation = remix.derivations.first()
@@ -185,6 +197,10 @@ def private_world() -> World:
         "remix_id": remix.pk,
         "facilitator_id": facilitator.pk,
         "author_id": author.pk,
+        "slug": organisation.slug,
+        "member_id": organisation_request.pk,
+        "invitation_id": organisation_invitation.pk,
+        "organisation_action": "approve",
     }
     secrets = (
         DRAFT_COURSE_TITLE,
@@ -198,6 +214,8 @@ def private_world() -> World:
         MESSAGE_BODY,
         EXAMPLE_TEXT,
         COMMENT_TEXT,
+        ORGANISATION_REQUEST,
+        ORGANISATION_INVITEE,
         learners[0].email,
         author.email,
         author.username,
