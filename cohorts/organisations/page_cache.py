@@ -2,10 +2,10 @@
 
 Tag ``organisation:<id>``: the organisation's own fields and its members (names, roles). Its circles' names,
 courses and dates are covered by cohorts.page_cache's ``circles`` tag, which the page declares too; a circle
-moved from one organisation to another also purges both organisations' tags here.
+saved purges its organisation's tag here, and ``cohorts.services.circle_update`` purges the one it leaves.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from cohorts.models import Circle, Organisation, OrganisationMembership
 from cohorts.page_cache import circles_page_cache_purge
@@ -26,16 +26,9 @@ def _on_membership_changed(sender, instance, **kwargs):
     page_cache_purge(organisation_tag(instance.organisation_id))
 
 
-def _remember_old_organisation(sender, instance, **kwargs):
-    instance._organisation_before = (
-        Circle.objects.filter(pk=instance.pk).values_list("organisation_id", flat=True).first() if instance.pk else None
-    )
-
-
 def _on_circle_changed(sender, instance, **kwargs):
-    ids = {instance.organisation_id, getattr(instance, "_organisation_before", None)} - {None}
-    if ids:
-        page_cache_purge(*(organisation_tag(pk) for pk in ids))
+    if instance.organisation_id:
+        page_cache_purge(organisation_tag(instance.organisation_id))
 
 
 def connect() -> None:
@@ -48,5 +41,4 @@ def connect() -> None:
     post_delete.connect(
         _on_membership_changed, sender=OrganisationMembership, dispatch_uid="page_cache_organisation_member_deleted"
     )
-    pre_save.connect(_remember_old_organisation, sender=Circle, dispatch_uid="page_cache_circle_organisation_before")
     post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_organisation_saved")

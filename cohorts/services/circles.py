@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from p2pu.audit.services import audit_record
+from p2pu.core.page_cache import page_cache_purge
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
@@ -27,6 +28,7 @@ from ..models import (
 )
 from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS, new_access_key
 from ..organisations import permissions as organisation_permissions
+from ..organisations.page_cache import organisation_tag
 from ..page_cache import circles_page_cache_purge
 from ..permissions import manager_access, start_refusal
 from .pinning import meetings_sync, pin_course_version
@@ -86,6 +88,9 @@ def circle_update(*, circle: Circle, by, **fields) -> Circle:
         changed = {name for name, value in fields.items() if getattr(circle, name) != value}
         if "organisation" in changed:
             _require_organisation_member(user=by, organisation=fields["organisation"])
+            if circle.organisation_id:
+                # The page of the organisation it leaves lists it too (saving purges only the new one's).
+                page_cache_purge(organisation_tag(circle.organisation_id))
         schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
         if schedule_changed and circle.meetings.filter(starts_at__lte=now).exists():
             raise ValidationError(

@@ -230,9 +230,7 @@ EXPECTED = {
     "orgs/<slug:slug>/": Expect(OPEN, anonymous=OPEN),
     "orgs/<slug:slug>/edit/": Expect(REFUSED),
     "orgs/<slug:slug>/members/": Expect(REFUSED),
-    "orgs/<slug:slug>/members/<int:member_id>/<slug:action>/": Expect(
-        REFUSED, ids={"action": "organisation_action"}
-    ),
+    "orgs/<slug:slug>/members/<int:member_id>/<slug:action>/": Expect(REFUSED, ids={"action": "organisation_action"}),
     "orgs/<slug:slug>/invitations/<int:invitation_id>/revoke/": Expect(REFUSED),
     "orgs/<slug:slug>/join/": Expect(OPEN),
     "orgs/<slug:slug>/leave/": Expect(ANSWERED),

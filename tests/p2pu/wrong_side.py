@@ -22,8 +22,8 @@ from wagtail.images import get_image_model
 
 from cohorts import services as circle_services
 from cohorts.discussions import services as discussion_services
-from cohorts.organisations import services as organisation_services
 from cohorts.models import ReviewAssignment
+from cohorts.organisations import services as organisation_services
 from cohorts.review import services as review_services
 from cohorts.review.services.calibration import calibration_example_save
 from courses import services as course_services

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image as PILImage
 
+from cohorts import services as circle_services
 from cohorts.models import Organisation, OrganisationInvitation, OrganisationMembership
 from cohorts.organisations import services
 from p2pu.core.page_cache import HIT_HEADER
@@ -132,6 +133,15 @@ class TestPageCache:
         with django_capture_on_commit_callbacks(execute=True):
             make_circle(facilitator=organiser, name="Fresh circle", organisation=org)
         assert "Fresh circle" in client.get(org.get_absolute_url()).text
+
+    def test_a_circle_leaving_the_organisation_purges_the_page(
+        self, client, org, organiser, site_tree, django_capture_on_commit_callbacks
+    ):
+        circle = make_circle(facilitator=organiser, name="Leaving circle", organisation=org)
+        self.warm(client, org)
+        with django_capture_on_commit_callbacks(execute=True):
+            circle_services.circle_update(circle=circle, by=organiser, organisation=None)
+        assert "Leaving circle" not in client.get(org.get_absolute_url()).text
 
     def test_another_organisation_changing_leaves_it_cached(self, client, org, django_capture_on_commit_callbacks):
         self.warm(client, org)
