@@ -13,7 +13,7 @@ from courses.models import CoursePage
 from p2pu.accounts.models import LANGUAGE_NAMES, time_zone_choices
 from p2pu.core.fields import MultiLineTextField, OneLineTextField
 
-from .models import Circle, Role, ScheduleKind, VenueKind, Weekday
+from .models import Circle, Organisation, Role, ScheduleKind, VenueKind, Weekday
 from .models.circles import EDITABLE_FIELDS, MAX_EXPLICIT_MEETINGS, SCHEDULE_FIELDS
 from .scheduling import TimeOfDay
 from .surveys.forms import GoalForm
@@ -108,10 +108,25 @@ class CircleForm(forms.ModelForm):
         ),
         ("Where it meets", ["venue_kind", "meeting_url", "venue_name", "address", "city", "country"]),
         ("Who can join", ["capacity", "join_policy", "listed"]),
+        (_("Organisation"), ["organisation"]),
     ]  # fmt: skip
 
-    def __init__(self, *args, editing_schedule: bool = True, **kwargs):
+    def __init__(self, *args, user, editing_schedule: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The organisations the facilitator belongs to (any role), and the one the circle already has.
+        organisations = Organisation.objects.with_member(user)
+        if self.instance.organisation_id:
+            organisations = organisations | Organisation.objects.filter(pk=self.instance.organisation_id)
+        organisations = organisations.distinct().order_by("name", "pk")
+        if organisations.exists():
+            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].empty_label = _("None: I run it on my own")
+            self.fields["organisation"].label = _("Run with an organisation")
+            self.fields["organisation"].help_text = _(
+                "The circle shows on the organisation's page and links to it. Only organisations you belong to."
+            )
+        else:
+            del self.fields["organisation"]
         self.fields["weekday"].required = False
         self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
         if not editing_schedule:
@@ -121,7 +136,8 @@ class CircleForm(forms.ModelForm):
                 self.fields[name].help_text = "Meetings have begun: move or cancel single meetings instead."
 
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        sections = [(title, [self[name] for name in names if name in self.fields]) for title, names in self.SECTIONS]
+        return [(title, fields) for title, fields in sections if fields]
 
     def clean(self):
         cleaned = super().clean()
@@ -164,6 +180,13 @@ class CircleFilterForm(forms.Form):
         ],
     )
     has_seats = forms.BooleanField(required=False, label="Only circles with free seats")
+    org = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        to_field_name="slug",
+        label=_("Organisation"),
+        empty_label=_("Any organisation"),
+    )
 
     def __init__(self, *args, circles, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,6 +204,7 @@ class CircleFilterForm(forms.Form):
         self.fields["language"].choices = [("", "Any language")] + [(c, LANGUAGE_NAMES.get(c, c)) for c in languages]
         cities = sorted(set(circles.exclude(city="").values_list("city", flat=True)))
         self.fields["city"].choices = [("", "Any city")] + [(city, city) for city in cities]
+        self.fields["org"].queryset = Organisation.objects.filter(circles__in=circles).distinct().order_by("name")
 
     def filter(self, circles, *, zone):
         """Apply the valid filters to a Circle queryset; times of day and weekdays are the viewer's."""
@@ -196,6 +220,8 @@ class CircleFilterForm(forms.Form):
             circles = circles.filter(venue_kind=data["venue"])
         if data.get("city"):
             circles = circles.filter(city=data["city"])
+        if data.get("org"):
+            circles = circles.filter(organisation=data["org"])
         if data.get("has_seats"):
             circles = circles.with_seats()
         if data.get("weekday") is not None or data.get("time_of_day"):

@@ -23,6 +23,8 @@ from .models import (
     MeetingRsvp,
     Membership,
     MembershipStatus,
+    OrganisationInvitation,
+    OrganisationMembership,
     Post,
     PostAttachment,
     PostFlag,
@@ -34,6 +36,7 @@ from .models import (
     Thread,
 )
 from .models.review.assignments import AssignmentState
+from .organisations.services import organisations_erase_for
 from .services.seats import lock_circle, queue_waitlist_promotion, release_seat
 
 
@@ -145,6 +148,7 @@ def erase(*, user, former, keep_credit_names: bool) -> None:
     _erase_reviews_given(user, former)
     _erase_posts(user)
     _erase_surveys(user, former)
+    organisations_erase_for(user=user)
     # The other memberships (with goals, surveys, attendance, meeting feedback and answers to meetings), flags
     # raised (on reviews, posts and course reviews), reading marks, mutes and the calendar feed go with the
     # account (their foreign keys cascade). A reply written for a course stays, in the course's voice, without
@@ -350,9 +354,45 @@ def _posts(user, files) -> list[dict]:
     return rows
 
 
+def _organisations(user) -> list[dict]:
+    return [
+        {
+            "organisation": m.organisation.name,
+            "organisation_url": absolute_url(m.organisation.get_absolute_url()),
+            "role": m.role,
+            "status": m.status,
+            "request_message": m.request_message,
+            "requested_at": _when(m.requested_at),
+            "joined_at": _when(m.joined_at),
+        }
+        for m in OrganisationMembership.objects.filter(user=user).select_related("organisation").order_by("pk")
+    ]
+
+
+def _organisation_invitations(user) -> list[dict]:
+    """Invitations to the person's addresses (their own data); those they sent hold other people's addresses."""
+    addresses = {address.email.lower() for address in user.emailaddress_set.all()} | {user.email.lower()}
+    received = OrganisationInvitation.objects.filter(
+        Q(email__in=addresses - {""}) | Q(accepted_by=user)
+    ).select_related("organisation")
+    return [
+        {
+            "organisation": i.organisation.name,
+            "email": i.email,
+            "role": i.role,
+            "sent_at": _when(i.created_at),
+            "expires_at": _when(i.expires_at),
+            "accepted_at": _when(i.accepted_at),
+        }
+        for i in received.order_by("pk")
+    ]
+
+
 def export(*, user, files: list) -> dict:
     return {
         "memberships": _memberships(user),
+        "organisations": _organisations(user),
+        "organisation_invitations": _organisation_invitations(user),
         "meetings": _meetings(user),
         "end_of_circle_surveys": _end_surveys(user),
         "meeting_answers": _meeting_answers(user),

@@ -1,7 +1,11 @@
 """Circles in other apps' pages (through their hooks) and in the Wagtail admin."""
 
+from django import forms
+from django.db import models
 from django.db.models import F
+from django.forms import modelform_factory
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -10,7 +14,8 @@ from wagtail.permissions import register_permission_policy
 
 from p2pu.core.page_cache import page_cache_depends
 
-from .models import Circle
+from .models import Circle, Organisation
+from .organisations.services import logo_is_public
 from .page_cache import course_circles_tag
 from .ratings import wagtail_hooks as rating_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
@@ -36,7 +41,8 @@ def circles_for_course(request, course):
 
 
 class CircleAdminPermissionPolicy(ModelPermissionPolicy):
-    """Site editors look after circles (fix a name, unlist one) but never create or delete them here.
+    """Site editors look after circles and organisations (fix a name, unlist one) but never create or delete
+    them here.
 
     Circles are started, filled and ended on the site, through cohorts.services, which keeps seats,
     meetings and notifications consistent; the admin only edits the text fields below.
@@ -77,3 +83,49 @@ class CircleViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_circle_viewset():
     return CircleViewSet("circles")
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo_is_public(logo):
+            # A course's images follow the course (courses/files.py); a logo is shown to everyone.
+            raise forms.ValidationError(_("Choose a logo that is not one of a course's images."))
+        return logo
+
+
+class OrganisationViewSet(ModelViewSet):
+    """Site editors read and correct organisations; people create them and manage members on the site."""
+
+    model = Organisation
+    edit_view_class = generic.EditView
+    icon = "site"
+    menu_label = _("Organisations")
+    menu_order = 311
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["name", "slug", "city", "created_at"]
+    search_fields = ["name", "about", "city"]
+    form_fields = ["name", "slug", "about", "city", "website", "logo"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return db_field.formfield(**kwargs)
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=OrganisationAdminForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
+
+
+register_permission_policy(Organisation, CircleAdminPermissionPolicy(Organisation))
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewset():
+    return OrganisationViewSet("organisation_admin")

@@ -40,6 +40,7 @@ urlpatterns = [
     path("circles/", include("cohorts.urls")),
     path("me/", include("cohorts.my_learning_urls")),
     path("orgs/<slug:slug>/dashboard/", include("cohorts.organisations.dashboard.urls")),
+    path("orgs/", include("cohorts.organisations.urls")),
     # Authoring pages under /courses/; anything they do not match falls through to the Wagtail pages.
     path("courses/", include("courses.urls")),
     path("search/", home_views.search, name="search"),

@@ -45,6 +45,7 @@ EDITABLE_FIELDS = (
     "capacity",
     "join_policy",
     "listed",
+    "organisation",
 )
 
 

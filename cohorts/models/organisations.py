@@ -82,7 +82,7 @@ class Organisation(models.Model):
         return reverse("organisation_dashboard:dashboard", kwargs={"slug": self.slug})
 
     def clean(self):
-        model_texts_clean(self, "name", "city")
+        model_texts_clean(self, one_line_fields=("name", "city"), multi_line_fields=("about",))
 
 
 class OrganisationMembershipQuerySet(models.QuerySet):

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from p2pu.audit.services import audit_record
 from p2pu.core.jobs import enqueue_after_commit
+from p2pu.core.page_cache import page_cache_purge
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
@@ -26,6 +28,8 @@ from ..models import (
     Role,
 )
 from ..models.circles import EDITABLE_FIELDS, SCHEDULE_FIELDS, new_access_key
+from ..organisations import permissions as organisation_permissions
+from ..organisations.page_cache import organisation_tag
 from ..page_cache import circles_page_cache_purge
 from ..permissions import manager_access, start_refusal
 from .pinning import meetings_sync, pin_course_version
@@ -38,6 +42,12 @@ def _set_state(circle: Circle, state: str, *, now: dt.datetime) -> None:
     circle.save(update_fields=["state", "state_changed_at", "updated_at"])
 
 
+def _require_organisation_member(*, user, organisation) -> None:
+    """A circle joins only an organisation its facilitator is an active member of (leaving one is always allowed)."""
+    if organisation is not None and not organisation_permissions.is_member(user, organisation):
+        raise PermissionDenied(gettext("You can only run a circle with an organisation you belong to."))
+
+
 def circle_create(*, course, created_by, publish: bool = False, **fields) -> Circle:
     """Start a circle around a published course; the person starting it becomes its facilitator."""
     refusal = start_refusal(user=created_by, course=course)
@@ -46,6 +56,7 @@ def circle_create(*, course, created_by, publish: bool = False, **fields) -> Cir
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not circle fields: {', '.join(sorted(unknown))}")
+    _require_organisation_member(user=created_by, organisation=fields.get("organisation"))
     circle = Circle(course=course, created_by=created_by, **fields)
     circle.full_clean(exclude=["course_revision"])
     now = timezone.now()
@@ -76,6 +87,11 @@ def circle_update(*, circle: Circle, by, **fields) -> Circle:
     with transaction.atomic():
         circle = lock_circle(circle)
         changed = {name for name, value in fields.items() if getattr(circle, name) != value}
+        if "organisation" in changed:
+            _require_organisation_member(user=by, organisation=fields["organisation"])
+            if circle.organisation_id:
+                # The page of the organisation it leaves lists it too (saving purges only the new one's).
+                page_cache_purge(organisation_tag(circle.organisation_id))
         schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
         if schedule_changed and circle.meetings.filter(starts_at__lte=now).exists():
             raise ValidationError(

@@ -44,7 +44,7 @@ def _login_url(request) -> str:
 
 def _circle_with_counts(circle_id: int):
     return get_object_or_404(
-        Circle.objects.select_related("course").with_seat_counts().with_next_meeting(), pk=circle_id
+        Circle.objects.select_related("course", "organisation").with_seat_counts().with_next_meeting(), pk=circle_id
     )
 
 

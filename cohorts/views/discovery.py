@@ -30,7 +30,7 @@ def circle_list(request):
     if form.is_bound and form.is_valid():
         circles = form.filter(circles, zone=timezone.get_current_timezone())
     circles = (
-        circles.select_related("course")
+        circles.select_related("course", "organisation")
         .with_seat_counts()
         .with_next_meeting()
         .prefetch_related(_facilitators_prefetch())

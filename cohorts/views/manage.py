@@ -42,7 +42,7 @@ def circle_start(request, course_id: int):
         "weeks": modules or 6,
         "capacity": 8,
     }
-    form = CircleForm(request.POST or None, initial=initial)
+    form = CircleForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST":
         created, circle = form_submit(
             form,
@@ -64,7 +64,12 @@ def circle_edit(request, circle_id: int):
     circle, _ = circle_for_manager(request, circle_id)
     started = circle.meetings.filter(starts_at__lte=timezone.now()).exists()
     # The form validates a copy: services.circle_update compares against what is stored.
-    form = CircleForm(request.POST or None, instance=Circle.objects.get(pk=circle.pk), editing_schedule=not started)
+    form = CircleForm(
+        request.POST or None,
+        instance=Circle.objects.get(pk=circle.pk),
+        editing_schedule=not started,
+        user=request.user,
+    )
 
     def update(data):
         fields = {name: value for name, value in data.items() if not form.fields[name].disabled}

@@ -17,7 +17,7 @@ from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import join, make_circle, make_course
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.cohorts.organisation_page_urls")]
+pytestmark = pytest.mark.django_db
 
 API = "/api/v2/circles/"
 

@@ -10,7 +10,7 @@ from cohorts.models import Circle, Organisation
 from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import join, make_circle, make_course
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.cohorts.organisation_page_urls")]
+pytestmark = pytest.mark.django_db
 
 EMBED = "/embed/circles/"
 

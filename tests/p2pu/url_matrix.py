@@ -233,6 +233,18 @@ EXPECTED = {
     # An organisation's dashboard: its active organisers alone; everyone else is told it does not exist.
     "orgs/<slug:slug>/dashboard/": Expect(REFUSED),
     "orgs/<slug:slug>/dashboard/circles/<int:circle_id>/": Expect(REFUSED),
+    # Organisations: the public page is everyone's; creating one needs an account (and a confirmed address);
+    # everything else is its organisers'. Asking to join is what the public page is for; leaving without a
+    # membership is answered with a message and changes nothing.
+    "orgs/new/": Expect(SIGNED_IN),
+    "orgs/invitations/<str:token>/": Expect(REFUSED, ids={"token": "bad_token"}),
+    "orgs/<slug:slug>/": Expect(OPEN, anonymous=OPEN),
+    "orgs/<slug:slug>/edit/": Expect(REFUSED),
+    "orgs/<slug:slug>/members/": Expect(REFUSED),
+    "orgs/<slug:slug>/members/<int:member_id>/<slug:action>/": Expect(REFUSED, ids={"action": "organisation_action"}),
+    "orgs/<slug:slug>/invitations/<int:invitation_id>/revoke/": Expect(REFUSED),
+    "orgs/<slug:slug>/join/": Expect(OPEN),
+    "orgs/<slug:slug>/leave/": Expect(ANSWERED),
     # My learning: one's own.
     "me/": Expect(SIGNED_IN),
     "me/calendar/reset/": Expect(SIGNED_IN),

@@ -28,11 +28,9 @@ from cohorts.models import (
     CircleState,
     CourseRating,
     CourseRatingFlag,
-    Organisation,
-    OrganisationMembership,
-    OrganisationRole,
     ReviewAssignment,
 )
+from cohorts.organisations import services as organisation_services
 from cohorts.review import services as review_services
 from cohorts.review.services.calibration import calibration_example_save
 from cohorts.surveys import services as survey_services
@@ -71,6 +69,8 @@ EXAMPLE_TEXT = "Zephyr calibration example: work to practise on"
 COMMENT_TEXT = "Zephyr inline comment on a passage"
 GOAL_TEXT = "Zephyr goal: explain the course to my team"
 HIDDEN_REVIEW_TEXT = "Zephyr course review that a site editor hid"
+ORGANISATION_REQUEST = "Zephyr request: let me run circles with you"
+ORGANISATION_INVITEE = "zephyr-org-invitee@example.org"
 
 
 @dataclass
@@ -169,13 +169,17 @@ def private_world() -> World:
     )
     rating_flag = CourseRatingFlag.objects.create(rating=hidden_rating, raised_by=learners[1], explanation=FLAG_NOTE)
 
-    # The circle is run by an organisation whose organiser is its facilitator.
-    organisation = Organisation.objects.create(name="Zephyr Library", slug="zephyr-library")
-    OrganisationMembership.objects.create(
-        organisation=organisation, user=facilitator, role=OrganisationRole.ORGANISER, status="active"
-    )
+    # The circle is run by an organisation whose organiser is its facilitator, with a learner asking to join
+    # and an open invitation.
+    organisation = organisation_services.organisation_create(by=facilitator, name="Zephyr Library")
     circle.organisation = organisation
     circle.save(update_fields=["organisation"])
+    organisation_request = organisation_services.join_request(
+        organisation=organisation, user=learners[3], message=ORGANISATION_REQUEST
+    )
+    organisation_invitation = organisation_services.invitation_send(
+        organisation=organisation, by=facilitator, email=ORGANISATION_INVITEE, role="organiser"
+    )
 
     # A remix of the circle's course, by the draft course's author.
     remix = remix_course(source=rc.circle.course, user=author, licence=rc.circle.course.specific.licence)
@@ -205,7 +209,6 @@ def private_world() -> World:
         "credit_id": credit.pk,
         "derivation_id": derivation.pk,
         "course_slug": draft.slug,
-        "slug": organisation.slug,
         "format": "epub",
         "kind": "updated",
         "username": facilitator.username,
@@ -223,6 +226,10 @@ def private_world() -> World:
         "remix_id": remix.pk,
         "facilitator_id": facilitator.pk,
         "author_id": author.pk,
+        "slug": organisation.slug,
+        "member_id": organisation_request.pk,
+        "invitation_id": organisation_invitation.pk,
+        "organisation_action": "approve",
     }
     secrets = (
         DRAFT_COURSE_TITLE,
@@ -238,6 +245,8 @@ def private_world() -> World:
         COMMENT_TEXT,
         GOAL_TEXT,
         HIDDEN_REVIEW_TEXT,
+        ORGANISATION_REQUEST,
+        ORGANISATION_INVITEE,
         learners[0].email,
         author.email,
         author.username,

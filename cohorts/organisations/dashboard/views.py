@@ -20,9 +20,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from cohorts.models import Circle, CircleState, GoalMet, Organisation
+from cohorts.models import Circle, CircleState, GoalMet
 from p2pu.core.zones import person_zone
 
+from ..permissions import organisation_for_organiser
 from . import charts
 from .forms import PeriodForm, default_period
 from .queries import STATE_GROUPS, circle_detail, dashboard_figures
@@ -48,10 +49,6 @@ class Table:
     def html_rows(self) -> list[tuple[str | None, object, list]]:
         """Each row as (link of its first cell or None, first cell, the other cells)."""
         return [(self.links.get(index), row[0], row[1:]) for index, row in enumerate(self.rows)]
-
-
-def _organisation(request, slug: str) -> Organisation:
-    return get_object_or_404(Organisation.objects.organised_by(request.user), slug=slug)
 
 
 def _state_labels() -> dict[str, str]:
@@ -253,7 +250,7 @@ def _months_chart(figures) -> dict:
 @login_required
 @PRIVATE
 def dashboard(request, slug: str):
-    organisation = _organisation(request, slug)
+    organisation = organisation_for_organiser(request.user, slug)
     zone = person_zone(request.user)
     now = timezone.now()
     start, end = default_period(now.astimezone(zone).date())
@@ -343,7 +340,7 @@ def _circle_tables(detail, zone) -> dict[str, Table]:
 @login_required
 @PRIVATE
 def circle(request, slug: str, circle_id: int):
-    organisation = _organisation(request, slug)
+    organisation = organisation_for_organiser(request.user, slug)
     circle = get_object_or_404(Circle.objects.select_related("course"), pk=circle_id, organisation=organisation)
     detail = circle_detail(circle=circle, now=timezone.now())
     tables = _circle_tables(detail, person_zone(request.user))

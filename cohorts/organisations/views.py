@@ -1,0 +1,270 @@
+"""/orgs/: an organisation's public page, creating and editing one, its members, invitations and requests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cohorts.models import (
+    Circle,
+    CircleState,
+    Membership,
+    Organisation,
+    OrganisationMembership,
+    OrganisationMembershipStatus,
+    OrganisationRole,
+)
+from cohorts.page_cache import CIRCLES_TAG
+from cohorts.permissions import is_verified
+from p2pu.core.forms import action_submit, form_submit, refusal_show
+from p2pu.core.page_cache import page_cache_depends
+
+from . import services
+from .forms import InvitationForm, JoinRequestForm, OrganisationForm, RoleForm
+from .page_cache import organisation_tag
+from .permissions import is_organiser, membership_of, organisation_for_organiser
+
+UPCOMING_STATES = (CircleState.OPEN, CircleState.RUNNING)
+
+
+def _public_circles(organisation: Organisation):
+    """The organisation's listed circles with what the page shows of each: two queries, however many."""
+    facilitators = Prefetch(
+        "memberships",
+        queryset=Membership.objects.facilitators().select_related("user"),
+        to_attr="facilitator_memberships",
+    )
+    circles = list(
+        Circle.objects.listed()
+        .filter(organisation=organisation, state__in=(*UPCOMING_STATES, CircleState.FINISHED))
+        .select_related("course")
+        .prefetch_related(facilitators)
+        .order_by("start_date", "pk")
+    )
+    upcoming = [c for c in circles if c.state in UPCOMING_STATES]
+    past = [c for c in reversed(circles) if c.state == CircleState.FINISHED]
+    return upcoming, past
+
+
+def organisation_detail(request, slug: str):
+    organisation = get_object_or_404(Organisation.objects.select_related("logo"), slug=slug)
+    # Declared after the lookup (a missing slug caches nothing), before the members and circles are read.
+    page_cache_depends(request, organisation_tag(organisation.pk), CIRCLES_TAG)
+    members = list(organisation.memberships.active().select_related("user").order_by("joined_at", "pk"))
+    upcoming, past = _public_circles(organisation)
+    viewer = membership_of(request.user, organisation)
+    return render(
+        request,
+        "cohorts/organisations/detail.html",
+        {
+            "organisation": organisation,
+            "organisers": [m for m in members if m.role == OrganisationRole.ORGANISER],
+            "facilitators": [m for m in members if m.role == OrganisationRole.FACILITATOR],
+            "upcoming": upcoming,
+            "past": past,
+            "viewer": viewer,
+            "join_form": JoinRequestForm() if request.user.is_authenticated else None,
+        },
+    )
+
+
+def _logo_from(request, data: dict):
+    upload = data.get("logo_file")
+    if upload:
+        return services.logo_upload(by=request.user, file=upload, title=data["name"])
+    return data.get("logo")
+
+
+def _organisation_fields(request, data: dict) -> dict:
+    return {
+        "name": data["name"],
+        "about": data["about"],
+        "city": data["city"],
+        "website": data["website"],
+        "logo": _logo_from(request, data),
+    }
+
+
+@login_required
+def organisation_create(request):
+    if not is_verified(request.user):
+        message = _("Confirm your e-mail address before creating an organisation.")
+        return render(request, "cohorts/refused.html", {"message": message}, status=403)
+    form = OrganisationForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST":
+        created, organisation = form_submit(
+            form, lambda data: services.organisation_create(by=request.user, **_organisation_fields(request, data))
+        )
+        if created:
+            messages.success(request, _("Your organisation is created. Invite the people who run circles with you."))
+            return redirect(organisation)
+    return render(request, "cohorts/organisations/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organisation_edit(request, slug: str):
+    organisation = organisation_for_organiser(request.user, slug)
+    initial = {
+        "name": organisation.name,
+        "about": organisation.about,
+        "city": organisation.city,
+        "website": organisation.website,
+        "logo": organisation.logo_id,
+    }
+    form = OrganisationForm(
+        request.POST or None, request.FILES or None, initial=initial, user=request.user, current_logo=organisation.logo
+    )
+
+    def update(data):
+        return services.organisation_update(
+            organisation=organisation, by=request.user, **_organisation_fields(request, data)
+        )
+
+    if request.method == "POST" and form_submit(form, update)[0]:
+        messages.success(request, _("The organisation is saved."))
+        return redirect(organisation)
+    return render(
+        request, "cohorts/organisations/form.html", {"form": form, "organisation": organisation, "creating": False}
+    )
+
+
+@login_required
+def organisation_members(request, slug: str):
+    organisation = organisation_for_organiser(request.user, slug)
+    form = InvitationForm(request.POST or None)
+
+    def invite(data):
+        return services.invitation_send(
+            organisation=organisation, by=request.user, email=data["email"], role=data["role"]
+        )
+
+    if request.method == "POST" and form_submit(form, invite)[0]:
+        messages.success(
+            request, _("An invitation is on its way to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+        return redirect("organisations:members", slug=organisation.slug)
+    memberships = list(
+        organisation.memberships.filter(
+            status__in=(OrganisationMembershipStatus.ACTIVE, OrganisationMembershipStatus.REQUESTED)
+        )
+        .select_related("user")
+        .order_by("joined_at", "requested_at", "pk")
+    )
+    invitations = organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+    return render(
+        request,
+        "cohorts/organisations/members.html",
+        {
+            "organisation": organisation,
+            "members": [m for m in memberships if m.is_active],
+            "requests": [m for m in memberships if m.status == OrganisationMembershipStatus.REQUESTED],
+            "invitations": invitations,
+            "form": form,
+            "role_choices": OrganisationRole.choices,
+        },
+    )
+
+
+MEMBER_ACTIONS = {
+    "approve": (services.request_approve, gettext_lazy("%(name)s is now a member.")),
+    "decline": (services.request_decline, gettext_lazy("The request of %(name)s is declined.")),
+    "remove": (services.member_remove, gettext_lazy("%(name)s is no longer a member.")),
+}
+
+
+@require_POST
+@login_required
+def member_action(request, slug: str, member_id: int, action: str):
+    organisation = organisation_for_organiser(request.user, slug)
+    membership = get_object_or_404(
+        OrganisationMembership.objects.select_related("user", "organisation"), pk=member_id, organisation=organisation
+    )
+    name = membership.user.get_display_name()
+    if action == "role":
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a role."))
+        else:
+            action_submit(
+                request,
+                lambda: services.role_change(membership=membership, by=request.user, role=form.cleaned_data["role"]),
+                success=_("The role of %(name)s is changed.") % {"name": name},
+            )
+    elif action in MEMBER_ACTIONS:
+        service, success = MEMBER_ACTIONS[action]
+        action_submit(
+            request, lambda: service(membership=membership, by=request.user), success=success % {"name": name}
+        )
+    else:
+        return render(request, "cohorts/refused.html", {"message": _("Unknown action.")}, status=404)
+    if not is_organiser(request.user, organisation):
+        # They removed or demoted themselves: the members page is no longer theirs.
+        return redirect(organisation)
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@require_POST
+@login_required
+def invitation_revoke(request, slug: str, invitation_id: int):
+    organisation = organisation_for_organiser(request.user, slug)
+    invitation = get_object_or_404(organisation.invitations, pk=invitation_id)
+    action_submit(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, by=request.user),
+        success=_("The invitation is withdrawn: its link no longer works."),
+    )
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@require_POST
+@login_required
+def organisation_join(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(organisation)
+    action_submit(
+        request,
+        lambda: services.join_request(
+            organisation=organisation, user=request.user, message=form.cleaned_data["message"]
+        ),
+        success=_("Your request is sent. The organisers will answer."),
+    )
+    return redirect(organisation)
+
+
+@require_POST
+@login_required
+def organisation_leave(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    action_submit(
+        request,
+        lambda: services.membership_leave(organisation=organisation, user=request.user),
+        success=_("You are no longer a member of %(organisation)s.") % {"organisation": organisation.name},
+    )
+    return redirect(organisation)
+
+
+@login_required
+def invitation(request, token: str):
+    try:
+        found = services.invitation_resolve(token=token)
+    except ValidationError as error:
+        return render(request, "cohorts/refused.html", {"message": " ".join(error.messages)}, status=400)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            refusal_show(request, error)
+            return redirect(found.organisation)
+        messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": found.organisation.name})
+        return redirect(found.organisation)
+    return render(request, "cohorts/organisations/invitation.html", {"invitation": found})
