@@ -3,8 +3,9 @@
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.fields.json import KeyTextTransform
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -63,10 +64,23 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     courses_per_page = 12
 
+    @cached_property
+    def _in_every_locale(self) -> Q:
+        """Children of this catalog and of its translations: every locale's courses are one catalog."""
+        under = Q()
+        for catalog_path in self.get_translations(inclusive=True).values_list("path", flat=True):
+            under |= Q(path__startswith=catalog_path)
+        return Q(depth=self.depth + 1) & under
+
+    def all_courses(self):
+        """Courses under this catalog in every locale."""
+        return CoursePage.objects.filter(self._in_every_locale)
+
     def courses(self):
-        """Live, public courses in the catalog, newest first, with everything a card shows prefetched."""
+        """Live, public courses in the catalog (in every language), newest first, with everything a card
+        shows prefetched."""
         return (
-            public(CoursePage.objects.child_of(self).live())
+            public(self.all_courses().live())
             .select_related("cover_image")
             .prefetch_related(
                 "topics",
@@ -76,23 +90,47 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
             .order_by("-first_published_at", "-pk")
         )
 
+    def route(self, request, path_components):
+        # /courses/<slug>/ serves a course of any locale: a translation has its own slug but no prefix.
+        # The visitor's own locale's course wins when two share a slug.
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components:
+                raise
+            course = self.all_courses().filter(slug=path_components[0]).exclude(locale_id=self.locale_id).first()
+            if course is None:
+                raise
+            return course.specific.route(request, path_components[1:])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         form = CatalogFilterForm(request.GET or None, topics=self.topics())
         page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
-        context.update(
-            filter_form=form, page_obj=page_obj, courses=page_obj.object_list, extra_query=form.query_string()
-        )
+        courses = list(page_obj.object_list)
+        translations_attach(courses)
+        context.update(filter_form=form, page_obj=page_obj, courses=courses, extra_query=form.query_string())
         return context
 
     def topics(self):
         """Topics used by at least one live course in this catalog, for the filter."""
-        live_course_ids = public(CoursePage.objects.child_of(self).live()).values("pk")
+        live_course_ids = public(self.all_courses().live()).values("pk")
         return (
             Tag.objects.filter(courses_coursetopic_items__content_object__in=live_course_ids)
             .distinct()
             .order_by("name")
         )
+
+
+def translations_attach(courses) -> None:
+    """Set ``other_languages`` on each course: its live, public translations, by language; one query."""
+    keys = {course.translation_key for course in courses}
+    found: dict = {}
+    if keys:
+        for translation in public(CoursePage.objects.live().filter(translation_key__in=keys)).order_by("language"):
+            found.setdefault(translation.translation_key, []).append(translation)
+    for course in courses:
+        course.other_languages = [other for other in found.get(course.translation_key, []) if other.pk != course.pk]
 
 
 class CourseTopic(TaggedItemBase):
@@ -198,6 +236,17 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         return Licence(self.licence)
 
     @property
+    def search_language(self) -> str:
+        """The language p2pu.core.search_backends indexes the course in."""
+        return self.language
+
+    def other_language_versions(self):
+        """The course's live, public translations (the source among them), by language."""
+        return public(
+            CoursePage.objects.live().filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        ).order_by("language")
+
+    @property
     def licence_url(self) -> str:
         return self.licence_enum.url
 
@@ -251,6 +300,7 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         context.update(
             catalog=self.get_parent(),
             modules=modules,
+            other_languages=list(self.other_language_versions()),
             credits=credits,
             remix=remix,
             history=self.published_versions(),
@@ -338,6 +388,11 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
     @cached_property
     def course(self) -> "CoursePage | None":
         return CoursePage.objects.ancestor_of(self).first()
+
+    @property
+    def search_language(self) -> str:
+        """The language p2pu.core.search_backends indexes the module in: its course's."""
+        return self.course.language if self.course else ""
 
     @property
     def effective_licence(self) -> str:
