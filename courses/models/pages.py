@@ -24,7 +24,7 @@ from p2pu.core.links import absolute_url
 from p2pu.core.page_cache import page_cache_depends
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
-from ..cache_tags import REMIX_FAMILIES_TAG
+from ..cache_tags import COURSES_TAG, REMIX_FAMILIES_TAG, translations_tag
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
@@ -105,6 +105,8 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Every locale's courses are listed, and a translation is published under another catalog page.
+        page_cache_depends(request, COURSES_TAG)
         form = CatalogFilterForm(request.GET or None, topics=self.topics())
         page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
         courses = list(page_obj.object_list)
@@ -297,6 +299,7 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         url = self.get_full_url(request)
         credits = self.public_credits
         remix = course_attribution(self)
+        page_cache_depends(request, translations_tag(self.translation_key))
         context.update(
             catalog=self.get_parent(),
             modules=modules,

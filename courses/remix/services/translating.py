@@ -35,15 +35,16 @@ def translatable_languages(course: CoursePage) -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in get_content_languages() if code not in taken]
 
 
-def translation_refusal(*, source: CoursePage, language: str) -> str:
-    """Why ``source`` cannot be translated into ``language``, in plain language; empty when it can."""
+def translation_refusal(*, source: CoursePage, language: str | None = None) -> str:
+    """Why ``source`` cannot be translated (into ``language``, when given), in plain language; empty when it
+    can."""
     if not source.live:
         return _("Only a published course can be translated.")
     resolution = resolve_licences([Source(licence=source.licence, kind=SourceKind.ADAPTATION, title=source.title)])
     if not resolution.ok:
         # The licensing rules' own reason: an ND licence allows no adaptation, and a translation is one.
         return " ".join(f"{reason}." for reason in resolution.reasons)
-    if language not in dict(translatable_languages(source)):
+    if language is not None and language not in dict(translatable_languages(source)):
         return _("“%(title)s” already has a version in that language, or it is not one of the site's languages.") % {
             "title": source.title
         }
