@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from courses.models import CoursePage
@@ -108,8 +109,19 @@ class CircleForm(forms.ModelForm):
         ("Who can join", ["capacity", "join_policy", "listed"]),
     ]  # fmt: skip
 
-    def __init__(self, *args, editing_schedule: bool = True, **kwargs):
+    def __init__(self, *args, editing_schedule: bool = True, course_versions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if len(course_versions) > 1:
+            # A course with translations: the circle follows the version in the language it chooses.
+            self.fields["course_version"] = forms.TypedChoiceField(
+                label=gettext_lazy("Language of the course"),
+                coerce=int,
+                choices=[
+                    (version.pk, f"{version.get_language_display()}: {version.title}") for version in course_versions
+                ],
+                initial=course_versions[0].pk,
+                help_text=gettext_lazy("The circle follows the course in this language."),
+            )
         self.fields["weekday"].required = False
         self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
         if not editing_schedule:
@@ -119,7 +131,10 @@ class CircleForm(forms.ModelForm):
                 self.fields[name].help_text = "Meetings have begun: move or cancel single meetings instead."
 
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        sections = [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        if "course_version" in self.fields:
+            sections[0][1].insert(0, self["course_version"])
+        return sections
 
     def clean(self):
         cleaned = super().clean()

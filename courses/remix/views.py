@@ -87,7 +87,7 @@ def course_remix(request, course_id):
 
 @login_required
 def course_translate(request, course_id):
-    """"Translate this course": a draft copy in another language for the translator to write."""
+    """ "Translate this course": a draft copy in another language for the translator to write."""
     if not permissions.can_remix(request.user):
         return _verify_first(request)
     source = CoursePage.objects.live().public().filter(pk=course_id).first()
