@@ -94,14 +94,15 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
         # /courses/<slug>/ serves a course of any locale: a translation has its own slug but no prefix.
         # The visitor's own locale's course wins when two share a slug.
         try:
-            return super().route(request, path_components)
+            result = super().route(request, path_components)
         except Http404:
             if not path_components:
                 raise
             course = self.all_courses().filter(slug=path_components[0]).exclude(locale_id=self.locale_id).first()
             if course is None:
                 raise
-            return course.specific.route(request, path_components[1:])
+            result = course.specific.route(request, path_components[1:])
+        return result
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -242,6 +243,25 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         """The language p2pu.core.search_backends indexes the course in."""
         return self.language
 
+    def _catalog_and_other_languages(self):
+        """The catalog above the course, and the course's live, public versions in other languages (plain
+        pages, each with its ``language``: its locale's, which a translation's language always is), in one
+        query: the page's query budget has no room for two."""
+        rows = public(
+            Page.objects.filter(
+                Q(path=self.path[: -self.steplen])
+                | (Q(translation_key=self.translation_key, live=True) & ~Q(pk=self.pk))
+            ).select_related("locale")
+        )
+        catalog, others = None, []
+        for row in rows:
+            if row.depth == self.depth - 1:
+                catalog = row
+            else:
+                row.language = row.locale.language_code
+                others.append(row)
+        return catalog or self.get_parent(), sorted(others, key=lambda row: row.language)
+
     def other_language_versions(self):
         """The course's live, public translations (the source among them), by language."""
         return public(
@@ -300,10 +320,11 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         credits = self.public_credits
         remix = course_attribution(self)
         page_cache_depends(request, translations_tag(self.translation_key))
+        catalog, other_languages = self._catalog_and_other_languages()
         context.update(
-            catalog=self.get_parent(),
+            catalog=catalog,
             modules=modules,
-            other_languages=list(self.other_language_versions()),
+            other_languages=other_languages,
             credits=credits,
             remix=remix,
             history=self.published_versions(),

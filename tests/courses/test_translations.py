@@ -286,3 +286,38 @@ class TestDemoData:
         pages = Page.objects.count()
         assert seed_translations() == [translation]
         assert Page.objects.count() == pages
+
+
+class TestTranslatePage:
+    def test_a_verified_learner_creates_a_translation_and_edits_it_in_the_admin(self, client):
+        source = published_course()
+        translator = UserFactory()
+        client.force_login(translator)
+        url = reverse("courses:translate", args=[source.pk])
+
+        form = client.get(url).text
+        response = client.post(url, {"language": "fr", "title": "Apprendre ensemble", "slug": ""})
+
+        assert '<option value="fr">' in form and '<option value="en">' not in form
+        translation = CoursePage.objects.get(translation_key=source.translation_key, language="fr")
+        assert response.status_code == 302
+        assert response.url == reverse("wagtailadmin_pages:edit", args=[translation.pk])
+        assert translation.slug == "apprendre-ensemble"
+        assert translation.credits.get(role=CreditRole.TRANSLATOR).person == translator
+
+    def test_wrong_side(self, client):
+        source = published_course()
+        draft = CoursePageFactory(publish=False)
+        url = reverse("courses:translate", args=[source.pk])
+
+        assert client.get(url).status_code == 302  # anonymous: to sign in
+        assert "/accounts/login/" in client.post(url, {"language": "es", "title": "X"}).url
+        client.force_login(UserFactory(verified=False))
+        client.post(url, {"language": "es", "title": "Aprender"})
+        client.force_login(UserFactory())
+        assert client.get(reverse("courses:translate", args=[draft.pk])).status_code == 404
+        assert (
+            client.post(reverse("courses:translate", args=[draft.pk]), {"language": "es", "title": "X"}).status_code
+            == 404
+        )
+        assert not CoursePage.objects.filter(language="es").exists()
