@@ -94,15 +94,14 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
         # /courses/<slug>/ serves a course of any locale: a translation has its own slug but no prefix.
         # The visitor's own locale's course wins when two share a slug.
         try:
-            result = super().route(request, path_components)
+            return super().route(request, path_components)
         except Http404:
             if not path_components:
                 raise
             course = self.all_courses().filter(slug=path_components[0]).exclude(locale_id=self.locale_id).first()
             if course is None:
                 raise
-            result = course.specific.route(request, path_components[1:])
-        return result
+            return course.specific.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
