@@ -111,7 +111,7 @@ class CircleForm(forms.ModelForm):
         (_("Organisation"), ["organisation"]),
     ]  # fmt: skip
 
-    def __init__(self, *args, user, editing_schedule: bool = True, **kwargs):
+    def __init__(self, *args, user, editing_schedule: bool = True, course_versions=(), **kwargs):
         super().__init__(*args, **kwargs)
         # The organisations the facilitator belongs to (any role), and the one the circle already has.
         organisations = Organisation.objects.with_member(user)
@@ -127,6 +127,17 @@ class CircleForm(forms.ModelForm):
             )
         else:
             del self.fields["organisation"]
+        if len(course_versions) > 1:
+            # A course with translations: the circle follows the version in the language it chooses.
+            self.fields["course_version"] = forms.TypedChoiceField(
+                label=_("Language of the course"),
+                coerce=int,
+                choices=[
+                    (version.pk, f"{version.get_language_display()}: {version.title}") for version in course_versions
+                ],
+                initial=course_versions[0].pk,
+                help_text=_("The circle follows the course in this language."),
+            )
         self.fields["weekday"].required = False
         self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
         if not editing_schedule:
@@ -137,6 +148,8 @@ class CircleForm(forms.ModelForm):
 
     def sections(self):
         sections = [(title, [self[name] for name in names if name in self.fields]) for title, names in self.SECTIONS]
+        if "course_version" in self.fields:
+            sections[0][1].insert(0, self["course_version"])
         return [(title, fields) for title, fields in sections if fields]
 
     def clean(self):

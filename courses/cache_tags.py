@@ -11,3 +11,8 @@ def page_tag(page_id: int) -> str:
 
 def children_tag(page_id: int) -> str:
     return f"children:{page_id}"
+
+
+def translations_tag(translation_key) -> str:
+    """A course's versions in every language: each one's page links to the others."""
+    return f"translations:{translation_key}"

@@ -2,6 +2,7 @@
 
 from django.conf.locale import LANG_INFO
 from django.db import models
+from django.utils.translation import get_language_info
 
 #: Languages a course can be written in: codes Django knows, offered in this order.
 COURSE_LANGUAGE_CODES = ["en", "es", "fr", "pt", "de", "it", "nl", "pl", "ar", "sw", "hi", "zh-hans", "ja", "ko"]
@@ -14,6 +15,16 @@ def _language_label(code: str) -> str:
 
 
 LANGUAGE_CHOICES = [(code, _language_label(code)) for code in COURSE_LANGUAGE_CODES]
+
+
+def language_name(code: str) -> str:
+    """The language's name for its own speakers ("Español"), as a link to a version in it is labelled."""
+    return get_language_info(code)["name_local"]
+
+
+def language_name_translated(code: str) -> str:
+    """The language's name in the active interface language ("Spanish" to an English reader)."""
+    return get_language_info(code)["name_translated"]
 
 
 class Level(models.TextChoices):

@@ -40,6 +40,16 @@ def module_resolution(module) -> Resolution:
     return resolve_licences(sources_of(module.derivations.all()))
 
 
+def translated_from(course):
+    """The link to the course this course translates (a Derivation to a course with the same
+    ``translation_key``, in another locale), or None for a course that is no translation."""
+    return (
+        course.source_links.filter(target_page=course, source_course__translation_key=course.translation_key)
+        .exclude(source_course=course)
+        .first()
+    )
+
+
 def verbatim_link(module):
     """The source a module is included verbatim from (a Derivation), if it is."""
     return module.derivations.filter(kind=SourceKind.VERBATIM.value).first()

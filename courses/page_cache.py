@@ -9,6 +9,8 @@ Tags, by what they name:
 - ``pages`` — every live page: the sitemap and the pages API.
 - ``courses`` — every live course: the home page's featured courses.
 - ``remix-families`` — the remix family pages (a family spans generations of sources and remixes).
+- ``translations:<translation_key>`` — a course's versions in every language, which each of them links to.
+  The catalog, which lists every locale's courses, shows ``courses``.
 
 Publishing, unpublishing, moving or deleting a page, and a change to a course's credits, purge the page's
 own tag and its parent's (old and new parent's, for a move) children list, so a sibling course's pages stay
@@ -21,7 +23,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from p2pu.core.page_cache import page_cache_depends, page_cache_purge, page_cache_wanted
 
-from .cache_tags import COURSES_TAG, PAGES_TAG, REMIX_FAMILIES_TAG, children_tag, page_tag
+from .cache_tags import COURSES_TAG, PAGES_TAG, REMIX_FAMILIES_TAG, children_tag, page_tag, translations_tag
 from .models import CourseCredit, CoursePage, ModulePage
 
 
@@ -46,7 +48,7 @@ def _parent_id(page: Page) -> list[int]:
 def _page_changed(page: Page, *, parent_ids: list[int]) -> None:
     tags = [page_tag(page.pk), PAGES_TAG, *(children_tag(parent_id) for parent_id in parent_ids)]
     if issubclass(page.specific_class or Page, CoursePage):
-        tags += [COURSES_TAG, REMIX_FAMILIES_TAG]
+        tags += [COURSES_TAG, REMIX_FAMILIES_TAG, translations_tag(page.translation_key)]
     page_cache_purge(*tags)
 
 

@@ -12,7 +12,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from .derivations import course_resolution, module_resolution, verbatim_link
+from .derivations import course_resolution, module_resolution, translated_from, verbatim_link
 from .licensing import Licence
 
 #: What stays as its authors wrote it in a module included verbatim.
@@ -72,6 +72,15 @@ class CoursePageForm(ChosenContentCheck, WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "licence" in self.fields:
+            source = translated_from(self.instance)
+            if source is not None:
+                # A translation is published under the licence of the course it translates.
+                licence = Licence(source.licence)
+                self.fields["licence"].choices = [(licence.value, licence.label)]
+                self.fields["licence"].help_text = gettext(
+                    "A translation keeps the licence of the course it translates."
+                )
+                return
             resolution = course_resolution(self.instance)
             if resolution.allowed != tuple(Licence) or not resolution.ok:
                 _allowed_choices(self.fields["licence"], resolution)

@@ -23,7 +23,8 @@ def site_tree_ensure() -> Site:
 
     Idempotent: a second call finds the home page and the address and changes nothing.
     """
-    home = HomePage.objects.first()
+    # The default locale's home page: the others are its translations, beside it under the root.
+    home = HomePage.objects.filter(alias_of__isnull=True).first()
     if home is None:
         root = Page.get_first_root_node()
         placeholder = root.get_children().exact_type(Page).filter(slug="home").first()

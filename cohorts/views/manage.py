@@ -42,14 +42,16 @@ def circle_start(request, course_id: int):
         "weeks": modules or 6,
         "capacity": 8,
     }
-    form = CircleForm(request.POST or None, initial=initial, user=request.user)
+    versions = [course, *course.other_language_versions()]
+    form = CircleForm(request.POST or None, initial=initial, user=request.user, course_versions=versions)
+
+    def create(data):
+        # The version in the language the facilitator chose (one of the course's published translations).
+        chosen = {version.pk: version for version in versions}.get(data.pop("course_version", course.pk), course)
+        return services.circle_create(course=chosen, created_by=request.user, publish="publish" in request.POST, **data)
+
     if request.method == "POST":
-        created, circle = form_submit(
-            form,
-            lambda data: services.circle_create(
-                course=course, created_by=request.user, publish="publish" in request.POST, **data
-            ),
-        )
+        created, circle = form_submit(form, create)
         if created:
             if circle.state == CircleState.OPEN:
                 messages.success(request, "Your circle is open for sign-up. Share its page with people you know!")

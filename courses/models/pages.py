@@ -3,8 +3,9 @@
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.fields.json import KeyTextTransform
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -23,7 +24,7 @@ from p2pu.core.links import absolute_url
 from p2pu.core.page_cache import page_cache_depends
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
-from ..cache_tags import REMIX_FAMILIES_TAG
+from ..cache_tags import COURSES_TAG, REMIX_FAMILIES_TAG, translations_tag
 from ..catalog import CatalogFilterForm
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
@@ -63,10 +64,23 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     courses_per_page = 12
 
+    @cached_property
+    def _in_every_locale(self) -> Q:
+        """Children of this catalog and of its translations: every locale's courses are one catalog."""
+        under = Q()
+        for catalog_path in self.get_translations(inclusive=True).values_list("path", flat=True):
+            under |= Q(path__startswith=catalog_path)
+        return Q(depth=self.depth + 1) & under
+
+    def all_courses(self):
+        """Courses under this catalog in every locale."""
+        return CoursePage.objects.filter(self._in_every_locale)
+
     def courses(self):
-        """Live, public courses in the catalog, newest first, with everything a card shows prefetched."""
+        """Live, public courses in the catalog (in every language), newest first, with everything a card
+        shows prefetched."""
         return (
-            public(CoursePage.objects.child_of(self).live())
+            public(self.all_courses().live())
             .select_related("cover_image")
             .prefetch_related(
                 "topics",
@@ -76,26 +90,52 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
             .order_by("-first_published_at", "-pk")
         )
 
+    def route(self, request, path_components):
+        # /courses/<slug>/ serves a course of any locale: a translation has its own slug but no prefix.
+        # The visitor's own locale's course wins when two share a slug.
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components:
+                raise
+            course = self.all_courses().filter(slug=path_components[0]).exclude(locale_id=self.locale_id).first()
+            if course is None:
+                raise
+            return course.specific.route(request, path_components[1:])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Every locale's courses are listed, and a translation is published under another catalog page.
+        page_cache_depends(request, COURSES_TAG)
         form = CatalogFilterForm(request.GET or None, topics=self.topics())
         ordering = form.ordering()
         if ordering is not None and ordering.cache_tags:
             page_cache_depends(request, *ordering.cache_tags)
         page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
-        context.update(
-            filter_form=form, page_obj=page_obj, courses=page_obj.object_list, extra_query=form.query_string()
-        )
+        courses = list(page_obj.object_list)
+        translations_attach(courses)
+        context.update(filter_form=form, page_obj=page_obj, courses=courses, extra_query=form.query_string())
         return context
 
     def topics(self):
         """Topics used by at least one live course in this catalog, for the filter."""
-        live_course_ids = public(CoursePage.objects.child_of(self).live()).values("pk")
+        live_course_ids = public(self.all_courses().live()).values("pk")
         return (
             Tag.objects.filter(courses_coursetopic_items__content_object__in=live_course_ids)
             .distinct()
             .order_by("name")
         )
+
+
+def translations_attach(courses) -> None:
+    """Set ``other_languages`` on each course: its live, public translations, by language; one query."""
+    keys = {course.translation_key for course in courses}
+    found: dict = {}
+    if keys:
+        for translation in public(CoursePage.objects.live().filter(translation_key__in=keys)).order_by("language"):
+            found.setdefault(translation.translation_key, []).append(translation)
+    for course in courses:
+        course.other_languages = [other for other in found.get(course.translation_key, []) if other.pk != course.pk]
 
 
 class CourseTopic(TaggedItemBase):
@@ -201,6 +241,36 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         return Licence(self.licence)
 
     @property
+    def search_language(self) -> str:
+        """The language p2pu.core.search_backends indexes the course in."""
+        return self.language
+
+    def _catalog_and_other_languages(self):
+        """The catalog above the course, and the course's live, public versions in other languages (plain
+        pages, each with its ``language``: its locale's, which a translation's language always is), in one
+        query: the page's query budget has no room for two."""
+        rows = public(
+            Page.objects.filter(
+                Q(path=self.path[: -self.steplen])
+                | (Q(translation_key=self.translation_key, live=True) & ~Q(pk=self.pk))
+            ).select_related("locale")
+        )
+        catalog, others = None, []
+        for row in rows:
+            if row.depth == self.depth - 1:
+                catalog = row
+            else:
+                row.language = row.locale.language_code
+                others.append(row)
+        return catalog or self.get_parent(), sorted(others, key=lambda row: row.language)
+
+    def other_language_versions(self):
+        """The course's live, public translations (the source among them), by language."""
+        return public(
+            CoursePage.objects.live().filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        ).order_by("language")
+
+    @property
     def licence_url(self) -> str:
         return self.licence_enum.url
 
@@ -251,6 +321,8 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         url = self.get_full_url(request)
         credits = self.public_credits
         remix = course_attribution(self)
+        page_cache_depends(request, translations_tag(self.translation_key))
+        catalog, other_languages = self._catalog_and_other_languages()
         json_ld = course_json_ld(
             self,
             url=url,
@@ -264,8 +336,9 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         for fn in hooks.get_hooks("courses_course_json_ld"):
             json_ld.update(fn(request, self) or {})
         context.update(
-            catalog=self.get_parent(),
+            catalog=catalog,
             modules=modules,
+            other_languages=other_languages,
             credits=credits,
             remix=remix,
             history=self.published_versions(),
@@ -345,6 +418,11 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
     @cached_property
     def course(self) -> "CoursePage | None":
         return CoursePage.objects.ancestor_of(self).first()
+
+    @property
+    def search_language(self) -> str:
+        """The language p2pu.core.search_backends indexes the module in: its course's."""
+        return self.course.language if self.course else ""
 
     @property
     def effective_licence(self) -> str:

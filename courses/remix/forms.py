@@ -1,6 +1,7 @@
 """Forms of the remix pages on the site."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..licensing import LICENCE_CHOICES, Licence
 from ..models.remix import DerivationKind
@@ -86,3 +87,18 @@ class ChangesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown after the source in your attribution, e.g. “shortened, examples for libraries”.",
     )
+
+
+class TranslateForm(forms.Form):
+    language = forms.ChoiceField(label=_("Translate into"))
+    title = forms.CharField(label=_("Title in that language"), max_length=255)
+    slug = forms.SlugField(
+        label=_("Address of the translation"),
+        required=False,
+        allow_unicode=False,
+        help_text=_("The last part of /courses/…/, in that language; made from the title when left empty."),
+    )
+
+    def __init__(self, *args, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages

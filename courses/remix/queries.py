@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from p2pu.core.links import absolute_url
 
-from ..derivations import course_public_links, module_public_links, sources_of
+from ..derivations import course_public_links, module_public_links, sources_of, translated_from
 from ..licensing import Licence, is_allowed
 from ..models import CourseCredit, CoursePage, ModulePage
 from ..models.remix import Derivation, DerivationKind
@@ -84,6 +86,12 @@ def publish_refusals(page, *, course_licence: str | None = None) -> list[str]:
         allowed, reason = is_allowed(Licence(licence), sources_of(links))
         if not allowed:
             refusals.append(f"It can't be published under {Licence(licence).label}: {reason}.")
+    source = translated_from(page) if isinstance(page, CoursePage) and page.pk else None
+    if source is not None and licence != source.licence:
+        refusals.append(
+            _("A translation keeps the licence of the course it translates: publish it under %(licence)s.")
+            % {"licence": Licence(source.licence).label}
+        )
     if own_adaptations and not (page.change_note or "").strip():
         titles = ", ".join(f"“{link.title}”" for link in own_adaptations)
         refusals.append(f"Describe what you changed from {titles} in the change note: adaptations must say so.")

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("course/<int:course_id>/", views.course_remix, name="remix"),
+    path("course/<int:course_id>/translate/", views.course_translate, name="translate"),
     path("course/<int:course_id>/sources/", views.course_sources, name="remix_sources"),
     path("module/<int:module_id>/", views.module_import, name="remix_module"),
     path("links/<int:derivation_id>/compare/", views.derivation_compare, name="remix_compare"),

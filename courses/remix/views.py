@@ -21,7 +21,7 @@ from ..licensing import Licence, is_allowed
 from ..models import CourseCredit, CoursePage, ModulePage
 from ..models.remix import Derivation
 from . import diff, queries, services
-from .forms import ChangesForm, ExternalSourceForm, ModuleImportForm, RemixForm
+from .forms import ChangesForm, ExternalSourceForm, ModuleImportForm, RemixForm, TranslateForm
 
 
 def _verify_first(request):
@@ -83,6 +83,45 @@ def course_remix(request, course_id):
         why=_why_fixed(resolution, plan.sources()) if len(resolution.allowed) < len(Licence) else "",
     )
     return render(request, "courses/remix/remix.html", context)
+
+
+@login_required
+def course_translate(request, course_id):
+    """ "Translate this course": a draft copy in another language for the translator to write."""
+    if not permissions.can_remix(request.user):
+        return _verify_first(request)
+    source = CoursePage.objects.live().public().filter(pk=course_id).first()
+    if source is None:
+        draft = get_object_or_404(CoursePage, pk=course_id)
+        if not permissions.can_edit_course(user=request.user, course=draft):
+            raise Http404
+        return render(request, "courses/remix/not_published.html", {"course": draft}, status=409)
+    languages = services.translatable_languages(source)
+    refusal = services.translation_refusal(source=source)
+    if not refusal and not languages:
+        refusal = _("“%(title)s” is already in every language of the site.") % {"title": source.title}
+    if refusal:
+        status = 400 if request.method == "POST" else 200
+        return render(request, "courses/remix/translate_refused.html", {"source": source, "refusal": refusal}, status)
+    form = TranslateForm(request.POST or None, languages=languages)
+    if request.method == "POST":
+        ok, translation = form_submit(
+            form,
+            lambda data: services.course_translation_create(
+                source=source, language=data["language"], user=request.user, title=data["title"], slug=data["slug"]
+            ),
+        )
+        if ok:
+            messages.success(
+                request,
+                _(
+                    "“%(title)s” is your draft translation. Translate its text and its modules, then submit it "
+                    "for review to publish it."
+                )
+                % {"title": translation.title},
+            )
+            return redirect("wagtailadmin_pages:edit", translation.pk)
+    return render(request, "courses/remix/translate.html", {"source": source, "form": form})
 
 
 # --- Use a module in my course ---------------------------------------------------------------------------

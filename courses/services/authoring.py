@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.text import Truncator, slugify
 from wagtail.coreutils import find_available_slug
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
 
 from p2pu.audit.services import audit_record
 from p2pu.notifications.services import notification_send, notifications_send_many
@@ -92,7 +92,7 @@ def course_authoring_ensure(*, course: CoursePage) -> CoursePage:
 @transaction.atomic
 def course_start(*, user, title: str, summary: str, licence: str) -> CoursePage:
     """A learner's new draft course in the catalog, with them as its (consenting) maintainer."""
-    catalog = CourseIndexPage.objects.get()
+    catalog = CourseIndexPage.objects.get(locale=Locale.get_default())
     slug = slugify(title) or "course"
     if slug in RESERVED_COURSE_SLUGS:
         slug = f"{slug}-course"

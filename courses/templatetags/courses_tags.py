@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 
+from ..choices import language_name as _language_name
 from ..licensing import Licence
 from ..validators import is_web_url
 
@@ -41,6 +42,12 @@ def licence_label(code) -> str:
 def licence_url(code) -> str:
     licence = _licence(code)
     return licence.url if licence else ""
+
+
+@register.filter
+def language_name(code) -> str:
+    """A language's name for its own speakers ("Español"): a link to a version in it reads in it."""
+    return _language_name(code) if code else ""
 
 
 @register.simple_tag

@@ -54,6 +54,10 @@ THIRD_PARTY_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    # Courses in several languages: a translation is a copy of the course in another locale, linked by
+    # its translation_key (see "Courses in several languages" in the README).
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -198,6 +202,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Content in several languages: each interface language is a Wagtail locale a course can be translated into.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Static and media files, served by whitenoise (no CDN: the site works offline).
 STATIC_URL = "/static/"
@@ -316,7 +323,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Wagtail (WAGTAIL_SITE_NAME is set at the top: e-mail settings use it too)
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# On PostgreSQL, each page is indexed with the text search configuration of its own language and a query
+# is read with that of the visitor's language (p2pu.core.search_backends); elsewhere Wagtail's default.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "p2pu.core.search_backends"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True

@@ -257,6 +257,7 @@ EXPECTED = {
     "courses/credits/<int:credit_id>/decline/": Expect(REFUSED),
     "courses/invitations/<uuid:token>/": Expect(REFUSED, ids={"token": "missing_uuid"}),
     "courses/remix/course/<int:course_id>/": Expect(REFUSED),
+    "courses/remix/course/<int:course_id>/translate/": Expect(REFUSED),
     "courses/remix/course/<int:course_id>/sources/": Expect(REFUSED, ids={"course_id": "remix_id"}),
     "courses/remix/module/<int:module_id>/": Expect(REFUSED, ids={"module_id": "draft_module_id"}),
     "courses/remix/links/<int:derivation_id>/compare/": Expect(REFUSED),
