@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 
 from p2pu.core.page_cache import page_cache_purge
 
-from .models import Circle, CourseRating, Meeting, Membership, Organisation
+from .models import Circle, CourseRating, Meeting, Membership
 
 CIRCLES_TAG = "circles"
 COURSE_RATINGS_TAG = "course-ratings"
@@ -51,17 +51,11 @@ def _on_part_of_circle_changed(sender, instance, **kwargs):
     circles_page_cache_purge(circle_ids=[instance.circle_id])
 
 
-def _on_organisation_changed(sender, instance, **kwargs):
-    page_cache_purge(CIRCLES_TAG)
-
-
 def _on_course_rating_changed(sender, instance, **kwargs):
     page_cache_purge(COURSE_RATINGS_TAG, course_ratings_tag(instance.course_id))
 
 
 def connect() -> None:
-    post_save.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_saved")
-    post_delete.connect(_on_organisation_changed, sender=Organisation, dispatch_uid="page_cache_organisation_deleted")
     post_save.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_saved")
     post_delete.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_deleted")
     post_save.connect(_on_circle_changed, sender=Circle, dispatch_uid="page_cache_circle_saved")

@@ -20,6 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
+from p2pu.core.context_processors import language_alternates
 from p2pu.core.links import absolute_url
 from p2pu.core.page_cache import page_cache_depends
 
@@ -335,6 +336,14 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         # Other apps add what they know about the course (cohorts: its ratings) through this hook.
         for fn in hooks.get_hooks("courses_course_json_ld"):
             json_ld.update(fn(request, self) or {})
+        if other_languages:
+            # Where the course itself exists in a language, that version is the page's alternate in it, not
+            # this page with its interface in that language.
+            versions = {other.language: other for other in other_languages} | {self.language: self}
+            context["language_alternates"] = [
+                (code, versions[code].get_full_url(request) if code in versions else alternate)
+                for code, alternate in language_alternates(request)["language_alternates"]
+            ]
         context.update(
             catalog=catalog,
             modules=modules,

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Locale, Page
@@ -222,9 +223,11 @@ class TestCatalogAndCoursePages:
 
     def test_a_draft_translation_is_not_offered(self, client):
         source = published_course()
-        translate(source)
+        draft = translate(source)
 
-        assert "hreflang=" not in client.get(source.url).text
+        page = client.get(source.url).text
+        assert draft.slug not in page
+        assert "This course in other languages" not in page
 
     @pytest.mark.parametrize("size", [2, 5])
     def test_the_catalogs_queries_do_not_grow_with_translations(self, client, django_assert_num_queries, size):
@@ -237,7 +240,9 @@ class TestCatalogAndCoursePages:
         with django_assert_num_queries(QUERIES_FOR_CATALOG):
             response = client.get(url)
 
-        assert response.text.count("hreflang=") == 2 * size
+        # Each card's link to its translation and back, besides the page's own alternates (every language
+        # and x-default).
+        assert response.text.count("hreflang=") == 2 * size + len(settings.LANGUAGES) + 1
 
 
 #: The catalog page's queries, whatever the number of courses and translations.
