@@ -131,7 +131,14 @@ def test_an_organisations_circle_from_invitation_to_dashboard(page, live_server,
 
         # The organiser reads the dashboard: two learners joined, both finished; the first meeting drew both.
         switch_to(page, live_server, organiser)
-        visit(page, f"{live_server.url}{organisation.get_absolute_url()}")
+        org_url = f"{live_server.url}{organisation.get_absolute_url()}"
+        visit(page, org_url)
+        snippet = page.get_by_label("Code to embed the list of your circles").input_value()
+        assert f'src="{live_server.url}/embed/circles/?org=riverside-library"' in snippet
+        page.get_by_role("link", name="Preview the embedded list").click()
+        page.wait_for_url("**/embed/circles/?org=riverside-library")
+        axe_settled(page)
+        visit(page, org_url)
         page.get_by_role("link", name="Dashboard", exact=True).click()
         page.wait_for_url("**/orgs/riverside-library/dashboard/")
         axe_settled(page)
