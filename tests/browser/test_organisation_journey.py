@@ -97,7 +97,8 @@ def test_an_organisations_circle_from_invitation_to_dashboard(page, live_server,
     assert page.get_by_text("Your answer: Going.").first.is_visible()
     assert MeetingRsvp.objects.get(meeting=first).membership.user == kofi
 
-    # The server's clock travels past the last meeting; the sessions begin again there.
+    # The server's clock travels past the last meeting. Sessions begun a fortnight before have expired by
+    # then, so each person signs in again there.
     after_the_last = last.starts_at + dt.timedelta(minutes=circle.duration_minutes, hours=1)
     with time_machine.travel(after_the_last, tick=True):
         switch_to(page, live_server, facilitator)
