@@ -3,9 +3,11 @@
 Rosa organises; Sam and Priya facilitate. Six circles finished in the past months, one is running and one
 is open for sign-up, each with learners who set goals, came (or stopped coming), rated the meetings,
 answered the end-of-circle survey and rated the course, so the organiser dashboard has something real
-to show. Circles are made and filled through cohorts.services, then moved into the past as
-home.seed_circles does. Who comes, what they rate and say follows fixed patterns (no randomness), and the
-dates follow today, as the other demo circles do. Idempotent: a circle that exists is left as it is.
+to show. Everything is written through the services people's actions use (the organisation, its
+invitations, the circles, goals, attendance, feedback and surveys); only the schedules are then moved
+into the past, as home.seed_circles does. Who comes, what they rate and say follows fixed patterns (no
+randomness), and the dates follow today, as the other demo circles do. Idempotent: the organisation and
+its members are looked up first, and a circle that exists is left as it is.
 """
 
 import datetime as dt
@@ -16,17 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohorts import services
-from cohorts.models import (
-    Circle,
-    CourseRating,
-    GoalMet,
-    LearnerSurvey,
-    Membership,
-    Organisation,
-    OrganisationMembership,
-    OrganisationMembershipStatus,
-    OrganisationRole,
-)
+from cohorts.models import Circle, GoalMet, Membership, Organisation, OrganisationMembership, OrganisationRole
+from cohorts.organisations import services as organisation_services
+from cohorts.surveys.services import learner_survey_submit
 from courses.models import CoursePage
 
 from .seed_circles import DATA, FACILITATION, WRITING, _next, _shift_into_the_past
@@ -106,18 +100,23 @@ def _learners() -> list:
 
 
 def _organisation(people: dict) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(slug=ORGANISATION["slug"], defaults=ORGANISATION)
+    """The organiser creates the organisation and invites the facilitators, who accept."""
+    organisation = Organisation.objects.filter(slug=ORGANISATION["slug"]).first()
+    if organisation is None:
+        (organiser,) = (people[username] for username, role in STAFF.items() if role == OrganisationRole.ORGANISER)
+        fields = {key: value for key, value in ORGANISATION.items() if key != "slug"}
+        organisation = organisation_services.organisation_create(by=organiser, **fields)
     for username, role in STAFF.items():
-        if username in people:
-            OrganisationMembership.objects.get_or_create(
-                organisation=organisation,
-                user=people[username],
-                defaults={
-                    "role": role,
-                    "status": OrganisationMembershipStatus.ACTIVE,
-                    "joined_at": timezone.now() - dt.timedelta(weeks=40),
-                },
-            )
+        person = people[username]
+        if OrganisationMembership.objects.active().filter(organisation=organisation, user=person).exists():
+            continue
+        invitation = organisation_services.invitation_send(
+            organisation=organisation,
+            by=organisation.memberships.organisers().order_by("pk").first().user,
+            email=person.email,
+            role=role,
+        )
+        organisation_services.invitation_accept(token=organisation_services.invitation_token(invitation), user=person)
     return organisation
 
 
@@ -140,23 +139,17 @@ def _history(circle: Circle, facilitator, memberships: list[Membership], shift: 
 
 
 def _end_of_circle(circle: Circle, memberships: list[Membership], shift: int) -> None:
+    """Each learner answers the end-of-circle survey and rates the course."""
     answers = (GoalMet.YES, GoalMet.YES, GoalMet.PARTLY, GoalMet.NO, GoalMet.PARTLY, GoalMet.NO_GOAL)
     for seat, membership in enumerate(memberships):
-        LearnerSurvey.objects.get_or_create(
-            membership=membership,
-            defaults={
-                "goal_met": answers[(seat + shift) % len(answers)],
-                "confidence_after": 3 + (seat + shift) % 3,
-                "advice": ADVICE[(seat + shift) % len(ADVICE)],
-            },
-        )
-        CourseRating.objects.get_or_create(
-            membership=membership,
-            defaults={
-                "course_id": circle.course_id,
-                "rating": (5, 4, 5, 3, 4)[(seat + shift) % 5],
-                "review": REVIEWS[(seat + shift) % len(REVIEWS)],
-            },
+        learner_survey_submit(
+            circle=circle,
+            user=membership.user,
+            goal_met=answers[(seat + shift) % len(answers)],
+            confidence_after=3 + (seat + shift) % 3,
+            advice=ADVICE[(seat + shift) % len(ADVICE)],
+            rating=(5, 4, 5, 3, 4)[(seat + shift) % 5],
+            review=REVIEWS[(seat + shift) % len(REVIEWS)],
         )
 
 
@@ -194,14 +187,17 @@ def seed_organisations() -> Organisation | None:
             city="Riverside",
             country="United States",
             capacity=10,
+            organisation=organisation,
         )
-        Circle.objects.filter(pk=circle.pk).update(organisation=organisation)
         memberships = []
         for seat in seats:
-            membership = services.membership_join(circle=circle, user=learners[seat], via_invite=True)
             goal = GOALS[(seat + shift) % len(GOALS)]
-            Membership.objects.filter(pk=membership.pk).update(
-                goal=goal, goal_confidence=2 + seat % 3 if goal else None
+            membership = services.membership_join(
+                circle=circle,
+                user=learners[seat],
+                via_invite=True,
+                goal=goal,
+                goal_confidence=2 + seat % 3 if goal else None,
             )
             memberships.append(membership)
         if weeks_ago is None:

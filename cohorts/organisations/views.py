@@ -5,7 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +25,7 @@ from cohorts.models import (
 from cohorts.page_cache import CIRCLES_TAG
 from cohorts.permissions import is_verified
 from p2pu.core.forms import action_submit, form_submit, refusal_show
+from p2pu.core.links import absolute_url
 from p2pu.core.page_cache import page_cache_depends
 
 from . import services
@@ -51,6 +55,18 @@ def _public_circles(organisation: Organisation):
     return upcoming, past
 
 
+def _embed_path(organisation: Organisation) -> str:
+    return reverse("circles_embed") + "?" + urlencode({"org": organisation.slug})
+
+
+def _embed_snippet(organisation: Organisation) -> str:
+    """The <iframe> an organiser copies onto their own site, as text: the template escapes it once more, so
+    the organisation's name reaches the copied markup escaped for an attribute."""
+    src = escape(absolute_url(_embed_path(organisation)))
+    title = escape(_("Study circles by %(name)s") % {"name": organisation.name})
+    return f'<iframe src="{src}" title="{title}" width="100%" height="600" loading="lazy"></iframe>'
+
+
 def organisation_detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.select_related("logo"), slug=slug)
     # Declared after the lookup (a missing slug caches nothing), before the members and circles are read.
@@ -58,10 +74,17 @@ def organisation_detail(request, slug: str):
     members = list(organisation.memberships.active().select_related("user").order_by("joined_at", "pk"))
     upcoming, past = _public_circles(organisation)
     viewer = membership_of(request.user, organisation)
+    # Only an organiser, always signed in, sees the snippet: the page cached for visitors never holds it.
+    embed = (
+        {"path": _embed_path(organisation), "snippet": _embed_snippet(organisation)}
+        if viewer and viewer.is_organiser
+        else None
+    )
     return render(
         request,
         "cohorts/organisations/detail.html",
         {
+            "embed": embed,
             "organisation": organisation,
             "organisers": [m for m in members if m.role == OrganisationRole.ORGANISER],
             "facilitators": [m for m in members if m.role == OrganisationRole.FACILITATOR],

@@ -211,6 +211,19 @@ def test_the_reminder_carries_a_going_and_a_not_going_link(reminded, member, mee
     assert (link.membership, link.meeting, link.answer) == (member, meeting, "not_going")
 
 
+def test_the_reminder_emails_html_part_makes_both_links_clickable(
+    circle, member, meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_reminders_send(now=meeting.starts_at - dt.timedelta(hours=23))
+    message = next(m for m in mailoutbox if m.to == [member.user.email])
+    going, not_going = re.findall(r"https?://\S+/circles/rsvp/\S+/", message.body)
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'<a href="{going}"' in html
+    assert f'<a href="{not_going}"' in html
+
+
 def test_opening_the_link_asks_and_only_the_button_answers(client, reminded, member, meeting):
     path = reverse("cohorts:rsvp_link", args=[link_token(reminded["going"])])
     page = client.get(path)

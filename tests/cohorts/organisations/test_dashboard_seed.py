@@ -6,7 +6,17 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cohorts.models import Attendance, Circle, CourseRating, LearnerSurvey, MeetingFeedback, Organisation
+from cohorts.models import (
+    Attendance,
+    Circle,
+    CourseRating,
+    LearnerSurvey,
+    MeetingFeedback,
+    Membership,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 from cohorts.organisations.dashboard.forms import default_period
 from cohorts.organisations.dashboard.queries import dashboard_figures
 from home.seed import seed_people
@@ -25,6 +35,11 @@ def test_the_demo_organisation_fills_the_dashboard(site_tree):
     organisation = seed_organisations()
     assert organisation.slug == ORGANISATION["slug"]
     assert list(organisation.memberships.organisers().values_list("user__username", flat=True)) == ["rosa"]
+    # Sam and Priya joined the way people do, by accepting an invitation.
+    facilitators = organisation.memberships.active().filter(role="facilitator")
+    assert sorted(facilitators.values_list("user__username", flat=True)) == ["priya", "sam"]
+    assert OrganisationInvitation.objects.filter(organisation=organisation, accepted_at__isnull=False).count() == 2
+    assert Membership.objects.filter(circle__organisation=organisation).exclude(goal="").exists()
 
     start, end = default_period(timezone.localdate())
     figures = dashboard_figures(organisation=organisation, start=start, end=end, zone=dt.UTC, now=timezone.now())
@@ -37,10 +52,17 @@ def test_the_demo_organisation_fills_the_dashboard(site_tree):
     assert len(figures.courses) == 3
     assert all(figures.goals.values())
 
-    counts = [model.objects.count() for model in (Circle, Attendance, MeetingFeedback, LearnerSurvey, CourseRating)]
+    models = (
+        Circle,
+        Attendance,
+        MeetingFeedback,
+        LearnerSurvey,
+        CourseRating,
+        OrganisationMembership,
+        OrganisationInvitation,
+    )
+    counts = [model.objects.count() for model in models]
     seed_organisations()
-    assert [
-        model.objects.count() for model in (Circle, Attendance, MeetingFeedback, LearnerSurvey, CourseRating)
-    ] == counts
+    assert [model.objects.count() for model in models] == counts
     assert Organisation.objects.count() == 1
     assert Circle.objects.filter(organisation=organisation).count() == len(SEASON)

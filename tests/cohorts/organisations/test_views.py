@@ -1,6 +1,7 @@
 """The organisation pages: the public page, creating and editing, members, invitations, and who is refused."""
 
 import datetime as dt
+import html
 import io
 import re
 
@@ -17,7 +18,7 @@ from cohorts.models import Organisation, OrganisationInvitation, OrganisationMem
 from cohorts.organisations import services
 from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import make_circle, make_course
-from tests.cohorts.organisations.setup import add_member, make_organisation
+from tests.cohorts.organisations.setup import add_member, make_organisation, organiser_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,38 @@ class TestPublicPage:
         assert "River walkers" in page and "Mapping rivers" in page
         assert "Hidden circle" not in page
         assert "Sign in to ask to join" in page
+
+    def test_organisers_see_the_embed_snippet_to_copy(self, client, organiser, settings):
+        settings.SITE_URL = "https://learning.example.org"
+        org = make_organisation(organiser=organiser, name='The "Riverside" Library')
+        client.force_login(organiser)
+        page = client.get(org.get_absolute_url()).text
+        snippet = re.search(r'<textarea id="embed-snippet" readonly rows="3">([^<]*)</textarea>', page).group(1)
+        # The page escapes the snippet once; what the organiser copies is markup with the name escaped once.
+        assert html.unescape(snippet) == (
+            '<iframe src="https://learning.example.org/embed/circles/?org=the-riverside-library"'
+            ' title="Study circles by The &quot;Riverside&quot; Library" width="100%" height="600"'
+            ' loading="lazy"></iframe>'
+        )
+        assert '<label for="embed-snippet">' in page
+        assert 'href="/embed/circles/?org=the-riverside-library"' in page
+
+    @pytest.mark.parametrize("who", ["anonymous", "facilitator", "requested", "removed organiser", "other organiser"])
+    def test_no_one_else_sees_the_snippet(self, client, org, organiser, who):
+        if who == "facilitator":
+            client.force_login(add_member(org).user)
+        elif who == "requested":
+            asker = UserFactory()
+            services.join_request(organisation=org, user=asker, message="")
+            client.force_login(asker)
+        elif who == "removed organiser":
+            removed = add_member(org, role="organiser")
+            services.member_remove(membership=removed, by=organiser)
+            client.force_login(removed.user)
+        elif who == "other organiser":
+            client.force_login(organiser_of(make_organisation(name="Hillside Club")))
+        page = client.get(org.get_absolute_url()).text
+        assert "embed-snippet" not in page and "/embed/circles/" not in page
 
     def test_queries_do_not_grow_with_circles_and_members(
         self, client, org, site_tree, django_assert_num_queries, django_assert_max_num_queries

@@ -213,6 +213,16 @@ def test_the_email_has_html_and_text_and_one_click_unsubscribe(user, send, mailo
     assert mime.get_content_type() == "multipart/alternative"
 
 
+def test_addresses_in_the_body_are_links_in_the_html_and_the_rest_stays_escaped(user, send, mailoutbox):
+    send(user, title="Reminder", body="Say <b>yes</b>: https://commons.example/a/?x=1&y=2\nThanks", url="")
+
+    html, _mimetype = mailoutbox[0].alternatives[0]
+    assert "Say &lt;b&gt;yes&lt;/b&gt;: " in html
+    assert '<a href="https://commons.example/a/?x=1&amp;y=2" rel="nofollow">' in html
+    assert "</a><br>Thanks" in html
+    assert "<b>" not in html
+
+
 def test_only_the_recipient_can_mark_a_notification_read(user, other_user, send):
     notification = send(user)
     with pytest.raises(PermissionDenied):
