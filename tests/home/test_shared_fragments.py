@@ -1,0 +1,77 @@
+"""Parts of pages shared by everyone who sees them, signed in or not (p2pu.core.page_cache.shared_fragment):
+served from the cache, purged with the pages that show the same data, never holding anything personal."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cohorts import services as circle_services
+from tests.cohorts.factories import make_circle, make_course
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(home_page):
+    course = make_course(modules=2, title="Mapping rivers", slug="mapping-rivers")
+    return {"course": course, "circle": make_circle(course=course, name="River walkers")}
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page(client, url)
+    return len(queries)
+
+
+def test_the_circles_list_is_rendered_once_for_everyone_signed_in(world):
+    first, second = signed_in(UserFactory()), signed_in(UserFactory())
+    cold = queries_for(first, "/circles/")
+    warm = queries_for(second, "/circles/")
+    assert warm < cold
+    assert main_of(page(first, "/circles/")) == main_of(page(second, "/circles/"))
+    assert "River walkers" in page(second, "/circles/")
+
+
+def test_a_changed_circle_shows_at_once_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    circle = world["circle"]
+    assert "River walkers" in page(client, "/circles/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_services.circle_update(circle=circle, by=circle.created_by, name="River runners")
+
+    listing = page(client, "/circles/")
+    assert "River runners" in listing and "River walkers" not in listing
+
+
+def test_filters_and_pages_are_kept_apart(world):
+    client = signed_in(UserFactory())
+    assert "River walkers" in page(client, "/circles/")
+    assert "River walkers" not in page(client, "/circles/?q=tea")
