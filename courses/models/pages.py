@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.fields.json import KeyTextTransform
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -20,11 +21,11 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.search import index
 
 from p2pu.core.links import absolute_url
-from p2pu.core.page_cache import page_cache_depends
+from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
-from ..cache_tags import REMIX_FAMILIES_TAG
-from ..catalog import CatalogFilterForm
+from ..cache_tags import REMIX_FAMILIES_TAG, children_tag, page_tag
+from ..catalog import CatalogFilterForm, catalog_orderings
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
 from ..licensing import LICENCE_CHOICES, Licence
@@ -78,15 +79,33 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        form = CatalogFilterForm(request.GET or None, topics=self.topics())
-        ordering = form.ordering()
-        if ordering is not None and ordering.cache_tags:
-            page_cache_depends(request, *ordering.cache_tags)
-        page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
-        context.update(
-            filter_form=form, page_obj=page_obj, courses=page_obj.object_list, extra_query=form.query_string()
+        # An order another app offers (by rating) shows its data too; read from the query, before the form
+        # is built, so a cached listing costs no query.
+        ordering = catalog_orderings().get(request.GET.get("sort", ""))
+        ordering_tags = ordering.cache_tags if ordering is not None else ()
+        page_cache_depends(request, *ordering_tags)
+        # The filters and cards read nothing about the viewer: signed-in people share them too.
+        context["listing"] = shared_fragment(
+            request,
+            "catalog",
+            tags=(page_tag(self.pk), children_tag(self.pk), *ordering_tags),
+            render=lambda: self._listing_render(request),
         )
         return context
+
+    def _listing_render(self, request) -> str:
+        form = CatalogFilterForm(request.GET or None, topics=self.topics())
+        page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
+        context = {
+            # For the page URLs only (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "filter_form": form,
+            "page_obj": page_obj,
+            "courses": page_obj.object_list,
+            "extra_query": form.query_string(),
+        }
+        return render_to_string("courses/includes/catalog_listing.html", context)
 
     def topics(self):
         """Topics used by at least one live course in this catalog, for the filter."""

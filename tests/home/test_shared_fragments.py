@@ -75,3 +75,14 @@ def test_filters_and_pages_are_kept_apart(world):
     client = signed_in(UserFactory())
     assert "River walkers" in page(client, "/circles/")
     assert "River walkers" not in page(client, "/circles/?q=tea")
+
+
+def test_a_published_course_shows_at_once_in_the_catalog_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    assert "Brewing tea" not in page(client, "/courses/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_course(modules=1, title="Brewing tea", slug="brewing-tea")
+
+    assert "Brewing tea" in page(client, "/courses/")
+    assert "Mapping rivers" in page(client, "/courses/")
