@@ -8,6 +8,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -24,7 +25,7 @@ from p2pu.core.links import absolute_url
 from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
-from ..cache_tags import REMIX_FAMILIES_TAG, children_tag, page_tag
+from ..cache_tags import PAGES_TAG, REMIX_FAMILIES_TAG, children_tag, page_tag
 from ..catalog import CatalogFilterForm, catalog_orderings
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
@@ -39,6 +40,9 @@ from .authorship import CourseCredit
 COVER_CARD_FILTER = "fill-640x360"
 #: How many published versions the public history lists.
 HISTORY_LENGTH = 20
+# Between the shared parts of a course page (its head, before and after the reviews): a comment no
+# content can hold, since text and rich text are escaped and comments stripped.
+_PART_MARK = "<!--course-page-part-->"
 
 
 def outcomes_field(item_name: str, item_label: str) -> StreamField:
@@ -264,6 +268,20 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Everything but the reviews (which know the viewer) is the same for everyone: rendered once and
+        # shared. Any page published, moved or deleted (the course, a module, the catalog, a course it is
+        # based on) or a credit changed purges ``pages``, which costs no lookup of the page's lineage; other
+        # apps name what they show on it (their ``courses_course_cache_tags`` hook: circles, ratings).
+        shown_by_others = [tag for fn in hooks.get_hooks("courses_course_cache_tags") for tag in fn(self)]
+        page_cache_depends(request, *shown_by_others)
+        body = shared_fragment(
+            request, "course", tags=[PAGES_TAG, *shown_by_others], render=lambda: self._body_render(request)
+        )
+        parts = [mark_safe(part) for part in body.split(_PART_MARK)]  # noqa: S308 (parts of safe HTML)
+        context["head"], context["before_reviews"], context["after_reviews"] = parts
+        return context
+
+    def _body_render(self, request) -> str:
         # Read by the JSON-LD and by the template: once.
         prefetch_related_objects([self], "topics")
         modules = list(self.modules())
@@ -282,16 +300,20 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         # Other apps add what they know about the course (cohorts: its ratings) through this hook.
         for fn in hooks.get_hooks("courses_course_json_ld"):
             json_ld.update(fn(request, self) or {})
-        context.update(
-            catalog=self.get_parent(),
-            modules=modules,
-            credits=credits,
-            remix=remix,
-            history=self.published_versions(),
-            citation=citation(self.title, credits=credits, url=url, licence=self.licence),
-            json_ld=json_ld,
-        )
-        return context
+        context = {
+            # For the hooks and page URLs (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "part_mark": mark_safe(_PART_MARK),  # noqa: S308 (a constant)
+            "catalog": self.get_parent(),
+            "modules": modules,
+            "credits": credits,
+            "remix": remix,
+            "history": self.published_versions(),
+            "citation": citation(self.title, credits=credits, url=url, licence=self.licence),
+            "json_ld": json_ld,
+        }
+        return render_to_string("courses/includes/course_body.html", context)
 
     @property
     def remix_family_url(self) -> str:

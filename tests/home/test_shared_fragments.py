@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cohorts import services as circle_services
 from tests.cohorts.factories import make_circle, make_course
+from tests.cohorts.ratings.setup import maintainer_of, rate
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,33 @@ def test_a_published_course_shows_at_once_in_the_catalog_to_signed_in_people(wor
 
     assert "Brewing tea" in page(client, "/courses/")
     assert "Mapping rivers" in page(client, "/courses/")
+
+
+def test_the_course_page_keeps_each_viewers_review_links_to_themselves(world):
+    course = world["course"]
+    reviewer, other = UserFactory(), UserFactory()
+    maintainer = maintainer_of(course)
+    rate(course, [5, 4], review="Loved the river walks.", people=[reviewer, UserFactory()])
+    pages = {}
+    # Twice round, so each person's second view is served from what the others' views left in the cache.
+    for _ in range(2):
+        for person in (reviewer, other, maintainer):
+            pages[person] = page(signed_in(person), course.url)
+    assert pages[reviewer].count("Flag this review") == 1  # the other review only, never their own
+    assert pages[other].count("Flag this review") == 2
+    assert "Reply" not in pages[reviewer] and "Reply" not in pages[other]
+    assert pages[maintainer].count(">Reply<") == 2
+    outline = main_of(pages[reviewer]).split('id="reviews"')[0]
+    assert outline == main_of(pages[other]).split('id="reviews"')[0]
+
+
+def test_a_published_change_to_the_course_shows_at_once_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    course = world["course"]
+    assert "Mapping rivers" in page(client, course.url)
+
+    course.title = "Mapping streams"
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+
+    assert "Mapping streams" in page(client, course.url)
