@@ -117,3 +117,13 @@ def test_a_published_change_to_the_course_shows_at_once_to_signed_in_people(worl
         course.save_revision().publish()
 
     assert "Mapping streams" in page(client, course.url)
+
+
+def test_a_new_circle_shows_at_once_on_the_home_page_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    assert "Delta dwellers" not in page(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_circle(course=world["course"], name="Delta dwellers")
+
+    assert "Delta dwellers" in page(client, "/")
