@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from courses.cache_tags import PAGES_TAG
 from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from ..forms import CircleFilterForm
@@ -25,8 +26,11 @@ def _facilitators_prefetch() -> Prefetch:
 
 def circle_list(request):
     page_cache_depends(request, CIRCLES_TAG)
-    # The filters and results read nothing about the viewer, so signed-in people share them too.
-    results = shared_fragment(request, "circle-list", tags=(CIRCLES_TAG,), render=lambda: _results_render(request))
+    # The filters and results read nothing about the viewer, so signed-in people share them too; the link to
+    # the catalog names a page (``pages``).
+    results = shared_fragment(
+        request, "circle-list", tags=(CIRCLES_TAG, PAGES_TAG), render=lambda: _results_render(request)
+    )
     return render(request, "cohorts/circle_list.html", {"results": results})
 
 
@@ -48,5 +52,12 @@ def _results_render(request) -> str:
     query.pop("page", None)
     return render_to_string(
         "cohorts/includes/circle_results.html",
-        {"form": form, "page_obj": page_obj, "circles": page_obj.object_list, "extra_query": query.urlencode()},
+        # The request for the page URLs only (which site); no context processor runs.
+        {
+            "request": request,
+            "form": form,
+            "page_obj": page_obj,
+            "circles": page_obj.object_list,
+            "extra_query": query.urlencode(),
+        },
     )
