@@ -40,7 +40,7 @@ from .authorship import CourseCredit
 COVER_CARD_FILTER = "fill-640x360"
 #: How many published versions the public history lists.
 HISTORY_LENGTH = 20
-# Between the shared parts of a course page (its head, before and after the reviews): a comment no
+# Between the shared parts of a course or module page (its head, before and after the reviews or body): a comment no
 # content can hold, since text and rich text are escaped and comments stripped.
 _PART_MARK = "<!--course-page-part-->"
 
@@ -436,21 +436,34 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # All but the body (its activities offer "Submit work" to the viewer) is the same for everyone:
+        # rendered once and shared until a page is published, moved or deleted, or a credit changes.
+        shared = shared_fragment(request, "module", tags=[PAGES_TAG], render=lambda: self._shared_render(request))
+        parts = [mark_safe(part) for part in shared.split(_PART_MARK)]  # noqa: S308 (parts of safe HTML)
+        context["head"], context["before_body"], context["after_body"] = parts
+        return context
+
+    def _shared_render(self, request) -> str:
         course = self.course
         credits = course.public_credits if course else []
         url = self.get_full_url(request)
         course_url = course.get_full_url(request) if course else ""
         remix = module_attribution(self)
-        context.update(
-            course=course,
-            catalog=course.get_parent() if course else None,
-            previous_module=self.previous_module(),
-            next_module=self.next_module(),
-            credits=credits,
-            remix=remix,
+        context = {
+            # For page URLs (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "part_mark": mark_safe(_PART_MARK),  # noqa: S308 (a constant)
+            "course": course,
+            "catalog": course.get_parent() if course else None,
+            "previous_module": self.previous_module(),
+            "next_module": self.next_module(),
+            "credits": credits,
+            "remix": remix,
             # Material included verbatim is cited as its authors published it.
-            citation=remix.citation or citation(self.title, credits=credits, url=url, licence=self.effective_licence),
-            json_ld=module_json_ld(
+            "citation": remix.citation
+            or citation(self.title, credits=credits, url=url, licence=self.effective_licence),
+            "json_ld": module_json_ld(
                 self,
                 url=url,
                 course=course,
@@ -459,5 +472,5 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
                 absolute_url=absolute_url,
                 based_on=remix.based_on,
             ),
-        )
-        return context
+        }
+        return render_to_string("courses/includes/module_shared.html", context)

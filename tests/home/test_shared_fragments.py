@@ -127,3 +127,15 @@ def test_a_new_circle_shows_at_once_on_the_home_page_to_signed_in_people(world, 
         make_circle(course=world["course"], name="Delta dwellers")
 
     assert "Delta dwellers" in page(client, "/")
+
+
+def test_a_renamed_module_shows_at_once_in_its_siblings_pager(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    first, second = world["course"].get_children().live().specific().order_by("path")
+    assert first.title in page(client, second.url)
+
+    first.title = "Reading the riverbank"
+    with django_capture_on_commit_callbacks(execute=True):
+        first.save_revision().publish()
+
+    assert "Reading the riverbank" in page(client, second.url)
