@@ -16,13 +16,19 @@ from p2pu.core.page_cache import page_cache_depends
 
 from .models import Circle, Organisation
 from .organisations.services import logo_is_public
-from .page_cache import course_circles_tag
+from .page_cache import course_circles_tag, course_ratings_tag
 from .ratings import wagtail_hooks as rating_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .services.circles import circle_admin_edit_record
 
 #: How many circles a course page lists before linking to all of them.
 CIRCLES_ON_COURSE_PAGE = 5
+
+
+@hooks.register("courses_course_cache_tags")
+def course_page_shows(course) -> list[str]:
+    """What the course page shows from here (its circles, its ratings), so its shared part is purged with them."""
+    return [course_circles_tag(course.pk), course_ratings_tag(course.pk)]
 
 
 @hooks.register("courses_course_sidebar")

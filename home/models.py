@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -11,11 +12,11 @@ from wagtail.search import index
 
 from cohorts.models import Circle
 from cohorts.page_cache import CIRCLES_TAG
-from courses.cache_tags import COURSES_TAG
+from courses.cache_tags import COURSES_TAG, PAGES_TAG
 from courses.licensing import LICENCE_CHOICES
 from courses.models import CourseIndexPage, CoursePage
 from courses.restrictions import CachedViewRestrictionsMixin, public
-from p2pu.core.page_cache import page_cache_depends
+from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from .sites import site_settings_cached
 
@@ -59,13 +60,24 @@ class HomePage(CachedViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         page_cache_depends(request, CIRCLES_TAG, COURSES_TAG)
-        context["how_it_works"] = HOW_A_CIRCLE_WORKS
-        context["catalog"] = CourseIndexPage.objects.child_of(self).live().first()
-        context["upcoming_circles"] = Circle.objects.upcoming()[:UPCOMING_CIRCLES]
-        context["featured_courses"] = public(CoursePage.objects.live()).order_by("-first_published_at")[
-            :FEATURED_COURSES
-        ]
+        # Nothing below the header is about the viewer: signed-in people share it too, until a page is
+        # published (``pages``: this page, the catalog, a course) or a circle changes.
+        context["body"] = shared_fragment(
+            request, "home", tags=[PAGES_TAG, CIRCLES_TAG, COURSES_TAG], render=lambda: self._body_render(request)
+        )
         return context
+
+    def _body_render(self, request) -> str:
+        context = {
+            # For the page URLs only (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "how_it_works": HOW_A_CIRCLE_WORKS,
+            "catalog": CourseIndexPage.objects.child_of(self).live().first(),
+            "upcoming_circles": Circle.objects.upcoming()[:UPCOMING_CIRCLES],
+            "featured_courses": public(CoursePage.objects.live()).order_by("-first_published_at")[:FEATURED_COURSES],
+        }
+        return render_to_string("home/includes/home_body.html", context)
 
 
 HOW_A_CIRCLE_WORKS = [

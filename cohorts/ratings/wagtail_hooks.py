@@ -19,12 +19,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cohorts.models import CourseRatingFlag
+from cohorts.models import CourseRating, CourseRatingFlag
 from cohorts.page_cache import COURSE_RATINGS_TAG, course_ratings_tag
 from courses.catalog import CatalogOrdering
 from courses.permissions import is_maintainer
 from p2pu.core.forms import form_submit
-from p2pu.core.page_cache import page_cache_depends
+from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from . import services
 from .forms import Decision, ModerateForm
@@ -59,21 +59,32 @@ def course_reviews(request, course):
     if not summary.count:
         return ""
     user = getattr(request, "user", None)
-    page_obj = None
-    if summary.reviews:
-        number = request.GET.get("reviews") if request is not None else None
-        page_obj = Paginator(reviews_listed(course.pk), REVIEWS_PER_PAGE).get_page(number)
     signed_in = bool(user and user.is_authenticated)
-    return render_to_string(
-        "cohorts/ratings/reviews.html",
-        {
+    can_reply = signed_in and bool(summary.reviews) and is_maintainer(user=user, course=course)
+    # The list differs between viewers only in its links: "Reply" for maintainers, "Flag" on others'
+    # reviews. Shared by everyone who would see the same links, until a rating on the course changes.
+    own = []
+    if signed_in:
+        own = list(CourseRating.objects.filter(course=course, membership__user=user).values_list("pk", flat=True))
+    variant = f"course-reviews|{signed_in}|{can_reply}|{own}"
+
+    def render():
+        page_obj = None
+        if summary.reviews:
+            number = request.GET.get("reviews") if request is not None else None
+            page_obj = Paginator(reviews_listed(course.pk), REVIEWS_PER_PAGE).get_page(number)
+        context = {
             "course": course,
             "summary": summary,
             "page_obj": page_obj,
             "viewer_id": user.pk if signed_in else None,
-            "can_reply": signed_in and page_obj is not None and is_maintainer(user=user, course=course),
-        },
-    )
+            "can_reply": can_reply,
+        }
+        return render_to_string("cohorts/ratings/reviews.html", context)
+
+    if request is None:
+        return render()
+    return shared_fragment(request, variant, tags=[course_ratings_tag(course.pk)], render=render)
 
 
 @hooks.register("courses_course_json_ld")

@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -22,11 +24,11 @@ from wagtail.search import index
 
 from p2pu.core.context_processors import language_alternates
 from p2pu.core.links import absolute_url
-from p2pu.core.page_cache import page_cache_depends
+from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from ..blocks import RICH_TEXT_FEATURES, ModuleBodyBlock
-from ..cache_tags import COURSES_TAG, REMIX_FAMILIES_TAG, translations_tag
-from ..catalog import CatalogFilterForm
+from ..cache_tags import COURSES_TAG, PAGES_TAG, REMIX_FAMILIES_TAG, children_tag, page_tag, translations_tag
+from ..catalog import CatalogFilterForm, catalog_orderings
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
 from ..licensing import LICENCE_CHOICES, Licence
@@ -40,6 +42,9 @@ from .authorship import CourseCredit
 COVER_CARD_FILTER = "fill-640x360"
 #: How many published versions the public history lists.
 HISTORY_LENGTH = 20
+# Between the shared parts of a course or module page (its head, before and after the reviews or body): a comment no
+# content can hold, since text and rich text are escaped and comments stripped.
+_PART_MARK = "<!--course-page-part-->"
 
 
 def outcomes_field(item_name: str, item_label: str) -> StreamField:
@@ -106,17 +111,36 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # An order another app offers (by rating) shows its data too; read from the query, before the form
+        # is built, so a cached listing costs no query.
+        ordering = catalog_orderings().get(request.GET.get("sort", ""))
         # Every locale's courses are listed, and a translation is published under another catalog page.
-        page_cache_depends(request, COURSES_TAG)
+        ordering_tags = (COURSES_TAG, *(ordering.cache_tags if ordering is not None else ()))
+        page_cache_depends(request, *ordering_tags)
+        # The filters and cards read nothing about the viewer: signed-in people share them too.
+        context["listing"] = shared_fragment(
+            request,
+            "catalog",
+            tags=(page_tag(self.pk), children_tag(self.pk), *ordering_tags),
+            render=lambda: self._listing_render(request),
+        )
+        return context
+
+    def _listing_render(self, request) -> str:
         form = CatalogFilterForm(request.GET or None, topics=self.topics())
-        ordering = form.ordering()
-        if ordering is not None and ordering.cache_tags:
-            page_cache_depends(request, *ordering.cache_tags)
         page_obj = Paginator(form.filtered(self.courses()), self.courses_per_page).get_page(request.GET.get("page"))
         courses = list(page_obj.object_list)
         translations_attach(courses)
-        context.update(filter_form=form, page_obj=page_obj, courses=courses, extra_query=form.query_string())
-        return context
+        context = {
+            # For the page URLs only (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "filter_form": form,
+            "page_obj": page_obj,
+            "courses": courses,
+            "extra_query": form.query_string(),
+        }
+        return render_to_string("courses/includes/catalog_listing.html", context)
 
     def topics(self):
         """Topics used by at least one live course in this catalog, for the filter."""
@@ -316,14 +340,34 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Everything but the reviews (which know the viewer) is the same for everyone: rendered once and
+        # shared. Any page published, moved or deleted (the course, a module, the catalog, a course it is
+        # based on) or a credit changed purges ``pages``, which costs no lookup of the page's lineage; other
+        # apps name what they show on it (their ``courses_course_cache_tags`` hook: circles, ratings).
+        shown_by_others = [tag for fn in hooks.get_hooks("courses_course_cache_tags") for tag in fn(self)]
+        shown_by_others.append(translations_tag(self.translation_key))
+        page_cache_depends(request, *shown_by_others)
+        body = shared_fragment(
+            request, "course", tags=[PAGES_TAG, *shown_by_others], render=lambda: self._body_render(request)
+        )
+        parts = [mark_safe(part) for part in body.split(_PART_MARK)]  # noqa: S308 (parts of safe HTML)
+        context["head"], context["before_reviews"], context["after_reviews"] = parts
+        # The head part carries the page's language alternates: the course's own versions where it has them.
+        context["language_alternates"], context["language_default_url"] = [], ""
+        return context
+
+    def _body_render(self, request) -> str:
         # Read by the JSON-LD and by the template: once.
         prefetch_related_objects([self], "topics")
         modules = list(self.modules())
         url = self.get_full_url(request)
         credits = self.public_credits
         remix = course_attribution(self)
-        page_cache_depends(request, translations_tag(self.translation_key))
         catalog, other_languages = self._catalog_and_other_languages()
+        # Where the course itself exists in a language, that version is the page's alternate in it, not this
+        # page with its interface in that language.
+        alternates = language_alternates(request)
+        versions = {other.language: other for other in other_languages} | {self.language: self}
         json_ld = course_json_ld(
             self,
             url=url,
@@ -336,25 +380,26 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         # Other apps add what they know about the course (cohorts: its ratings) through this hook.
         for fn in hooks.get_hooks("courses_course_json_ld"):
             json_ld.update(fn(request, self) or {})
-        if other_languages:
-            # Where the course itself exists in a language, that version is the page's alternate in it, not
-            # this page with its interface in that language.
-            versions = {other.language: other for other in other_languages} | {self.language: self}
-            context["language_alternates"] = [
+        context = {
+            # For the hooks and page URLs (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "part_mark": mark_safe(_PART_MARK),  # noqa: S308 (a constant)
+            "course_alternates": [
                 (code, versions[code].get_full_url(request) if code in versions else alternate)
-                for code, alternate in language_alternates(request)["language_alternates"]
-            ]
-        context.update(
-            catalog=catalog,
-            modules=modules,
-            other_languages=other_languages,
-            credits=credits,
-            remix=remix,
-            history=self.published_versions(),
-            citation=citation(self.title, credits=credits, url=url, licence=self.licence),
-            json_ld=json_ld,
-        )
-        return context
+                for code, alternate in alternates["language_alternates"]
+            ],
+            "language_default_url": alternates["language_default_url"],
+            "catalog": catalog,
+            "other_languages": other_languages,
+            "modules": modules,
+            "credits": credits,
+            "remix": remix,
+            "history": self.published_versions(),
+            "citation": citation(self.title, credits=credits, url=url, licence=self.licence),
+            "json_ld": json_ld,
+        }
+        return render_to_string("courses/includes/course_body.html", context)
 
     @property
     def remix_family_url(self) -> str:
@@ -482,21 +527,34 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # All but the body (its activities offer "Submit work" to the viewer) is the same for everyone:
+        # rendered once and shared until a page is published, moved or deleted, or a credit changes.
+        shared = shared_fragment(request, "module", tags=[PAGES_TAG], render=lambda: self._shared_render(request))
+        parts = [mark_safe(part) for part in shared.split(_PART_MARK)]  # noqa: S308 (parts of safe HTML)
+        context["head"], context["before_body"], context["after_body"] = parts
+        return context
+
+    def _shared_render(self, request) -> str:
         course = self.course
         credits = course.public_credits if course else []
         url = self.get_full_url(request)
         course_url = course.get_full_url(request) if course else ""
         remix = module_attribution(self)
-        context.update(
-            course=course,
-            catalog=course.get_parent() if course else None,
-            previous_module=self.previous_module(),
-            next_module=self.next_module(),
-            credits=credits,
-            remix=remix,
+        context = {
+            # For page URLs (which site); no context processor runs.
+            "request": request,
+            "page": self,
+            "part_mark": mark_safe(_PART_MARK),  # noqa: S308 (a constant)
+            "course": course,
+            "catalog": course.get_parent() if course else None,
+            "previous_module": self.previous_module(),
+            "next_module": self.next_module(),
+            "credits": credits,
+            "remix": remix,
             # Material included verbatim is cited as its authors published it.
-            citation=remix.citation or citation(self.title, credits=credits, url=url, licence=self.effective_licence),
-            json_ld=module_json_ld(
+            "citation": remix.citation
+            or citation(self.title, credits=credits, url=url, licence=self.effective_licence),
+            "json_ld": module_json_ld(
                 self,
                 url=url,
                 course=course,
@@ -505,5 +563,5 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
                 absolute_url=absolute_url,
                 based_on=remix.based_on,
             ),
-        )
-        return context
+        }
+        return render_to_string("courses/includes/module_shared.html", context)

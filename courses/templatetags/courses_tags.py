@@ -65,6 +65,11 @@ def courses_hook(context, hook_name: str, *args):
     (plain strings are escaped), or an empty string. This lets cohorts add "Submit work" to an activity,
     list the circles running a course (``courses_course_sidebar``), or show its ratings
     (``courses_course_header``) and reviews (``courses_course_main``), without courses importing cohorts.
+
+    ``courses_course_header`` and ``courses_course_sidebar`` render inside the course page's shared part
+    (see ``CoursePage.get_context``): they must read nothing about the viewer, and name what they show
+    through ``courses_course_cache_tags``. Only ``courses_course_main`` and ``courses_activity_actions``
+    render per request.
     """
     request = context.get("request")
     fragments = [fn(request, *args) for fn in hooks.get_hooks(hook_name)]

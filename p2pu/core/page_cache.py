@@ -16,6 +16,11 @@ Cookie``, so a CDN in front may keep them too and revalidate each time (a 304 fr
 reads). Responses to signed-in people (any request with a session) say ``private, no-store`` unless the
 view chose otherwise.
 
+Signed-in people get no cached page, but parts of a page that are the same for everyone who sees them
+(a course's outline, the circles list) are kept by ``shared_fragment``: the rendered HTML, keyed like a
+page and by the current versions of the tags it shows, so the same purges that expire cached pages expire
+these parts too. Anything about the viewer (their membership, their rating, "Submit work") stays outside.
+
 Two middlewares, as Django's own cache middleware: ``PageCacheStoreMiddleware`` near the top (it sees the
 finished response, cookies and all) and ``PageCacheFetchMiddleware`` after the language and time zone are
 known.
@@ -32,6 +37,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.safestring import SafeString, mark_safe
 
 #: Every cached response depends on this tag: site-wide settings (name, tagline) show on every page.
 SITE_TAG = "site"
@@ -39,6 +45,7 @@ SITE_TAG = "site"
 HIT_HEADER = "X-Page-Cache"
 _TAG_PREFIX = "page-cache:tag:"
 _ENTRY_PREFIX = "page-cache:page:"
+_FRAGMENT_PREFIX = "page-cache:fragment:"
 # Cookies that make a visitor's page personal: a session (signed in, or anything kept for them) and
 # pending messages.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -111,6 +118,35 @@ def page_cache_purge(*tags: str) -> None:
         cache.set_many({_tag_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
 
     transaction.on_commit(bump, robust=True)
+
+
+def shared_fragment(request: HttpRequest, name: str, *, tags, render) -> SafeString:
+    """HTML that is the same for everyone who sees it at this URL, kept until one of ``tags`` is purged.
+
+    ``render()`` builds it on a miss; it must read nothing about the viewer. The key holds the URL (host and
+    query too), the language and time zone, and the tags' versions, read before ``render`` reads the data
+    (as ``page_cache_depends``), so a part rendered from data older than a purge is never found again.
+    """
+    if not settings.PAGE_CACHE_ENABLED:
+        return mark_safe(render())  # noqa: S308 (rendered by a template)
+    versions = _versions_current((SITE_TAG, *tags))
+    parts = "|".join(
+        (
+            name,
+            request.scheme,
+            request.get_host(),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            request.get_full_path(),
+            *(f"{tag}={versions[tag]}" for tag in sorted(versions)),
+        )
+    )
+    key = _FRAGMENT_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, timeout=settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by a template)
 
 
 def _is_personal(request: HttpRequest) -> bool:

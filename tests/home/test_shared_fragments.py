@@ -1,0 +1,141 @@
+"""Parts of pages shared by everyone who sees them, signed in or not (p2pu.core.page_cache.shared_fragment):
+served from the cache, purged with the pages that show the same data, never holding anything personal."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cohorts import services as circle_services
+from tests.cohorts.factories import make_circle, make_course
+from tests.cohorts.ratings.setup import maintainer_of, rate
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(home_page):
+    course = make_course(modules=2, title="Mapping rivers", slug="mapping-rivers")
+    return {"course": course, "circle": make_circle(course=course, name="River walkers")}
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page(client, url)
+    return len(queries)
+
+
+def test_the_circles_list_is_rendered_once_for_everyone_signed_in(world):
+    first, second = signed_in(UserFactory()), signed_in(UserFactory())
+    cold = queries_for(first, "/circles/")
+    warm = queries_for(second, "/circles/")
+    assert warm < cold
+    assert main_of(page(first, "/circles/")) == main_of(page(second, "/circles/"))
+    assert "River walkers" in page(second, "/circles/")
+
+
+def test_a_changed_circle_shows_at_once_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    circle = world["circle"]
+    assert "River walkers" in page(client, "/circles/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_services.circle_update(circle=circle, by=circle.created_by, name="River runners")
+
+    listing = page(client, "/circles/")
+    assert "River runners" in listing and "River walkers" not in listing
+
+
+def test_filters_and_pages_are_kept_apart(world):
+    client = signed_in(UserFactory())
+    assert "River walkers" in page(client, "/circles/")
+    assert "River walkers" not in page(client, "/circles/?q=tea")
+
+
+def test_a_published_course_shows_at_once_in_the_catalog_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    assert "Brewing tea" not in page(client, "/courses/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_course(modules=1, title="Brewing tea", slug="brewing-tea")
+
+    assert "Brewing tea" in page(client, "/courses/")
+    assert "Mapping rivers" in page(client, "/courses/")
+
+
+def test_the_course_page_keeps_each_viewers_review_links_to_themselves(world):
+    course = world["course"]
+    reviewer, other = UserFactory(), UserFactory()
+    maintainer = maintainer_of(course)
+    rate(course, [5, 4], review="Loved the river walks.", people=[reviewer, UserFactory()])
+    pages = {}
+    # Twice round, so each person's second view is served from what the others' views left in the cache.
+    for _ in range(2):
+        for person in (reviewer, other, maintainer):
+            pages[person] = page(signed_in(person), course.url)
+    assert pages[reviewer].count("Flag this review") == 1  # the other review only, never their own
+    assert pages[other].count("Flag this review") == 2
+    assert "Reply" not in pages[reviewer] and "Reply" not in pages[other]
+    assert pages[maintainer].count(">Reply<") == 2
+    outline = main_of(pages[reviewer]).split('id="reviews"')[0]
+    assert outline == main_of(pages[other]).split('id="reviews"')[0]
+
+
+def test_a_published_change_to_the_course_shows_at_once_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    course = world["course"]
+    assert "Mapping rivers" in page(client, course.url)
+
+    course.title = "Mapping streams"
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+
+    assert "Mapping streams" in page(client, course.url)
+
+
+def test_a_new_circle_shows_at_once_on_the_home_page_to_signed_in_people(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    assert "Delta dwellers" not in page(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_circle(course=world["course"], name="Delta dwellers")
+
+    assert "Delta dwellers" in page(client, "/")
+
+
+def test_a_renamed_module_shows_at_once_in_its_siblings_pager(world, django_capture_on_commit_callbacks):
+    client = signed_in(UserFactory())
+    first, second = world["course"].get_children().live().specific().order_by("path")
+    assert first.title in page(client, second.url)
+
+    first.title = "Reading the riverbank"
+    with django_capture_on_commit_callbacks(execute=True):
+        first.save_revision().publish()
+
+    assert "Reading the riverbank" in page(client, second.url)
