@@ -1,9 +1,6 @@
 """Circles run with an organisation, the organisation filter of /circles/, personal data and the admin."""
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -18,15 +15,7 @@ from tests.cohorts.organisations.setup import add_member, make_organisation
 from tests.cohorts.test_pages import start_form
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

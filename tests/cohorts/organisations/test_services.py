@@ -15,23 +15,11 @@ from cohorts.organisations.permissions import is_organiser, organisation_for_org
 from p2pu.audit.models import AuditEntry
 from p2pu.core.rate_limits import RateLimited
 from p2pu.notifications.models import Notification
+from tests.cohorts.organisations.conftest import NOW
 from tests.cohorts.organisations.setup import add_member, make_organisation
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def organiser(db):
-    return UserFactory(display_name="Olga Organiser")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """The organisation pages: the public page, creating and editing, members, invitations, and who is refused."""
 
-import datetime as dt
 import html
 import io
 import re
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -21,20 +19,7 @@ from tests.cohorts.factories import make_circle, make_course
 from tests.cohorts.organisations.setup import add_member, make_organisation, organiser_of
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def organiser(db):
-    return UserFactory(display_name="Olga Organiser")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
