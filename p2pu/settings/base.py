@@ -323,9 +323,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Wagtail (WAGTAIL_SITE_NAME is set at the top: e-mail settings use it too)
 WAGTAILADMIN_BASE_URL = SITE_URL
-# On PostgreSQL, each page is indexed with the text search configuration of its own language and a query
-# is read with that of the visitor's language (p2pu.core.search_backends); elsewhere Wagtail's default.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "p2pu.core.search_backends"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
