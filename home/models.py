@@ -18,7 +18,7 @@ from courses.models import CourseIndexPage, CoursePage
 from courses.restrictions import CachedViewRestrictionsMixin, public
 from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
-from .sites import site_settings_cached
+from .sites import active_locale_id, site_settings_cached
 
 FEATURED_COURSES = 6
 
@@ -45,9 +45,23 @@ class HomePage(CachedViewRestrictionsMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    @property
+    def localized_draft(self):
+        # Routing asks the site's root page for its translation on every request: the active locale comes
+        # from the cached map rather than a query.
+        if not settings.WAGTAIL_I18N_ENABLED:
+            return self
+        locale_id = active_locale_id()
+        if locale_id is None or locale_id == self.locale_id:
+            return self
+        return self.get_translation_or_none(locale_id) or self
+
     def route(self, request, path_components):
         """Find the deepest page the path names in one query, instead of a child lookup and a ``.specific``
         per level; that page routes what is left (a course's ``remixes/``, or a 404)."""
+        if not path_components and self.get_deferred_fields():
+            # The cached site's copy of this page (home.sites) holds only the tree fields: serve a whole one.
+            return HomePage.objects.get(pk=self.pk).route(request, path_components)
         if path_components:
             prefixes = [
                 f"{self.url_path}{'/'.join(path_components[:length])}/" for length in range(len(path_components), 0, -1)
