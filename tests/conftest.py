@@ -5,7 +5,9 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -123,6 +125,15 @@ def _empty_cache():
     """Each test starts with an empty cache: the site, its settings and other cached reads belong to the
     database of the test that cached them, which is rolled back; rate limits count in it too."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request in another language (the test client runs
+    it in this thread) leaves that language active, as a running server would for its next request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
