@@ -5,42 +5,23 @@ The extraction check runs Django's makemessages (GNU gettext's xgettext: apt-get
 copy of the tracked source, so the committed catalogues are never touched.
 """
 
-import re
 import shutil
 import subprocess
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests.catalogues import entries, forms, placeholders
+
 ROOT = Path(__file__).resolve().parents[2]
-LOCALE = ROOT / "locale"
-SHIPPED = ("es", "fr", "ar")
+# Every interface language but the one the source is written in (settings.LANGUAGES).
+SHIPPED = tuple(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
 # What the Makefile's `messages` target leaves out (.venv, node_modules and var are never tracked).
 NOT_EXTRACTED = ("tests", "loadtest", "bench")
-# printf-style conversions as Python's % operator reads them: named (%(name)s) or positional (%s, %d).
-PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
-
-
-def catalogue(language: str):
-    with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as po_file:
-        return read_po(po_file, locale=language)
-
-
-def entries(language: str):
-    """The catalogue's messages (not its header, not obsolete ones)."""
-    return [message for message in catalogue(language) if message.id]
-
-
-def forms(value) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else (value,)
-
-
-def placeholders(text: str) -> Counter:
-    return Counter(match.group(0) for match in PLACEHOLDER.finditer(text.replace("%%", "")))
 
 
 def label(message) -> str:
