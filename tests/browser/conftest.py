@@ -17,6 +17,7 @@ under the site's strict policy and on the admin's under its own.
 The journeys run on the coming Wednesday at 10:00 UTC (see `_a_weekday_morning`).
 """
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -242,9 +243,11 @@ def _a_weekday_morning():
         yield
 
 
-def audited_page(browser, base_url: str, axe_audit: AxeAudit):
-    """A page in a browser context of its own (its own cookies: a second person), audited like every other."""
-    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
+def audited_page(browser, base_url: str, axe_audit: AxeAudit, **context_options):
+    """A page in a browser context of its own (its own cookies: a second person), audited like every other;
+    ``context_options`` go to Playwright's new_context (e.g. ``locale="es-ES"``, which the browser's
+    Accept-Language follows)."""
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP, **context_options)
     context.expose_binding("__reportAxe", axe_audit.report)
     context.expose_binding("__reportCsp", axe_audit.report_csp)
     context.add_init_script(script=CSP_WATCHER)
@@ -259,9 +262,16 @@ def audited_page(browser, base_url: str, axe_audit: AxeAudit):
 
 @pytest.fixture
 def page(browser, live_server, axe_audit, settings):
+    with audited_session(browser, live_server, axe_audit, settings) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def audited_session(browser, live_server, axe_audit, settings, **context_options):
+    """The `page` fixture's page (see audited_page for ``context_options``); when done, fails on any finding."""
     settings.SITE_URL = live_server.url
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    page = audited_page(browser, live_server.url, axe_audit)
+    page = audited_page(browser, live_server.url, axe_audit, **context_options)
     yield page
     if not page.is_closed() and page.url.startswith("http"):
         axe_settled(page)

@@ -136,6 +136,27 @@ def test_the_page_cache_keeps_one_copy_per_language(home_page, settings):
     assert "csrfmiddlewaretoken" not in again_es.content.decode()
 
 
+def test_a_cached_english_page_is_never_served_to_a_spanish_visitor(home_page, settings):
+    """The key is the language finally chosen (after ?lang, the cookie and Accept-Language), not a header."""
+    settings.PAGE_CACHE_ENABLED = True
+    english = Client().get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (english[HIT_HEADER], 'lang="en"' in html_tag(english)) == ("miss", True)
+
+    by_header = Client().get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert (by_header[HIT_HEADER], 'lang="es"' in html_tag(by_header)) == ("miss", True)
+    assert "Círculos de estudio" in by_header.content.decode()
+    # Spanish by the cookie, though the browser asks for English: the Spanish copy.
+    by_cookie = Client()
+    by_cookie.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    from_cookie = by_cookie.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (from_cookie[HIT_HEADER], 'lang="es"' in html_tag(from_cookie)) == ("hit", True)
+    by_query = Client().get("/?lang=es", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="es"' in html_tag(by_query)
+
+    english_again = Client().get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (english_again[HIT_HEADER], 'lang="en"' in html_tag(english_again)) == ("hit", True)
+
+
 # The switcher
 
 
