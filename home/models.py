@@ -26,18 +26,19 @@ UPCOMING_CIRCLES = 6
 
 
 class HomePage(CachedViewRestrictionsMixin, Page):
-    hero_heading = models.CharField(max_length=140, default="Learn together, in the open.")
+    hero_heading = models.CharField(_("hero heading"), max_length=140, default="Learn together, in the open.")
     hero_text = models.TextField(
+        _("hero text"),
         blank=True,
         default=(
             "Join a small study circle of peers, follow an openly licensed course on a schedule that suits you, "
             "and review each other's work. No teachers, no fees: just people learning together."
         ),
     )
-    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text")], heading="Hero"),
+        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text")], heading=_("Hero")),
         FieldPanel("intro"),
     ]
     search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("intro")]
@@ -104,14 +105,15 @@ HOW_A_CIRCLE_WORKS = [
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    site_name = models.CharField(max_length=100, default=settings.WAGTAIL_SITE_NAME)
+    site_name = models.CharField(_("site name"), max_length=100, default=settings.WAGTAIL_SITE_NAME)
     default_licence = models.CharField(
+        _("default licence"),
         max_length=20,
         choices=LICENCE_CHOICES,
         default="CC-BY-SA-4.0",
-        help_text="Suggested for new courses; authors may choose another.",
+        help_text=_("Suggested for new courses; authors may choose another."),
     )
-    tagline = models.CharField(max_length=200, blank=True, default="Open peer-to-peer learning")
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True, default="Open peer-to-peer learning")
 
     panels = [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("default_licence")]
 
@@ -122,4 +124,4 @@ class SiteSettings(BaseSiteSetting):
         return site_settings_cached(cls, site)
 
     class Meta:
-        verbose_name = "site settings"
+        verbose_name = _("site settings")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -16,6 +17,6 @@ class UserAdmin(DjangoUserAdmin):
         "show_languages",
         "show_time_zone",
     )
-    fieldsets = DjangoUserAdmin.fieldsets + (("Profile", {"fields": profile_fields}),)
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Profile"), {"fields": profile_fields}),)
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "email")

@@ -19,32 +19,32 @@ class ProfileForm(forms.Form):
     """
 
     display_name = OneLineTextField(
-        label="Display name",
+        label=_("Display name"),
         max_length=_model_max_length("display_name"),
         required=False,
-        help_text="How your name appears to others. Leave it empty to use your username.",
+        help_text=_("How your name appears to others. Leave it empty to use your username."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     bio = MultiLineTextField(
-        label="About you",
+        label=_("About you"),
         max_length=_model_max_length("bio"),
         required=False,
-        help_text="What you are learning, what you can help others with. Plain text.",
+        help_text=_("What you are learning, what you can help others with. Plain text."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=time_zone_choices,
-        help_text="Meeting times are shown to you in this time zone.",
-        error_messages={"invalid_choice": "Choose a time zone from the list."},
+        help_text=_("Meeting times are shown to you in this time zone."),
+        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
     )
     languages = forms.MultipleChoiceField(
-        label="Languages you can learn in",
+        label=_("Languages you can learn in"),
         choices=LANGUAGE_CHOICES,
         required=False,
-        help_text="Every language you could follow a study circle in.",
+        help_text=_("Every language you could follow a study circle in."),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
-        error_messages={"invalid_choice": "Choose languages from the list."},
+        error_messages={"invalid_choice": _("Choose languages from the list.")},
     )
     preferred_language = forms.ChoiceField(
         label=_("Interface language"),
@@ -53,9 +53,9 @@ class ProfileForm(forms.Form):
         help_text=_("The language of the site, of the e-mail it sends you and of your calendar feed."),
         error_messages={"invalid_choice": _("Choose a language from the list.")},
     )
-    show_bio = forms.BooleanField(label="Show “About you”", required=False)
-    show_languages = forms.BooleanField(label="Show my languages", required=False)
-    show_time_zone = forms.BooleanField(label="Show my time zone", required=False)
+    show_bio = forms.BooleanField(label=_("Show “About you”"), required=False)
+    show_languages = forms.BooleanField(label=_("Show my languages"), required=False)
+    show_time_zone = forms.BooleanField(label=_("Show my time zone"), required=False)
 
     profile_fields = ("display_name", "bio", "time_zone", "preferred_language", "languages")
     visibility_fields = ("show_bio", "show_languages", "show_time_zone")

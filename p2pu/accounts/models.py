@@ -41,31 +41,35 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 def validate_time_zone(value: str) -> None:
     if value not in known_time_zones():
-        raise ValidationError("“%(value)s” is not a known time zone.", params={"value": value})
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
 def validate_language_codes(value) -> None:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ValidationError("Languages must be a list of language codes.")
+        raise ValidationError(_("Languages must be a list of language codes."))
     unknown = [code for code in value if code not in LANGUAGE_NAMES]
     if unknown:
-        raise ValidationError("Unknown language code: %(codes)s.", params={"codes": ", ".join(unknown)})
+        raise ValidationError(_("Unknown language code: %(codes)s."), params={"codes": ", ".join(unknown)})
 
 
 class User(AbstractUser):
-    display_name = models.CharField(max_length=100, blank=True, help_text="How your name appears to others.")
-    bio = models.TextField(max_length=2000, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=100, blank=True, help_text=_("How your name appears to others.")
+    )
+    bio = models.TextField(_("about you"), max_length=2000, blank=True)
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text="Meeting times are shown in this time zone.",
+        help_text=_("Meeting times are shown in this time zone."),
     )
     languages = models.JSONField(
+        _("languages"),
         default=list,
         blank=True,
         validators=[validate_language_codes],
-        help_text="Language codes, most fluent first.",
+        help_text=_("Language codes, most fluent first."),
     )
     # The site's interface language for this person (pages, e-mail, calendar feeds); empty follows the
     # browser. Not the same as ``languages``, the languages they can learn in.
@@ -76,9 +80,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The language the site, its e-mail and your calendar feed use for you."),
     )
-    show_bio = models.BooleanField("show my bio on my public profile", default=True)
-    show_languages = models.BooleanField("show my languages on my public profile", default=True)
-    show_time_zone = models.BooleanField("show my time zone on my public profile", default=False)
+    show_bio = models.BooleanField(_("show my bio on my public profile"), default=True)
+    show_languages = models.BooleanField(_("show my languages on my public profile"), default=True)
+    show_time_zone = models.BooleanField(_("show my time zone on my public profile"), default=False)
 
     class Meta:
         ordering = ["username"]

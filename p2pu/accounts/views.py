@@ -44,7 +44,7 @@ def profile_edit(request):
     form = ProfileForm.for_user(request.user, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         profile_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your profile has been saved.")
+        messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile_edit")
     return render(request, "accounts/profile_edit.html", {"form": form})
 

@@ -2,14 +2,16 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .kinds import ALL_KINDS, Frequency, Kind
 
 ALL_EMAIL_FIELD = "all_email"
 ALL_EMAIL_CHOICES = [
-    (Frequency.IMMEDIATELY, "As chosen for each kind below"),
-    (Frequency.DAILY, "At most one daily digest"),
-    (Frequency.OFF, "None: pause all notification e-mail"),
+    (Frequency.IMMEDIATELY, gettext_lazy("As chosen for each kind below")),
+    (Frequency.DAILY, gettext_lazy("At most one daily digest")),
+    (Frequency.OFF, gettext_lazy("None: pause all notification e-mail")),
 ]
 
 
@@ -20,10 +22,11 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
         digest_time = dt.time(settings.NOTIFICATION_DIGEST_HOUR)
         self.fields[ALL_EMAIL_FIELD] = forms.ChoiceField(
-            label="All notification e-mail",
+            label=_("All notification e-mail"),
             choices=ALL_EMAIL_CHOICES,
             initial=chosen.get(ALL_KINDS, Frequency.IMMEDIATELY),
-            help_text=f"The daily digest arrives soon after {digest_time:%H:%M} in your time zone.",
+            help_text=_("The daily digest arrives soon after %(time)s in your time zone.")
+            % {"time": f"{digest_time:%H:%M}"},
         )
         self.kind_fields = []
         for kind in kinds:

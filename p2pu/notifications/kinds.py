@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATELY = "immediately", "Immediately"
-    DAILY = "daily", "In a daily digest"
-    OFF = "off", "Off"
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("In a daily digest")
+    OFF = "off", pgettext_lazy("e-mail frequency", "Off")
 
 
 # Less frequent first: the "all e-mail" preference caps every kind at its own level.

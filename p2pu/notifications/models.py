@@ -11,35 +11,37 @@ queue once they are older than any live send can be (e-mail tasks have a hard ti
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .kinds import Frequency
 
 
 class Notification(models.Model):
     class EmailState(models.TextChoices):
-        PENDING = "pending", "Waiting to be e-mailed"
-        SENDING = "sending", "Being e-mailed"
-        SENT = "sent", "E-mailed"
-        DIGEST = "digest", "Waiting for the daily digest"
-        SKIPPED = "skipped", "Not e-mailed"
-        FAILED = "failed", "E-mail failed"
+        PENDING = "pending", _("Waiting to be e-mailed")
+        SENDING = "sending", _("Being e-mailed")
+        SENT = "sent", _("E-mailed")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        SKIPPED = "skipped", _("Not e-mailed")
+        FAILED = "failed", _("E-mail failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=100, help_text="A registered kind, e.g. circle.waitlist_promoted.")
+    kind = models.CharField(max_length=100, help_text=_("A registered kind, e.g. circle.waitlist_promoted."))
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, help_text="Plain text.")
-    url = models.CharField(max_length=500, blank=True, help_text="Where the notification leads: a path or a URL.")
+    body = models.TextField(blank=True, help_text=_("Plain text."))
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where the notification leads: a path or a URL."))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(
-        max_length=255, help_text="Names the event; the same event is recorded once per recipient."
+        max_length=255, help_text=_("Names the event; the same event is recorded once per recipient.")
     )
     # The language to write to a recipient who has chosen none (e.g. the circle's, for a circle's message):
     # p2pu.core.locales.person_language decides at send time. Empty: the site's default.
-    language = models.CharField(max_length=10, blank=True, help_text="A language code, e.g. the circle's.")
+    language = models.CharField(max_length=10, blank=True, help_text=_("A language code, e.g. the circle's."))
     email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
     emailed_at = models.DateTimeField(null=True, blank=True)
     # When a sender last claimed the e-mail (pending → sending); empty until the first claim.
@@ -87,18 +89,18 @@ class NotificationPreference(models.Model):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Nothing to send"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("delivery state", "Waiting")
+    SENDING = "sending", pgettext_lazy("delivery state", "Sending")
+    SENT = "sent", pgettext_lazy("delivery state", "Sent")
+    SKIPPED = "skipped", _("Nothing to send")
+    FAILED = "failed", pgettext_lazy("delivery state", "Failed")
 
 
 class DigestDelivery(models.Model):
     """The daily digest for one person on one day of their own calendar; there is at most one."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests")
-    date = models.DateField(help_text="The day in the person's own time zone.")
+    date = models.DateField(help_text=_("The day in the person's own time zone."))
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     # When a sender last claimed the digest (pending → sending); empty until the first claim.
@@ -106,7 +108,7 @@ class DigestDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "digest deliveries"
+        verbose_name_plural = _("digest deliveries")
         ordering = ["-date", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "date"], name="digest_once_per_user_per_day"),
@@ -120,7 +122,7 @@ class SentEmail(models.Model):
     """One already-rendered e-mail (e.g. allauth's verification mail), recorded so a retry never resends it."""
 
     dedupe_key = models.CharField(max_length=255, unique=True)
-    to = models.TextField(help_text="Recipients, comma-separated.")
+    to = models.TextField(help_text=_("Recipients, comma-separated."))
     subject = models.CharField(max_length=255)
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     created_at = models.DateTimeField(default=timezone.now)

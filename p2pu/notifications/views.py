@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,7 +46,7 @@ def mark_read(request, pk: int):
 @require_POST
 def mark_all_read(request):
     services.notifications_mark_all_read(user=request.user)
-    messages.success(request, "All notifications are marked as read.")
+    messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:list")
 
 
@@ -64,7 +65,7 @@ def preferences(request):
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_set(user=request.user, frequencies=form.frequencies())
-        messages.success(request, "Your notification preferences are saved.")
+        messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
 

@@ -13,11 +13,13 @@ from django.core import signing
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from p2pu.audit.actions import label_of
 from p2pu.audit.models import AuditEntry
+from p2pu.core.locales import person_language
 from p2pu.notifications.models import Notification, NotificationPreference
 from p2pu.notifications.services import notification_send
 
@@ -144,12 +146,19 @@ def data_export_build(*, user: User) -> DataExport:
             export = DataExport(user=user)
             export.file.save("data.zip", File(buffer), save=True)
             days = settings.DATA_EXPORT_LINK_MAX_AGE // 86400
-            notification_send(
-                recipient=user,
-                kind=notification_kinds.DATA_EXPORT_READY,
-                title=_("Your data is ready to download"),
-                body=_("The link works for you alone, for %(days)s days.") % {"days": days},
-                url=data_export_link(export),
-                dedupe_key=f"accounts.data_export:{export.pk}",
-            )
+            # Built in a task, outside any request: the words are in the person's own language.
+            with translation.override(person_language(user)):
+                notification_send(
+                    recipient=user,
+                    kind=notification_kinds.DATA_EXPORT_READY,
+                    title=_("Your data is ready to download"),
+                    body=ngettext(
+                        "The link works for you alone, for %(days)s day.",
+                        "The link works for you alone, for %(days)s days.",
+                        days,
+                    )
+                    % {"days": days},
+                    url=data_export_link(export),
+                    dedupe_key=f"accounts.data_export:{export.pk}",
+                )
     return export

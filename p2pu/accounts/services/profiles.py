@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from p2pu.core.locales import person_language
 from p2pu.core.text import multi_line, one_line
 from p2pu.notifications.services import notification_send
 
@@ -65,15 +68,17 @@ def preferred_language_set(*, user: User, language: str) -> User:
 
 def welcome_send(*, user: User):
     """Greet a person once, when they first confirm an e-mail address (later confirmations change nothing)."""
-    return notification_send(
-        recipient=user,
-        kind=notification_kinds.WELCOME,
-        title=f"Welcome to {settings.WAGTAIL_SITE_NAME}",
-        body=(
-            "Your e-mail address is confirmed. Find a course you like, join a study circle or start one, "
-            "and tell people a little about yourself on your profile."
-        ),
-        # The course catalogue is a Wagtail page, so it has a path but no URL name to reverse.
-        url="/courses/",
-        dedupe_key=notification_kinds.WELCOME,
-    )
+    # Written in the person's language: the site name goes into the title before it is stored.
+    with translation.override(person_language(user)):
+        return notification_send(
+            recipient=user,
+            kind=notification_kinds.WELCOME,
+            title=_("Welcome to %(site_name)s") % {"site_name": settings.WAGTAIL_SITE_NAME},
+            body=_(
+                "Your e-mail address is confirmed. Find a course you like, join a study circle or start one, "
+                "and tell people a little about yourself on your profile."
+            ),
+            # The course catalogue is a Wagtail page, so it has a path but no URL name to reverse.
+            url="/courses/",
+            dedupe_key=notification_kinds.WELCOME,
+        )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.utils.translation import gettext
 
 from p2pu.core.links import absolute_reverse
 
@@ -32,7 +33,7 @@ class Unsubscription:
 
     @property
     def label(self) -> str:
-        return "all notification e-mail" if self.kind == ALL_KINDS else kinds.get(self.kind).label
+        return gettext("all notification e-mail") if self.kind == ALL_KINDS else kinds.get(self.kind).label
 
 
 def unsubscribe_token_read(*, token: str) -> Unsubscription:
