@@ -265,6 +265,11 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     def licence_enum(self) -> Licence:
         return Licence(self.licence)
 
+    @property
+    def search_language(self) -> str:
+        """The language p2pu.core.search_backends indexes the course in."""
+        return self.language
+
     def _catalog_and_other_languages(self):
         """The catalog above the course, and the course's live, public versions in other languages (plain
         pages, each with its ``language``: its locale's, which a translation's language always is), in one
@@ -467,6 +472,11 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
     @cached_property
     def course(self) -> "CoursePage | None":
         return CoursePage.objects.ancestor_of(self).first()
+
+    @property
+    def search_language(self) -> str:
+        """The language p2pu.core.search_backends indexes the module in: its course's."""
+        return self.course.language if self.course else ""
 
     @property
     def effective_licence(self) -> str:

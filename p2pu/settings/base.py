@@ -323,7 +323,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # Wagtail (WAGTAIL_SITE_NAME is set at the top: e-mail settings use it too)
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# On PostgreSQL each page is indexed with its language's stemming and a query read in every shipped
+# language (p2pu.core.search_backends); pages in no stemmed language, words as written ("simple").
+# Elsewhere Wagtail's database backend, words as written.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "p2pu.core.search_backends", "SEARCH_CONFIG": "simple"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True

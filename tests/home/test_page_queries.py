@@ -44,6 +44,8 @@ def build(size: int) -> dict:
             "module": module.url,
             "circles": "/circles/",
             "circle": f"/circles/{circle.pk}/",
+            # Every course (outcomes) and module (objectives) says "idea": results of both kinds.
+            "search": "/search/?q=idea",
         },
     }
 
