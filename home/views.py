@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpResponseServerError
 from django.shortcuts import render
@@ -13,7 +15,11 @@ def search(request):
     if query:
         results = Page.objects.live().public().specific().search(query)
     page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "home/search.html", {"query": query, "results": page})
+    return render(
+        request,
+        "home/search.html",
+        {"query": query, "results": page, "extra_query": urlencode({"q": query}) if query else ""},
+    )
 
 
 def page_not_found(request, exception):

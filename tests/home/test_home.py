@@ -66,6 +66,15 @@ def test_search_finds_live_pages_only(client, home_page):
     assert "Hidden draft" not in response.content.decode()
 
 
+def test_search_pages_keep_a_query_that_holds_an_ampersand(client, home_page):
+    for number in range(11):
+        home_page.add_child(instance=Page(title=f"Salt & pepper {number}", slug=f"salt-{number}"))
+
+    response = client.get("/search/", {"q": "salt & pepper"})
+
+    assert 'href="?q=salt+%26+pepper&amp;page=2"' in response.content.decode()
+
+
 def test_search_without_query_shows_the_form(client, home_page):
     response = client.get("/search/")
     assert response.status_code == 200
