@@ -13,7 +13,7 @@ class CoursesConfig(AppConfig):
         from p2pu.audit import actions
         from p2pu.notifications import kinds
 
-        from . import audit_actions, notification_kinds, page_cache, personal_data, restrictions, signals
+        from . import audit_actions, locales, notification_kinds, page_cache, personal_data, restrictions, signals
         from .models import CourseReviewTask, Rubric
         from .page_forms import ChosenContentCheck
         from .permissions import RubricPermissionPolicy, images_choosable_by, rubrics_choosable_by
@@ -27,6 +27,7 @@ class CoursesConfig(AppConfig):
         signals.connect()
         page_cache.connect()
         restrictions.connect()
+        locales.connect()
         # The review task's rules read code above the models, so they are handed to it here.
         CourseReviewTask.rules = REVIEW_RULES
         # Likewise what the page forms let a person choose, which the models below them cannot import.

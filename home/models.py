@@ -14,18 +14,19 @@ from cohorts.models import Circle
 from cohorts.page_cache import CIRCLES_TAG
 from courses.cache_tags import COURSES_TAG, PAGES_TAG
 from courses.licensing import LICENCE_CHOICES
+from courses.locales import ServedInTheReadersLanguageMixin, active_locale_id, served_version
 from courses.models import CourseIndexPage, CoursePage
 from courses.restrictions import CachedViewRestrictionsMixin, public
 from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
-from .sites import active_locale_id, site_settings_cached
+from .sites import site_settings_cached
 
 FEATURED_COURSES = 6
 
 UPCOMING_CIRCLES = 6
 
 
-class HomePage(CachedViewRestrictionsMixin, Page):
+class HomePage(ServedInTheReadersLanguageMixin, CachedViewRestrictionsMixin, Page):
     hero_heading = models.CharField(_("hero heading"), max_length=140, default="Learn together, in the open.")
     hero_text = models.TextField(
         _("hero text"),
@@ -48,28 +49,27 @@ class HomePage(CachedViewRestrictionsMixin, Page):
 
     @property
     def localized_draft(self):
-        # Routing asks the site's root page for its translation on every request: the active locale comes
-        # from the cached map rather than a query.
-        if not settings.WAGTAIL_I18N_ENABLED:
-            return self
-        locale_id = active_locale_id()
-        if locale_id is None or locale_id == self.locale_id:
-            return self
-        return self.get_translation_or_none(locale_id) or self
+        # Routing starts from the site's own root page in every language (courses.locales): the reader's
+        # translation of this page is served by ``route``, and of a page below by that page.
+        return self
 
     def route(self, request, path_components):
         """Find the deepest page the path names in one query, instead of a child lookup and a ``.specific``
         per level; that page routes what is left (a course's ``remixes/``, or a 404)."""
-        if not path_components and self.get_deferred_fields():
-            # The cached site's copy of this page (home.sites) holds only the tree fields: serve a whole one.
-            return HomePage.objects.get(pk=self.pk).route(request, path_components)
+        translations = getattr(self, "live_translations", None)
+        if not path_components and translations is not None and not getattr(self, "is_reader_version", False):
+            # The cached site's copy of this page (home.sites) knows its translations: no query for any reader.
+            chosen = translations.get(active_locale_id(), self)
+            chosen.is_reader_version = True
+            return chosen.route(request, path_components)
         if path_components:
             prefixes = [
                 f"{self.url_path}{'/'.join(path_components[:length])}/" for length in range(len(path_components), 0, -1)
             ]
             deepest = Page.objects.filter(path__startswith=self.path, url_path__in=prefixes).order_by("-depth").first()
             if deepest is not None:
-                return deepest.specific.route(request, path_components[deepest.depth - self.depth :])
+                rest = path_components[deepest.depth - self.depth :]
+                return served_version(deepest, served=not rest).route(request, rest)
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Site
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished
 
 from p2pu.core.page_cache import SITE_TAG, page_cache_purge
@@ -26,7 +26,7 @@ def _on_site_changed(sender, **kwargs):
 
 
 def _on_root_page_changed(sender, instance, **kwargs):
-    # The cached sites hold their root page's tree fields and the locales (home.sites).
+    # The cached sites hold their root page's tree fields (home.sites).
     transaction.on_commit(sites_forget, robust=True)
 
 
@@ -34,7 +34,5 @@ def connect() -> None:
     post_save.connect(_on_site_settings_saved, sender=SiteSettings, dispatch_uid="page_cache_site_settings")
     post_save.connect(_on_site_changed, sender=Site, dispatch_uid="cached_sites_site_saved")
     post_delete.connect(_on_site_changed, sender=Site, dispatch_uid="cached_sites_site_deleted")
-    post_save.connect(_on_site_changed, sender=Locale, dispatch_uid="cached_sites_locale_saved")
-    post_delete.connect(_on_site_changed, sender=Locale, dispatch_uid="cached_sites_locale_deleted")
     page_published.connect(_on_root_page_changed, sender=HomePage, dispatch_uid="cached_sites_root_published")
     page_unpublished.connect(_on_root_page_changed, sender=HomePage, dispatch_uid="cached_sites_root_unpublished")

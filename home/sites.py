@@ -1,20 +1,15 @@
-"""The Wagtail site, its root page, its settings and the locales, read from the cache instead of the
-database on every request.
+"""The Wagtail site, its root page and its settings, read from the cache instead of the database on every
+request.
 
-Wagtail looks the site up per request (by host and port), routes from the site's root page in the active
-locale (a locale lookup, then the root page's own fields) and reads the site settings per request; all
-change rarely, so they are kept in the default cache under a version that any save or delete of a site,
-its settings, a locale, or a publish of a site's root page, replaces.
+Wagtail looks the site up per request (by host and port), routes from the site's root page and reads the
+site settings per request; all change rarely, so they are kept in the default cache under a version that
+any save or delete of a site or its settings, or a publish of a site's root page, replaces.
 """
 
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http.request import split_domain_port
-from django.utils.translation import get_language
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale
 
 _VERSION_KEY = "wagtail-sites:version"
 #: Entries also expire, so a deploy that changes the models never reads old pickles for long.
@@ -44,35 +39,13 @@ def site_settings_cached(settings_model, site):
     return instance
 
 
-def locale_ids() -> dict[str, int]:
-    """Each locale's language code, mapped to its id."""
-    key = f"wagtail-sites:{_version()}:locales"
-    ids = cache.get(key)
-    if ids is None:
-        ids = dict(Locale.objects.values_list("language_code", "pk"))
-        cache.set(key, ids, timeout=ENTRY_SECONDS)
-    return ids
-
-
-def active_locale_id() -> int | None:
-    """The id ``Locale.get_active()`` would give, without its query: the active language's locale, or the
-    default language's when the active one has none."""
-    ids = locale_ids()
-    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    try:
-        active = get_supported_content_language_variant(get_language() or settings.LANGUAGE_CODE)
-    except LookupError:
-        active = default
-    return ids.get(active, ids.get(default))
-
-
 class CachedSiteMiddleware:
     """Puts the request's cached Wagtail site where ``Site.find_for_request`` looks first.
 
     On a miss nothing is looked up here: a view that needs the site finds it as usual, and it is cached
     on the way out, so requests that never need it (health probes, reports) never touch the database.
-    The root page is cached in its own class with its own fields left out (``deferred``): routing reads
-    only the tree fields, and the page reloads itself when it is the page served (``HomePage.route``).
+    The root page is cached whole, in its own class, with its live translations (``HomePage.route`` serves
+    the reader's); publishing or unpublishing any of them forgets it (home.signals).
     """
 
     def __init__(self, get_response):
@@ -87,6 +60,8 @@ class CachedSiteMiddleware:
         response = self.get_response(request)
         found = getattr(request, "_wagtail_site", None)
         if site is None and found is not None:
-            found.root_page = found.root_page.get_specific(deferred=True)
+            root = found.root_page.specific
+            root.live_translations = {page.locale_id: page for page in root.get_translations().live()}
+            found.root_page = root
             cache.set(key, found, timeout=ENTRY_SECONDS)
         return response

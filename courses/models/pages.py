@@ -32,6 +32,7 @@ from ..catalog import CatalogFilterForm, catalog_orderings
 from ..choices import LANGUAGE_CHOICES, Level
 from ..derivations import course_attribution, module_attribution
 from ..licensing import LICENCE_CHOICES, Licence
+from ..locales import ServedInTheReadersLanguageMixin
 from ..metadata import citation, course_json_ld, module_json_ld
 from ..page_forms import CoursePageForm, ModulePageForm
 from ..restrictions import CachedViewRestrictionsMixin, public
@@ -56,7 +57,7 @@ def outcomes_field(item_name: str, item_label: str) -> StreamField:
     )
 
 
-class CourseIndexPage(CachedViewRestrictionsMixin, Page):
+class CourseIndexPage(ServedInTheReadersLanguageMixin, CachedViewRestrictionsMixin, Page):
     """The catalog at /courses/: every published course, with search and filters."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

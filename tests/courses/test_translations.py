@@ -246,7 +246,7 @@ class TestCatalogAndCoursePages:
 
 
 #: The catalog page's queries, whatever the number of courses and translations.
-QUERIES_FOR_CATALOG = 10
+QUERIES_FOR_CATALOG = 9
 
 
 class TestCircles:

@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from courses.models import CoursePage
+from courses.remix.services.translating import course_translation_create
 from tests.cohorts.factories import join, make_circle, make_course
 from tests.courses.factories import CourseCreditFactory
 from tests.factories import UserFactory
@@ -62,3 +64,20 @@ def test_public_pages_for_a_signed_in_person_stay_within_the_query_budget(client
         assert response.status_code == 200, name
         counts[name] = len(queries)
     assert all(count <= OVER_BUDGET.get(name, MAX_QUERIES) for name, count in counts.items()), counts
+
+
+def test_a_page_in_another_language_costs_the_queries_it_costs_in_english(client, home_page):
+    """Where the site has a Spanish tree (a translated course and the catalog and home page copied with it),
+    a Spanish reader's pages cost what an English reader's do."""
+    world = build(2)
+    course_translation_create(source=CoursePage.objects.get(slug="course-0"), language="es", user=UserFactory())
+    client.force_login(world["person"])
+    counts = {}
+    for language in ("en", "es"):
+        for name, url in world["urls"].items():
+            client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, (language, name)
+            counts[language, name] = len(queries)
+    assert {name: counts["es", name] for name in world["urls"]} == {name: counts["en", name] for name in world["urls"]}

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from wagtail.models import Locale
 
+from courses.locales import active_locale_id
 from home.models import HomePage
-from home.sites import active_locale_id
 from tests.cohorts.factories import make_course
 
 pytestmark = pytest.mark.django_db
