@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -51,7 +52,9 @@ def course_start(request):
         ok, course = form_submit(form, lambda data: services.course_start(user=request.user, **data))
         if ok:
             messages.success(
-                request, f"“{course.title}” is a draft: add modules, then submit it for review to publish it."
+                request,
+                _("“%(title)s” is a draft: add modules, then submit it for review to publish it.")
+                % {"title": course.title},
             )
             return redirect("wagtailadmin_pages:edit", course.pk)
     return render(request, "courses/authoring/start.html", {"form": form})
@@ -83,7 +86,7 @@ def credit_accept(request, credit_id):
     action_submit(
         request,
         lambda: services.credit_accept(credit=credit, licences_shown=request.POST.get("licences", "")),
-        success=f"Thank you: the credit on “{credit.course.title}” is accepted.",
+        success=_("Thank you: the credit on “%(title)s” is accepted.") % {"title": credit.course.title},
     )
     return redirect("courses:credits")
 
@@ -98,7 +101,7 @@ def credit_decline(request, credit_id):
     action_submit(
         request,
         lambda: services.credit_decline(credit=credit, user=request.user),
-        success=f"You are no longer credited on “{credit.course.title}”.",
+        success=_("You are no longer credited on “%(title)s”.") % {"title": credit.course.title},
     )
     return redirect("courses:credits")
 
@@ -118,14 +121,14 @@ def invitation(request, token):
                 lambda: services.invitation_accept(
                     invitation=invitation, user=request.user, licences_shown=request.POST.get("licences", "")
                 ),
-                success=f"Welcome aboard: you can now edit “{course.title}”.",
+                success=_("Welcome aboard: you can now edit “%(title)s”.") % {"title": course.title},
             )
             next_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
         else:
             answered = action_submit(
                 request,
                 lambda: services.invitation_decline(invitation=invitation, user=request.user),
-                success=f"You declined the invitation to co-author “{course.title}”.",
+                success=_("You declined the invitation to co-author “%(title)s”.") % {"title": course.title},
             )
             next_url = course.get_parent().url
         return redirect(next_url if answered else reverse("courses:invitation", kwargs={"token": token}))
@@ -153,7 +156,7 @@ class CourseAuthorsView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "courses/authoring/admin/authors.html"
     header_icon = "group"
-    page_title = "Authors and credits"
+    page_title = gettext_lazy("Authors and credits")
 
     def dispatch(self, request, *args, **kwargs):
         # 404 rather than 403 for courses the person does not write: no telling which ids exist.
@@ -209,7 +212,9 @@ class CourseAuthorsView(WagtailAdminTemplateMixin, TemplateView):
                 form, lambda data: services.coauthor_invite(course=self.course, invited_by=request.user, **data)
             )
             if ok:
-                admin_messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                admin_messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
                 return redirect("courses_authoring:authors", course_id=self.course.pk)
             return self.render_to_response(self.get_context_data(invitation_form=form), status=400)
         if request.POST.get("action") == "external":
@@ -242,7 +247,8 @@ def course_credit_remove(request, course_id, credit_id):
     action_submit(
         request,
         lambda: services.coauthor_remove(credit=credit, removed_by=request.user),
-        success=f"{credit.name} is no longer credited as {credit.get_role_display().lower()}.",
+        success=_("%(name)s is no longer credited as %(role)s.")
+        % {"name": credit.name, "role": credit.get_role_display().lower()},
     )
     return redirect("courses_authoring:authors", course_id=course.pk)
 
@@ -257,7 +263,7 @@ def course_credit_confirm(request, course_id, credit_id):
     except ValidationError as error:
         admin_messages.error(request, " ".join(error.messages))
     else:
-        admin_messages.success(request, f"The credit for {credit.name} is confirmed.")
+        admin_messages.success(request, _("The credit for %(name)s is confirmed.") % {"name": credit.name})
     return redirect("courses_authoring:authors", course_id=course.pk)
 
 
@@ -268,6 +274,6 @@ def course_invitation_revoke(request, course_id, invitation_id):
     action_submit(
         request,
         lambda: services.invitation_revoke(invitation=invitation),
-        success=f"The invitation to {invitation.email} is withdrawn.",
+        success=_("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
     )
     return redirect("courses_authoring:authors", course_id=course.pk)

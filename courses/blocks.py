@@ -12,6 +12,7 @@ naming the provider, not as an embedded player.
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -27,7 +28,7 @@ RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "code", 
 INLINE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "code"]
 
 #: A licence field inside a block may also be left empty: "not stated".
-OPTIONAL_LICENCE_CHOICES = [("", "Not stated"), *LICENCE_CHOICES]
+OPTIONAL_LICENCE_CHOICES = [("", pgettext_lazy("licence", "Not stated")), *LICENCE_CHOICES]
 
 
 class WebURLBlock(blocks.URLBlock):
@@ -40,17 +41,17 @@ class WebURLBlock(blocks.URLBlock):
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=120)
     level = blocks.ChoiceBlock(
-        choices=[("h2", "Section (level 2)"), ("h3", "Subsection (level 3)")],
+        choices=[("h2", _("Section (level 2)")), ("h3", _("Subsection (level 3)"))],
         default="h2",
-        help_text="The module title is the only level 1 heading; start sections at level 2.",
+        help_text=_("The module title is the only level 1 heading; start sections at level 2."),
     )
 
     class Meta:
         icon = "title"
-        label = "Heading"
+        label = _("Heading")
         template = "courses/blocks/heading_block.html"
         preview_value = {"text": "Before you start", "level": "h2"}
-        description = "A section heading; it also appears in the module's outline."
+        description = _("A section heading; it also appears in the module's outline.")
 
 
 class ImageBlock(blocks.StructBlock):
@@ -58,17 +59,19 @@ class ImageBlock(blocks.StructBlock):
     alt_text = blocks.CharBlock(
         max_length=250,
         required=False,
-        help_text="Describe the image for people who cannot see it. Leave empty only if it is purely decorative.",
+        help_text=_("Describe the image for people who cannot see it. Leave empty only if it is purely decorative."),
     )
     caption = blocks.CharBlock(max_length=250, required=False)
-    credit = blocks.CharBlock(max_length=250, required=False, help_text="Who made the image, e.g. “Photo: Ana Lima”.")
+    credit = blocks.CharBlock(
+        max_length=250, required=False, help_text=_("Who made the image, e.g. “Photo: Ana Lima”.")
+    )
     licence = blocks.ChoiceBlock(choices=OPTIONAL_LICENCE_CHOICES, required=False, default="")
 
     class Meta:
         icon = "image"
-        label = "Image"
+        label = _("Image")
         template = "courses/blocks/image_block.html"
-        description = "An image with alt text, caption, credit and licence."
+        description = _("An image with alt text, caption, credit and licence.")
 
 
 #: Host names (without "www.") of well-known video sites, for the "Watch on …" link.
@@ -99,9 +102,9 @@ class VideoBlock(blocks.StructBlock):
     card keeps pages fast, private and working offline.
     """
 
-    url = WebURLBlock(label="URL", help_text="The page where the video can be watched, e.g. on YouTube or Vimeo.")
+    url = WebURLBlock(label=_("URL"), help_text=_("The page where the video can be watched, e.g. on YouTube or Vimeo."))
     title = blocks.CharBlock(max_length=200)
-    duration_minutes = blocks.IntegerBlock(required=False, min_value=1, max_value=1000, label="Length in minutes")
+    duration_minutes = blocks.IntegerBlock(required=False, min_value=1, max_value=1000, label=_("Length in minutes"))
     description = blocks.TextBlock(required=False, max_length=1000)
 
     def get_context(self, value, parent_context=None):
@@ -111,46 +114,53 @@ class VideoBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
-        label = "Video or media link"
+        label = _("Video or media link")
         template = "courses/blocks/video_block.html"
         preview_value = {
             "url": "https://www.youtube.com/watch?v=example",
             "title": "How a study circle meets",
             "duration_minutes": 6,
         }
-        description = "A link card to a video hosted elsewhere (no player is embedded)."
+        description = _("A link card to a video hosted elsewhere (no player is embedded).")
 
 
 class CalloutBlock(blocks.StructBlock):
-    kind = blocks.ChoiceBlock(choices=[("note", "Note"), ("tip", "Tip"), ("warning", "Warning")], default="note")
+    kind = blocks.ChoiceBlock(
+        choices=[
+            ("note", pgettext_lazy("callout", "Note")),
+            ("tip", pgettext_lazy("callout", "Tip")),
+            ("warning", pgettext_lazy("callout", "Warning")),
+        ],
+        default="note",
+    )
     title = blocks.CharBlock(max_length=120, required=False)
     text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
 
     class Meta:
         icon = "warning"
-        label = "Callout"
+        label = _("Callout")
         template = "courses/blocks/callout_block.html"
         preview_value = {"kind": "tip", "title": "Tip", "text": "<p>Agree on a time-keeper before you start.</p>"}
-        description = "A highlighted note, tip or warning."
+        description = _("A highlighted note, tip or warning.")
 
 
 class QuoteBlock(blocks.StructBlock):
     text = blocks.TextBlock(max_length=2000)
-    source = blocks.CharBlock(max_length=250, required=False, help_text="Who said or wrote it, and where.")
-    source_url = WebURLBlock(required=False, label="Source URL")
+    source = blocks.CharBlock(max_length=250, required=False, help_text=_("Who said or wrote it, and where."))
+    source_url = WebURLBlock(required=False, label=_("Source URL"))
 
     class Meta:
         icon = "openquote"
-        label = "Quote"
+        label = _("Quote")
         template = "courses/blocks/quote_block.html"
         preview_value = {"text": "We learn best together.", "source": "A learner"}
-        description = "A quotation with its source."
+        description = _("A quotation with its source.")
 
 
 class CodeBlock(blocks.StructBlock):
     language = blocks.ChoiceBlock(
         choices=[
-            ("text", "Plain text"),
+            ("text", _("Plain text")),
             ("python", "Python"),
             ("javascript", "JavaScript"),
             ("html", "HTML"),
@@ -167,27 +177,29 @@ class CodeBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["language_label"] = dict(self.child_blocks["language"].field.choices).get(value["language"], "Code")
+        context["language_label"] = dict(self.child_blocks["language"].field.choices).get(
+            value["language"], gettext("Code")
+        )
         return context
 
     class Meta:
         icon = "code"
-        label = "Code"
+        label = _("Code")
         template = "courses/blocks/code_block.html"
         preview_value = {"language": "python", "code": "print('hello, circle')"}
-        description = "A code listing, shown exactly as typed."
+        description = _("A code listing, shown exactly as typed.")
 
 
 class ExternalResourceBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=200)
-    url = WebURLBlock(label="URL")
+    url = WebURLBlock(label=_("URL"))
     author = blocks.CharBlock(max_length=200, required=False)
     licence = blocks.ChoiceBlock(choices=OPTIONAL_LICENCE_CHOICES, required=False, default="")
     description = blocks.TextBlock(required=False, max_length=1000)
 
     class Meta:
         icon = "link-external"
-        label = "External resource"
+        label = _("External resource")
         template = "courses/blocks/external_resource_block.html"
         preview_value = {
             "title": "The Learning Circle Facilitator Handbook",
@@ -195,28 +207,28 @@ class ExternalResourceBlock(blocks.StructBlock):
             "author": "Peer 2 Peer University",
             "licence": "CC-BY-4.0",
         }
-        description = "A link to a reading or resource elsewhere, with its author and licence."
+        description = _("A link to a reading or resource elsewhere, with its author and licence.")
 
 
 class DiscussionQuestionBlock(blocks.StructBlock):
     question = blocks.TextBlock(max_length=500)
     guidance = blocks.TextBlock(
-        required=False, max_length=1000, help_text="Optional hints for the facilitator or the group."
+        required=False, max_length=1000, help_text=_("Optional hints for the facilitator or the group.")
     )
 
     class Meta:
         icon = "help"
-        label = "Discussion question"
+        label = _("Discussion question")
         template = "courses/blocks/discussion_question_block.html"
         preview_value = {"question": "What made a group you learned in work well?"}
-        description = "A question for the circle to discuss when it meets."
+        description = _("A question for the circle to discuss when it meets.")
 
 
 class SubmissionType:
     TEXT = "text"
     LINK = "link"
     FILE = "file"
-    CHOICES = [(TEXT, "Written text"), (LINK, "A link"), (FILE, "A file upload")]
+    CHOICES = [(TEXT, _("Written text")), (LINK, _("A link")), (FILE, _("A file upload"))]
 
 
 class ActivityBlock(blocks.StructBlock):
@@ -228,15 +240,15 @@ class ActivityBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=120)
     prompt = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
     submission_type = blocks.ChoiceBlock(choices=SubmissionType.CHOICES, default=SubmissionType.TEXT)
-    rubric = SnippetChooserBlock("courses.Rubric", required=False, help_text="How peers will review the work.")
+    rubric = SnippetChooserBlock("courses.Rubric", required=False, help_text=_("How peers will review the work."))
     reviews_per_submission = blocks.IntegerBlock(
-        default=3, min_value=0, max_value=10, help_text="How many peers review each submission (0: no peer review)."
+        default=3, min_value=0, max_value=10, help_text=_("How many peers review each submission (0: no peer review).")
     )
     due_offset_days = blocks.IntegerBlock(
         default=7,
         min_value=0,
         max_value=365,
-        label="Due after (days)",
+        label=_("Due after (days)"),
         help_text=_("Days after the meeting that covers this module."),
     )
     self_assessment = blocks.BooleanBlock(
@@ -272,14 +284,14 @@ class ActivityBlock(blocks.StructBlock):
 
     class Meta:
         icon = "tasks"
-        label = "Activity"
+        label = _("Activity")
         template = "courses/blocks/activity_block.html"
-        description = "Work learners submit and review with a rubric."
+        description = _("Work learners submit and review with a rubric.")
 
 
 class ModuleBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow", label="Text")
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow", label=_("Text"))
     image = ImageBlock()
     video = VideoBlock()
     callout = CalloutBlock()
@@ -298,12 +310,12 @@ class ModuleBodyBlock(blocks.StreamBlock):
 
 class LevelBlock(blocks.StructBlock):
     score = blocks.IntegerBlock(min_value=0, max_value=100)
-    label = blocks.CharBlock(max_length=60, help_text="e.g. “Developing”, “Proficient”.")
-    descriptor = blocks.TextBlock(max_length=500, help_text="What work at this level looks like.")
+    label = blocks.CharBlock(max_length=60, help_text=_("e.g. “Developing”, “Proficient”."))
+    descriptor = blocks.TextBlock(max_length=500, help_text=_("What work at this level looks like."))
 
     class Meta:
         icon = "list-ol"
-        label = "Level"
+        label = _("Level")
 
 
 class CriterionBlock(blocks.StructBlock):
@@ -316,13 +328,13 @@ class CriterionBlock(blocks.StructBlock):
         scores = [level["score"] for level in value["levels"]]
         if len(scores) != len(set(scores)):
             raise StructBlockValidationError(
-                block_errors={"levels": ValidationError("Each level needs a different score.")}
+                block_errors={"levels": ValidationError(_("Each level needs a different score."))}
             )
         return value
 
     class Meta:
         icon = "list-ul"
-        label = "Criterion"
+        label = _("Criterion")
 
 
 class RubricCriteriaBlock(blocks.StreamBlock):

@@ -47,17 +47,17 @@ def catalog_orderings() -> dict[str, CatalogOrdering]:
 
 
 class CatalogFilterForm(forms.Form):
-    q = forms.CharField(label="Search courses", required=False, max_length=200, widget=forms.SearchInput)
-    topic = forms.ChoiceField(label="Topic", required=False)
-    language = forms.ChoiceField(label="Language", required=False, choices=_any("Any language", LANGUAGE_CHOICES))
-    level = forms.ChoiceField(label="Level", required=False, choices=_any("Any level", Level.choices))
-    licence = forms.ChoiceField(label="Licence", required=False, choices=_any("Any licence", LICENCE_CHOICES))
+    q = forms.CharField(label=_("Search courses"), required=False, max_length=200, widget=forms.SearchInput)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=_any(_("Any language"), LANGUAGE_CHOICES))
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=_any(_("Any level"), Level.choices))
+    licence = forms.ChoiceField(label=_("Licence"), required=False, choices=_any(_("Any licence"), LICENCE_CHOICES))
     # Relevance to the search words; without any, the newest first.
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = _any("Any topic", [(tag.slug, tag.name) for tag in topics])
+        self.fields["topic"].choices = _any(_("Any topic"), [(tag.slug, tag.name) for tag in topics])
         self.orderings = catalog_orderings()
         self.fields["sort"].choices = _any(
             _("Relevance"), [(key, ordering.label) for key, ordering in self.orderings.items()]

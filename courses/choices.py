@@ -1,20 +1,21 @@
 """Choices shared by the course models and the catalog's filters."""
 
-from django.conf.locale import LANG_INFO
 from django.db import models
-from django.utils.translation import get_language_info
+from django.utils.functional import lazy
+from django.utils.translation import get_language_info, pgettext_lazy
 
 #: Languages a course can be written in: codes Django knows, offered in this order.
 COURSE_LANGUAGE_CODES = ["en", "es", "fr", "pt", "de", "it", "nl", "pl", "ar", "sw", "hi", "zh-hans", "ja", "ko"]
 
 
 def _language_label(code: str) -> str:
-    """English name, then the language's own name for its speakers: "Spanish (español)"."""
-    info = LANG_INFO[code]
-    return info["name"] if info["name"] == info["name_local"] else f"{info['name']} ({info['name_local']})"
+    """The name in the interface's language, then the language's own name for its speakers: "Spanish (español)"."""
+    info = get_language_info(code)
+    name = str(info["name_translated"])
+    return name if name == info["name_local"] else f"{name} ({info['name_local']})"
 
 
-LANGUAGE_CHOICES = [(code, _language_label(code)) for code in COURSE_LANGUAGE_CODES]
+LANGUAGE_CHOICES = [(code, lazy(_language_label, str)(code)) for code in COURSE_LANGUAGE_CODES]
 
 
 def language_name(code: str) -> str:
@@ -28,6 +29,6 @@ def language_name_translated(code: str) -> str:
 
 
 class Level(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+    BEGINNER = "beginner", pgettext_lazy("course level", "Beginner")
+    INTERMEDIATE = "intermediate", pgettext_lazy("course level", "Intermediate")
+    ADVANCED = "advanced", pgettext_lazy("course level", "Advanced")

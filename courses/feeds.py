@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from .choices import COURSE_LANGUAGE_CODES
 from .models import CourseCredit, CoursePage
@@ -14,8 +15,8 @@ from .models import CourseCredit, CoursePage
 FEED_LENGTH = 50
 
 KINDS = {
-    "new": ("New courses", "Courses newly published in the catalog.", "-first_published_at"),
-    "updated": ("Updated courses", "Courses whose latest version was just published.", "-last_published_at"),
+    "new": (_("New courses"), _("Courses newly published in the catalog."), "-first_published_at"),
+    "updated": (_("Updated courses"), _("Courses whose latest version was just published."), "-last_published_at"),
 }
 
 

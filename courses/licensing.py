@@ -1,7 +1,8 @@
 """Open licences: compatibility, the licence a remix may take, and attribution text.
 
-This module is pure Python (no Django) so that models, forms, the publish check, templates
-and tests all share one implementation of the rules in PRODUCT.md ("Licence compatibility"):
+This module uses nothing of Django but its translation functions (every reason and attribution line
+reads in the reader's language), so that models, forms, the publish check, templates and tests all
+share one implementation of the rules in PRODUCT.md ("Licence compatibility"):
 
 * an adaptation is never more permissive than a source it adapts (no CC0 or PD result from
   a BY source);
@@ -26,6 +27,9 @@ from functools import cache
 from itertools import combinations
 from typing import NotRequired, TypedDict
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+
 
 class Licence(StrEnum):
     """One of the eight licences (or public-domain tools) a work can carry.
@@ -41,7 +45,7 @@ class Licence(StrEnum):
     label: str
     url: str
 
-    PD = ("PD", "Public Domain Mark", "https://creativecommons.org/publicdomain/mark/1.0/")
+    PD = ("PD", gettext_lazy("Public Domain Mark"), "https://creativecommons.org/publicdomain/mark/1.0/")
     CC0 = ("CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/")
     CC_BY = ("CC-BY-4.0", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
     CC_BY_SA = ("CC-BY-SA-4.0", "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
@@ -140,21 +144,25 @@ class Resolution:
         return not self.reasons
 
 
-# Completes "“Title” is under CC BY-ND 4.0, …"; shared by the resolver and the publish check.
-_NO_ADAPTATIONS = "which does not allow adaptations; include it verbatim instead"
+class _Objection(StrEnum):
+    """Why material under one licence may not be adapted into a work under another."""
+
+    NO_DERIVATIVES = "no_derivatives"
+    SHARE_ALIKE = "share_alike"
+    NON_COMMERCIAL = "non_commercial"
+    ATTRIBUTION = "attribution"
 
 
-def _objection(source: Licence, result: Licence) -> str | None:
-    """Why material under ``source`` may not be adapted into a work under ``result``, as
-    the end of the sentence "“Title” is under <source>, …"; None when it may."""
+def _objection(source: Licence, result: Licence) -> _Objection | None:
+    """Why material under ``source`` may not be adapted into a work under ``result``; None when it may."""
     if source.no_derivatives:
-        return _NO_ADAPTATIONS
+        return _Objection.NO_DERIVATIVES
     if source.share_alike and result is not source:
-        return f"whose ShareAlike condition requires adaptations to be under {source.label} too"
+        return _Objection.SHARE_ALIKE
     if source.non_commercial and not result.non_commercial:
-        return f"which requires adaptations to be NonCommercial, unlike {result.label}"
+        return _Objection.NON_COMMERCIAL
     if source.attribution and not result.attribution:
-        return f"which requires attribution, so an adaptation cannot be under {result.label}"
+        return _Objection.ATTRIBUTION
     return None
 
 
@@ -163,8 +171,25 @@ def _permits(source: Licence, result: Licence) -> bool:
     return _objection(source, result) is None
 
 
-def _refusal(source: Source, objection: str) -> str:
-    return f"“{source.title}” is under {source.licence.label}, {objection}"
+def _refusal(source: Source, objection: _Objection, result: Licence | None = None) -> str:
+    """The reason, in plain language for the author; ``result`` is the licence refused (unused for ND)."""
+    params = {"title": source.title, "licence": source.licence.label, "result": result.label if result else ""}
+    if objection is _Objection.NO_DERIVATIVES:
+        message = _("“%(title)s” is under %(licence)s, which does not allow adaptations; include it verbatim instead")
+    elif objection is _Objection.SHARE_ALIKE:
+        message = _(
+            "“%(title)s” is under %(licence)s, whose ShareAlike condition requires adaptations to be under "
+            "%(licence)s too"
+        )
+    elif objection is _Objection.NON_COMMERCIAL:
+        message = _(
+            "“%(title)s” is under %(licence)s, which requires adaptations to be NonCommercial, unlike %(result)s"
+        )
+    else:
+        message = _(
+            "“%(title)s” is under %(licence)s, which requires attribution, so an adaptation cannot be under %(result)s"
+        )
+    return message % params
 
 
 # Cached: the resolver asks it for every pair of sources, and a remixed course has one per module.
@@ -184,10 +209,15 @@ def _conflict_reason(first: Source, second: Source) -> str:
     # in the chart pairs BY-SA (which pins the result to BY-SA) with a NonCommercial
     # licence (which requires an NC result), so the NC side is the NonCommercial one.
     share_alike, non_commercial = (first, second) if second.licence.non_commercial else (second, first)
-    return (
-        f"{share_alike.licence.label} material (“{share_alike.title}”) cannot be combined with "
-        f"NonCommercial material ({non_commercial.licence.label} in “{non_commercial.title}”)"
-    )
+    return _(
+        "%(share_alike)s material (“%(share_alike_title)s”) cannot be combined with "
+        "NonCommercial material (%(non_commercial)s in “%(non_commercial_title)s”)"
+    ) % {
+        "share_alike": share_alike.licence.label,
+        "share_alike_title": share_alike.title,
+        "non_commercial": non_commercial.licence.label,
+        "non_commercial_title": non_commercial.title,
+    }
 
 
 def resolve_licences(sources: Iterable[Source]) -> Resolution:
@@ -205,7 +235,7 @@ def resolve_licences(sources: Iterable[Source]) -> Resolution:
 
     underivable = [source for source in adapted if source.licence.no_derivatives]
     derivable = [source for source in adapted if not source.licence.no_derivatives]
-    reasons = [_refusal(source, _NO_ADAPTATIONS) for source in underivable]
+    reasons = [_refusal(source, _Objection.NO_DERIVATIVES) for source in underivable]
     reasons += [
         _conflict_reason(first, second)
         for first, second in combinations(derivable, 2)
@@ -233,7 +263,7 @@ def is_allowed(licence: Licence, sources: Iterable[Source]) -> tuple[bool, str]:
         if source.kind is SourceKind.ADAPTATION:
             objection = _objection(source.licence, licence)
             if objection:
-                return False, _refusal(source, objection)
+                return False, _refusal(source, objection, licence)
     return True, ""
 
 
@@ -266,23 +296,27 @@ class AttributionSnapshot(TypedDict):
 
 
 def _credit(title: str, authors: Sequence[str], source_url: str | None) -> str:
-    text = f"“{title}”"
+    params = {"title": title, "authors": ", ".join(authors), "url": source_url}
+    if authors and source_url:
+        return _("“%(title)s” by %(authors)s (%(url)s)") % params
     if authors:
-        text += " by " + ", ".join(authors)
+        return _("“%(title)s” by %(authors)s") % params
     if source_url:
-        text += f" ({source_url})"
-    return text
+        return _("“%(title)s” (%(url)s)") % params
+    return _("“%(title)s”") % params
 
 
 def _licence_statement(licence: Licence) -> str:
     # CC's own wording: public-domain tools are not licences, so such works are "marked
     # with" them rather than "licensed under" them.
-    verb = "licensed under" if licence.attribution else "marked with"
-    return f"{verb} {licence.label} ({licence.url})"
+    params = {"licence": licence.label, "url": licence.url}
+    if licence.attribution:
+        return pgettext("attribution line", "licensed under %(licence)s (%(url)s)") % params
+    return pgettext("attribution line", "marked with %(licence)s (%(url)s)") % params
 
 
 def _with_changes(text: str, changes: str | None) -> str:
-    return f"{text}; changes: {changes}" if changes else text
+    return _("%(attribution)s; changes: %(changes)s") % {"attribution": text, "changes": changes} if changes else text
 
 
 def tasl_text(
@@ -297,7 +331,12 @@ def tasl_text(
     ``“Fractions” by Ana, Ben (https://example.org/f) is licensed under CC BY 4.0
     (https://creativecommons.org/licenses/by/4.0/); changes: translated into Spanish``
     """
-    return _with_changes(f"{_credit(title, authors, source_url)} is {_licence_statement(licence)}", changes)
+    params = {"work": _credit(title, authors, source_url), "licence": licence.label, "url": licence.url}
+    if licence.attribution:
+        line = _("%(work)s is licensed under %(licence)s (%(url)s)") % params
+    else:
+        line = _("%(work)s is marked with %(licence)s (%(url)s)") % params
+    return _with_changes(line, changes)
 
 
 def author_names(credits: Sequence[CreditSnapshot]) -> list[str]:
@@ -305,21 +344,32 @@ def author_names(credits: Sequence[CreditSnapshot]) -> list[str]:
     names = [credit["name"] for credit in credits if not credit.get("opted_out")]
     hidden = len(credits) - len(names)
     if hidden == 1:
-        names.append("an earlier contributor")
+        names.append(_("an earlier contributor"))
     elif hidden > 1:
-        names.append(f"{hidden} earlier contributors")
+        names.append(
+            ngettext("%(count)d earlier contributor", "%(count)d earlier contributors", hidden) % {"count": hidden}
+        )
     return names
 
 
 def _chain_line(snapshot: AttributionSnapshot, user_title: str | None) -> str:
     verbatim = SourceKind(snapshot.get("kind", SourceKind.ADAPTATION)) is SourceKind.VERBATIM
+    params = {
+        "title": user_title,
+        "work": _credit(snapshot["title"], author_names(snapshot["authors"]), snapshot.get("source_url")),
+        "licence_statement": _licence_statement(Licence(snapshot["licence"])),
+    }
     if user_title is None:
-        lead = "Includes" if verbatim else "Adapted from"
+        line = (
+            _("Includes %(work)s, %(licence_statement)s")
+            if verbatim
+            else _("Adapted from %(work)s, %(licence_statement)s")
+        )
+    elif verbatim:
+        line = _("“%(title)s” includes %(work)s, %(licence_statement)s")
     else:
-        lead = f"“{user_title}” " + ("includes" if verbatim else "was adapted from")
-    credit = _credit(snapshot["title"], author_names(snapshot["authors"]), snapshot.get("source_url"))
-    statement = _licence_statement(Licence(snapshot["licence"]))
-    return _with_changes(f"{lead} {credit}, {statement}", snapshot.get("changes"))
+        line = _("“%(title)s” was adapted from %(work)s, %(licence_statement)s")
+    return _with_changes(line % params, snapshot.get("changes"))
 
 
 def attribution_chain(sources: Iterable[AttributionSnapshot]) -> list[str]:

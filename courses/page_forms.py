@@ -21,14 +21,16 @@ VERBATIM_FIXED_FIELDS = ("title", "summary", "objectives", "duration_minutes", "
 
 def _allowed_choices(field, resolution, *, inherit_label: str | None = None) -> None:
     if not resolution.ok:
-        field.help_text = "Its sources can't be combined: " + "; ".join(resolution.reasons) + "."
+        field.help_text = gettext("Its sources can't be combined: %(reasons)s.") % {
+            "reasons": "; ".join(str(reason) for reason in resolution.reasons)
+        }
         return
     choices = [(licence.value, licence.label) for licence in resolution.allowed]
     if inherit_label:
         choices.insert(0, ("", inherit_label))
     field.choices = choices
     if len(resolution.allowed) < len(Licence):
-        field.help_text = "Only the licences its sources allow are offered."
+        field.help_text = gettext("Only the licences its sources allow are offered.")
 
 
 def _image_refusal() -> str:
@@ -106,14 +108,13 @@ class ModulePageForm(ChosenContentCheck, WagtailAdminPageForm):
                 if name in self.fields:
                     # Disabled fields keep their saved value whatever is submitted.
                     self.fields[name].disabled = True
-            self.fields["licence"].help_text = (
-                f"Included verbatim from “{original.title}” under {Licence(original.licence).label}: "
-                "it stays exactly as its authors wrote it."
-            )
+            self.fields["licence"].help_text = gettext(
+                "Included verbatim from “%(title)s” under %(licence)s: it stays exactly as its authors wrote it."
+            ) % {"title": original.title, "licence": Licence(original.licence).label}
             return
         resolution = module_resolution(self.instance)
         if resolution.allowed != tuple(Licence) or not resolution.ok:
-            _allowed_choices(self.fields["licence"], resolution, inherit_label="The course's licence")
+            _allowed_choices(self.fields["licence"], resolution, inherit_label=gettext("The course's licence"))
 
     def clean(self):
         cleaned_data = super().clean()

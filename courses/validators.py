@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 WEB_URL_SCHEMES = frozenset({"http", "https"})
 
@@ -22,4 +23,4 @@ def is_web_url(value: str) -> bool:
 
 def validate_web_url(value: str) -> None:
     if not is_web_url(value):
-        raise ValidationError("Enter a web address starting with http:// or https://.", code="invalid_scheme")
+        raise ValidationError(_("Enter a web address starting with http:// or https://."), code="invalid_scheme")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -53,9 +54,13 @@ class RubricForm(WagtailAdminModelForm):
             course.queryset = permissions.courses_authored_by(for_user).order_by("title")
             course.required = True
             course.empty_label = None
-        course.help_text = "The course whose authors may edit this rubric."
-        if not course.required:
-            course.help_text += " Leave empty for a rubric every course may use, kept by site editors."
+        if course.required:
+            course.help_text = gettext("The course whose authors may edit this rubric.")
+        else:
+            course.help_text = gettext(
+                "The course whose authors may edit this rubric. Leave empty for a rubric every course may use, "
+                "kept by site editors."
+            )
 
 
 class RubricInstanceCheck:
@@ -139,7 +144,7 @@ def _courses_to_filter_by(request):
 
 class RubricFilterSet(WagtailFilterSet):
     # Only courses the person writes: the listing must not name other courses, drafts included.
-    course = django_filters.ModelChoiceFilter(queryset=_courses_to_filter_by, label="Course")
+    course = django_filters.ModelChoiceFilter(queryset=_courses_to_filter_by, label=_("Course"))
 
     class Meta:
         model = Rubric
@@ -149,7 +154,7 @@ class RubricFilterSet(WagtailFilterSet):
 class RubricViewSet(SnippetViewSet):
     model = Rubric
     icon = "tasks"
-    menu_label = "Rubrics"
+    menu_label = _("Rubrics")
     menu_order = 300
     add_to_admin_menu = True
     list_display = ["title", "course", "updated_at"]
@@ -297,7 +302,7 @@ def hide_other_courses_drafts_from_chooser(pages, request):
 
 
 class CourseAuthorsButton(PageMenuItem):
-    label = "Authors and credits"
+    label = _("Authors and credits")
     icon_name = "group"
 
     def __init__(self, *, course, **kwargs):
@@ -322,7 +327,7 @@ class SubmitForReviewMenuItem(SubmitForModerationMenuItem):
         page = context.get("page")
         workflow_state = page.current_workflow_state if page and page.pk else None
         if not (workflow_state and workflow_state.status == workflow_state.STATUS_NEEDS_CHANGES):
-            context["label"] = "Submit for review"
+            context["label"] = gettext("Submit for review")
         return context
 
 
@@ -341,22 +346,28 @@ def label_submit_for_review(menu_items, request, context):
 def _blocked_message(page, blockers, licence):
     people = format_html_join(
         ", ",
-        "{} ({}{})",
+        "{}",
         (
             (
-                credit.name,
-                credit.get_role_display().lower(),
-                "" if credit.person_id else ", to be confirmed by a maintainer",
+                format_html(
+                    gettext("{name} ({role})")
+                    if credit.person_id
+                    else gettext("{name} ({role}, to be confirmed by a maintainer)"),
+                    name=credit.name,
+                    role=credit.get_role_display().lower(),
+                ),
             )
             for credit in blockers
         ),
     )
     return format_html(
-        "“{}” can't be published yet: everyone credited must first accept the credit and the licence {}. "
-        "Waiting for: {}. They can accept on their “Credits to accept” page.",
-        page.get_admin_display_title(),
-        Licence(licence).label,
-        people,
+        gettext(
+            "“{page}” can't be published yet: everyone credited must first accept the credit and the licence "
+            "{licence}. Waiting for: {people}. They can accept on their “Credits to accept” page."
+        ),
+        page=page.get_admin_display_title(),
+        licence=Licence(licence).label,
+        people=people,
     )
 
 

@@ -5,6 +5,8 @@ submission and how it ended.
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 from wagtail.permissions import page_permission_policy
 
@@ -54,8 +56,12 @@ def review_requested_notify(*, task_state: TaskState, user) -> None:
             if rate_limits.REVIEW_REQUESTS_RECEIVED.hit(reviewer.pk)
         ],
         kind=notification_kinds.REVIEW,
-        title=f"{user.get_display_name()} asks you to review “{page.get_admin_display_title()}”",
-        body="Approve it to publish it, or request changes with a comment.",
+        title=format_lazy(
+            _("{person} asks you to review “{page}”"),
+            person=user.get_display_name(),
+            page=page.get_admin_display_title(),
+        ),
+        body=_("Approve it to publish it, or request changes with a comment."),
         url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
         actor=user,
         dedupe_key=f"course.review_requested:{task_state.pk}",
@@ -85,12 +91,14 @@ def review_finished_notify(*, workflow_state: WorkflowState, user) -> None:
         return
     page = workflow_state.content_object.specific
     task_state = workflow_state.current_task_state
-    reviewer = user.get_display_name() if user else "A reviewer"
+    reviewer = user.get_display_name() if user else _("A reviewer")
     if workflow_state.status == WorkflowState.STATUS_APPROVED:
-        title = f"{reviewer} approved “{page.title}”: it is published"
+        title = format_lazy(_("{reviewer} approved “{page}”: it is published"), reviewer=reviewer, page=page.title)
         url = page.url or reverse("wagtailadmin_pages:edit", args=[page.pk])
     else:
-        title = f"{reviewer} asks for changes to “{page.get_admin_display_title()}”"
+        title = format_lazy(
+            _("{reviewer} asks for changes to “{page}”"), reviewer=reviewer, page=page.get_admin_display_title()
+        )
         url = reverse("wagtailadmin_pages:edit", args=[page.pk])
     notification_send(
         recipient=requester,

@@ -15,6 +15,7 @@ from html import escape
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -248,7 +249,7 @@ class _Renderer:
             },
         )
         body = xhtml_fragment(markup)
-        return Chapter(key="attribution", title="Sources and attribution", filename="attribution.xhtml", body=body)
+        return Chapter(key="attribution", title=_("Sources and attribution"), filename="attribution.xhtml", body=body)
 
 
 def chapter_filename(module: ModulePage) -> str:

@@ -14,6 +14,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from ..oai.metadata import lom_general, lom_life_cycle, lom_rights
@@ -154,7 +155,7 @@ def cartridge_bytes(book: Book) -> bytes:
         resource = f"R_{chapter.key.replace('-', '_')}"
         manifest.resource(resource, "webcontent", [page], href=page, depends=["R_style", *pictures])
         if chapter.module is None:
-            title = "About this course" if chapter.key == "title" else chapter.title
+            title = _("About this course") if chapter.key == "title" else chapter.title
             manifest.item(manifest.outline, f"I_{chapter.key.replace('-', '_')}", title, resource)
             continue
         folder = manifest.item(manifest.outline, f"I_{chapter.key.replace('-', '_')}", chapter.title)
@@ -164,13 +165,15 @@ def cartridge_bytes(book: Book) -> bytes:
             path = f"discussions/{key}.xml"
             files[path] = _discussion(discussion)
             manifest.resource(f"R_{key}", "imsdt_xmlv1p3", [path])
-            manifest.item(folder, f"I_{key}", f"Discuss: {discussion['question'][:200]}", f"R_{key}")
+            manifest.item(
+                folder, f"I_{key}", _("Discuss: %(question)s") % {"question": discussion["question"][:200]}, f"R_{key}"
+            )
         for activity in chapter.activities:
             key = f"assignment_{chapter.module.pk}_{activity['id'].replace('-', '')}"
             path = f"{key}/assignment.xml"
             files[path] = _assignment(activity, key)
             manifest.resource(f"R_{key}", "assignment_xmlv1p0", [path], href=path)
-            manifest.item(folder, f"I_{key}", f"Activity: {activity['title']}", f"R_{key}")
+            manifest.item(folder, f"I_{key}", _("Activity: %(title)s") % {"title": activity["title"]}, f"R_{key}")
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as cartridge:

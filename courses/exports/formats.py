@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from ..models import ExportFormat
 from . import cartridge, epub, pdf
 from .book import Book, Progress, book_build
@@ -18,7 +20,9 @@ class Builder:
     render: Callable[[Book], bytes]
 
     def build(self, edition: Edition, *, progress: Progress | None = None) -> bytes:
-        return self.render(book_build(edition, progress=progress))
+        # One file serves every reader, and its text is in the course's language: its headings too.
+        with translation.override(edition.course.language):
+            return self.render(book_build(edition, progress=progress))
 
     def filename(self, edition: Edition) -> str:
         return f"{edition.course.slug}.{self.extension}"

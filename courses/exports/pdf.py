@@ -12,6 +12,8 @@ import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .book import Book
 
@@ -19,7 +21,10 @@ try:
     import weasyprint
 except (ImportError, OSError) as error:  # OSError: WeasyPrint is installed but Pango is missing.
     weasyprint = None
-    UNAVAILABLE = f"PDF is unavailable on this server: the PDF renderer could not start ({error.__class__.__name__})."
+    UNAVAILABLE = format_lazy(
+        _("PDF is unavailable on this server: the PDF renderer could not start ({error})."),
+        error=error.__class__.__name__,
+    )
 else:
     UNAVAILABLE = ""
 

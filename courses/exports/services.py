@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from p2pu.core.jobs import enqueue_after_commit
 
@@ -85,10 +86,10 @@ def export_build(*, export_id: int) -> CourseExport | None:
         builder = formats.BUILDERS[ExportFormat(export.format)]
         content = builder.build(edition, progress=_progress_recorder(export))
     except EditionNotFound:
-        return _failed(export, "This version of the course is no longer published.")
+        return _failed(export, gettext_noop("This version of the course is no longer published."))
     except Exception:
         logger.exception("Building export %s failed", export_id)
-        return _failed(export, "The file could not be built. Try again later.")
+        return _failed(export, gettext_noop("The file could not be built. Try again later."))
     export.file.save(builder.filename(edition), ContentFile(content), save=False)
     export.status = ExportStatus.READY
     export.parts_done = export.parts_total
@@ -109,6 +110,7 @@ def exports_prune(*, course_id: int, format: str) -> int:
 
 
 def _failed(export: CourseExport, message: str) -> CourseExport:
+    # Kept in English, as marked: the progress page shows it in each reader's language.
     export.status = ExportStatus.FAILED
     export.error = message
     export.finished_at = timezone.now()

@@ -8,6 +8,7 @@ longer public are left out (courses.exports.editions).
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..models import ExportFormat
 from . import formats
@@ -20,8 +21,11 @@ REFRESH_SECONDS = 3
 
 def _progress_message(export) -> str:
     if export.status == "building":
-        return f"Preparing your file: {export.parts_done} of {export.parts_total} parts done."
-    return "Your file is queued and will be prepared shortly."
+        return _("Preparing your file: %(done)s of %(total)s parts done.") % {
+            "done": export.parts_done,
+            "total": export.parts_total,
+        }
+    return _("Your file is queued and will be prepared shortly.")
 
 
 def _edition(request, course):
@@ -55,7 +59,7 @@ def course_export(request, course_slug: str, format: str):
                 "status": export.status,
                 "percent": export.percent_done,
                 "message": _progress_message(export),
-                "error": export.error,
+                "error": _(export.error) if export.error else "",
             }
         )
     if export.is_ready:
@@ -68,5 +72,11 @@ def course_export(request, course_slug: str, format: str):
     return render(
         request,
         "courses/exports/progress.html",
-        {**context, "export": export, "message": _progress_message(export), "refresh_seconds": REFRESH_SECONDS},
+        {
+            **context,
+            "export": export,
+            "message": _progress_message(export),
+            "error": _(export.error) if export.error else "",
+            "refresh_seconds": REFRESH_SECONDS,
+        },
     )

@@ -17,6 +17,8 @@ from pathlib import PurePosixPath
 from xml.etree.ElementTree import Element
 
 import mammoth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -24,7 +26,12 @@ from ..licensing import Licence
 from .archives import ImportRefused, open_zip, read, xml
 from .html_blocks import Body, ImageReference, html_body
 
-KINDS = {".docx": "Word document", ".epub": "EPUB", ".imscc": "Common Cartridge", ".zip": "Common Cartridge"}
+KINDS = {
+    ".docx": gettext_lazy("Word document"),
+    ".epub": "EPUB",
+    ".imscc": "Common Cartridge",
+    ".zip": "Common Cartridge",
+}
 #: Chapters an EPUB marks as front or back matter are not modules.
 NOT_A_CHAPTER = re.compile(
     r'epub:type="[^"]*\b(titlepage|toc|landmarks|frontmatter|backmatter|copyright-page|cover)\b', re.IGNORECASE
@@ -95,9 +102,9 @@ def _split_at_headings(markup: str) -> list[tuple[str, str]]:
 
 
 def read_docx(data: bytes, *, filename: str) -> ImportedCourse:
-    archive = open_zip(data, kind="Word document")
+    archive = open_zip(data, kind=KINDS[".docx"])
     if "word/document.xml" not in archive.namelist():
-        raise ImportRefused("This is not a Word document (.docx): it has no document body.")
+        raise ImportRefused(_("This is not a Word document (.docx): it has no document body."))
     images: dict[str, bytes] = {}
 
     def keep_image(image):
@@ -109,7 +116,7 @@ def read_docx(data: bytes, *, filename: str) -> ImportedCourse:
     try:
         converted = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(keep_image))
     except Exception as error:  # mammoth raises many kinds of error on a damaged document.
-        raise ImportRefused("The Word document could not be read; it may be damaged.") from error
+        raise ImportRefused(_("The Word document could not be read; it may be damaged.")) from error
     core = (
         xml(read(archive, "docProps/core.xml"), name="docProps/core.xml")
         if "docProps/core.xml" in (archive.namelist())
@@ -140,11 +147,11 @@ def read_epub(data: bytes, *, filename: str) -> ImportedCourse:
     archive = open_zip(data, kind="EPUB")
     names = set(archive.namelist())
     if "mimetype" not in names or read(archive, "mimetype").strip() != b"application/epub+zip":
-        raise ImportRefused("This is not an EPUB: its “mimetype” file is missing or wrong.")
+        raise ImportRefused(_("This is not an EPUB: its “mimetype” file is missing or wrong."))
     container = xml(read(archive, "META-INF/container.xml"), name="META-INF/container.xml")
     rootfile = next(iter(_find_all(container, "rootfile")), None)
     if rootfile is None or not rootfile.get("full-path"):
-        raise ImportRefused("This EPUB does not say where its package document is.")
+        raise ImportRefused(_("This EPUB does not say where its package document is."))
     opf_path = rootfile.get("full-path")
     package = xml(read(archive, opf_path), name=opf_path)
     base = posixpath.dirname(opf_path)
@@ -179,7 +186,7 @@ def read_epub(data: bytes, *, filename: str) -> ImportedCourse:
         folder = posixpath.dirname(path)
         course.modules.append(
             ImportedModule(
-                title=title or f"Chapter {len(course.modules) + 1}",
+                title=title or _("Chapter %(number)s") % {"number": len(course.modules) + 1},
                 body=_images_loaded(body, lambda src, folder=folder: _member(archive, folder, src)),
             )
         )
@@ -248,7 +255,7 @@ def _cartridge_item(archive, resources: dict, resource_id: str, title: str) -> B
 def read_cartridge(data: bytes, *, filename: str) -> ImportedCourse:
     archive = open_zip(data, kind="Common Cartridge")
     if "imsmanifest.xml" not in archive.namelist():
-        raise ImportRefused("This is not a Common Cartridge: it has no imsmanifest.xml.")
+        raise ImportRefused(_("This is not a Common Cartridge: it has no imsmanifest.xml."))
     manifest = xml(read(archive, "imsmanifest.xml"), name="imsmanifest.xml")
     general = next(iter(_find_all(manifest, "general")), None)
     rights = next(iter(_find_all(manifest, "rights")), None)
@@ -279,7 +286,9 @@ def read_cartridge(data: bytes, *, filename: str) -> ImportedCourse:
             body.blocks += item.blocks
             body.summary = body.summary or item.summary
             body.objectives = body.objectives or item.objectives
-        course.modules.append(ImportedModule(title=title or f"Module {len(course.modules) + 1}", body=body))
+        course.modules.append(
+            ImportedModule(title=title or _("Module %(number)s") % {"number": len(course.modules) + 1}, body=body)
+        )
     return course
 
 
@@ -290,8 +299,8 @@ def read_upload(filename: str, data: bytes) -> ImportedCourse:
     suffix = PurePosixPath(filename.lower()).suffix
     reader = READERS.get(suffix)
     if reader is None:
-        raise ImportRefused("Choose a Word document (.docx), an EPUB (.epub) or a Common Cartridge (.imscc).")
+        raise ImportRefused(_("Choose a Word document (.docx), an EPUB (.epub) or a Common Cartridge (.imscc)."))
     course = reader(data, filename=filename)
     if not course.modules:
-        raise ImportRefused(f"The {KINDS[suffix]} has no content that could become a module.")
+        raise ImportRefused(_("The %(kind)s has no content that could become a module.") % {"kind": KINDS[suffix]})
     return course

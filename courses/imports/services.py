@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
@@ -31,23 +32,31 @@ def _image_checked(reference: ImageReference) -> str:
     """The image's file extension, once it is known to be a picture of acceptable size."""
     name = reference.src.rsplit("/", 1)[-1] or "image"
     if len(reference.data) > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE:
-        raise ImportRefused(f"The image “{name}” is larger than {settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE // 2**20} MB.")
+        raise ImportRefused(
+            _("The image “%(name)s” is larger than %(megabytes)s MB.")
+            % {"name": name, "megabytes": settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE // 2**20}
+        )
     try:
         with PILImage.open(io.BytesIO(reference.data)) as picture:
             width, height = picture.size
             kind = picture.format
     except (OSError, PILImage.DecompressionBombError) as error:
-        raise ImportRefused(f"The image “{name}” could not be read, or is far too large.") from error
+        raise ImportRefused(
+            _("The image “%(name)s” could not be read, or is far too large.") % {"name": name}
+        ) from error
     if kind not in IMAGE_FORMATS:
-        raise ImportRefused(f"The image “{name}” is not a PNG, JPEG, GIF or WebP picture.")
+        raise ImportRefused(_("The image “%(name)s” is not a PNG, JPEG, GIF or WebP picture.") % {"name": name})
     if width * height > settings.IMPORT_MAX_IMAGE_PIXELS:
-        raise ImportRefused(f"The image “{name}” is {width}×{height} pixels, which is too large.")
+        raise ImportRefused(
+            _("The image “%(name)s” is %(width)s×%(height)s pixels, which is too large.")
+            % {"name": name, "width": width, "height": height}
+        )
     return IMAGE_FORMATS[kind]
 
 
 def _image_save(reference: ImageReference, *, course: CoursePage, saved: list) -> int:
     extension = _image_checked(reference)
-    title = (reference.alt or reference.src.rsplit("/", 1)[-1] or "Imported image")[:255]
+    title = (reference.alt or reference.src.rsplit("/", 1)[-1] or _("Imported image"))[:255]
     image = get_image_model()(title=title, collection=course.collection)
     image.file = ImageFile(io.BytesIO(reference.data), name=f"import-{uuid.uuid4().hex[:12]}.{extension}")
     image.save()
@@ -88,7 +97,7 @@ def _source_keep(imported: ImportedCourse, *, course: CoursePage, user) -> None:
 
 def _write(imported: ImportedCourse, *, user, saved: list) -> CoursePage:
     licence = imported.licence or CoursePage._meta.get_field("licence").default
-    summary = (imported.summary or f"Imported from “{imported.title}”.")[:300]
+    summary = (imported.summary or _("Imported from “%(title)s”.") % {"title": imported.title})[:300]
     course = course_start(user=user, title=imported.title[:255], summary=summary, licence=licence)
     for module in imported.modules:
         slug = find_available_slug(course, slugify(module.title)[:200] or "module")
@@ -112,7 +121,9 @@ def course_import(*, user, filename: str, data: bytes) -> CoursePage:
     """A new draft course from a .docx, .epub or Common Cartridge; raises ImportRefused or
     ValidationError with a message for the person, having changed nothing."""
     if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise ImportRefused(f"The file is larger than {settings.IMPORT_MAX_UPLOAD_BYTES // 2**20} MB.")
+        raise ImportRefused(
+            _("The file is larger than %(megabytes)s MB.") % {"megabytes": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
+        )
     imported = read_upload(filename, data)
     saved: list[str] = []
     try:

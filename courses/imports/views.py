@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from .. import permissions
 from .archives import ImportRefused
@@ -26,6 +27,14 @@ def course_import_view(request):
             form.add_error("file", " ".join(refusal.messages))
         else:
             modules = course.get_children_count()
-            messages.success(request, f"“{course.title}” is a draft with {modules} modules: check it, then submit it.")
+            messages.success(
+                request,
+                ngettext(
+                    "“%(title)s” is a draft with %(count)d module: check it, then submit it.",
+                    "“%(title)s” is a draft with %(count)d modules: check it, then submit it.",
+                    modules,
+                )
+                % {"title": course.title, "count": modules},
+            )
             return redirect("wagtailadmin_pages:edit", course.pk)
     return render(request, "courses/imports/import.html", {"form": form}, status=400 if form.errors else 200)

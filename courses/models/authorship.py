@@ -10,16 +10,28 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..licensing import LICENCE_CHOICES
 
 
 class CreditRole(models.TextChoices):
-    AUTHOR = "author", "Author"
-    MAINTAINER = "maintainer", "Maintainer"
-    EDITOR = "editor", "Editor"
-    TRANSLATOR = "translator", "Translator"
-    ILLUSTRATOR = "illustrator", "Illustrator"
+    AUTHOR = "author", pgettext_lazy("credit role", "Author")
+    MAINTAINER = "maintainer", pgettext_lazy("credit role", "Maintainer")
+    EDITOR = "editor", pgettext_lazy("credit role", "Editor")
+    TRANSLATOR = "translator", pgettext_lazy("credit role", "Translator")
+    ILLUSTRATOR = "illustrator", pgettext_lazy("credit role", "Illustrator")
+
+
+def _role_in_sentence(role: str) -> str:
+    return str(CreditRole(role).label).lower()
+
+
+#: A role's name inside a sentence ("… as author"), read in the language of the sentence around it (a
+#: notification is written out in its recipient's).
+role_in_sentence = lazy(_role_in_sentence, str)
 
 
 class CourseCreditQuerySet(models.QuerySet):
@@ -45,9 +57,9 @@ class CourseCredit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="course_credits"
     )
     external_name = models.CharField(
-        max_length=200, blank=True, help_text="For someone without an account on this site."
+        max_length=200, blank=True, help_text=_("For someone without an account on this site.")
     )
-    external_url = models.URLField(blank=True, help_text="Their web page, if they have one.")
+    external_url = models.URLField(blank=True, help_text=_("Their web page, if they have one."))
     role = models.CharField(max_length=20, choices=CreditRole.choices, default=CreditRole.AUTHOR)
     sort_order = models.PositiveIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -55,7 +67,7 @@ class CourseCredit(models.Model):
         max_length=20,
         choices=LICENCE_CHOICES,
         blank=True,
-        help_text="The licence the person agreed to; a different course licence asks them again.",
+        help_text=_("The licence the person agreed to; a different course licence asks them again."),
     )
     # Agreement to the licence an unpublished version of the course moves to. It becomes
     # accepted_licence when that version is published, so until then the live course keeps
@@ -63,7 +75,7 @@ class CourseCredit(models.Model):
     accepted_next_licence = models.CharField(max_length=20, choices=LICENCE_CHOICES, blank=True)
     opted_out_of_derivatives = models.BooleanField(
         default=False,
-        help_text="Leave my name out of the credits of remixes of this course (CC BY 4.0 §3(a)(3)).",
+        help_text=_("Leave my name out of the credits of remixes of this course (CC BY 4.0 §3(a)(3))."),
     )
     # A credit for someone without an account is the maintainers' word alone: it goes public only
     # with the course's next publish, which for a course's authors goes through review.
@@ -103,10 +115,10 @@ class CourseCredit(models.Model):
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    REVOKED = "revoked", "Revoked"
+    PENDING = "pending", pgettext_lazy("invitation status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("invitation status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("invitation status", "Declined")
+    REVOKED = "revoked", pgettext_lazy("invitation status", "Revoked")
 
 
 class CourseInvitation(models.Model):

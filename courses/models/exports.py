@@ -8,6 +8,8 @@ Built by courses.exports.services through a Celery task, which reports progress 
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExportFormat(models.TextChoices):
@@ -17,10 +19,10 @@ class ExportFormat(models.TextChoices):
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    BUILDING = "building", "Building"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", pgettext_lazy("export status", "Queued")
+    BUILDING = "building", pgettext_lazy("export status", "Building")
+    READY = "ready", pgettext_lazy("export status", "Ready")
+    FAILED = "failed", pgettext_lazy("export status", "Failed")
 
 
 def export_file_path(export: "CourseExport", filename: str) -> str:
@@ -30,7 +32,7 @@ def export_file_path(export: "CourseExport", filename: str) -> str:
 class CourseExport(models.Model):
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(max_length=10, choices=ExportFormat.choices)
-    version_key = models.CharField(max_length=64, help_text="Digest of everything the file shows.")
+    version_key = models.CharField(max_length=64, help_text=_("Digest of everything the file shows."))
     # The version exported: the course's revision and each module's, in outline order
     # ([[module page id, revision id], ...]); a revision id is null for a page published without one.
     course_revision = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -48,19 +49,20 @@ HISTORY_LENGTH = 20
 _PART_MARK = "<!--course-page-part-->"
 
 
-def outcomes_field(item_name: str, item_label: str) -> StreamField:
+def outcomes_field(item_name: str, item_label: str, *, verbose_name: str) -> StreamField:
     """A short list of plain-text statements (outcomes, objectives), each with a stable id."""
     return StreamField(
         [(item_name, blocks.CharBlock(max_length=255, label=item_label))],
         blank=True,
-        help_text="One statement per item, e.g. “Plan a one-hour circle meeting”.",
+        verbose_name=verbose_name,
+        help_text=_("One statement per item, e.g. “Plan a one-hour circle meeting”."),
     )
 
 
 class CourseIndexPage(ServedInTheReadersLanguageMixin, CachedViewRestrictionsMixin, Page):
     """The catalog at /courses/: every published course, with search and filters."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -169,29 +171,35 @@ class CourseTopic(TaggedItemBase):
 
 
 class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
-    summary = models.CharField(max_length=300, help_text="One or two sentences for the catalog card.")
-    description = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
-    outcomes = outcomes_field("outcome", "Learning outcome")
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences for the catalog card."))
+    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
+    outcomes = outcomes_field("outcome", _("Learning outcome"), verbose_name=_("outcomes"))
     topics = ClusterTaggableManager(through=CourseTopic, blank=True)
-    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="en")
-    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER)
     estimated_hours = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(500)]
+        _("estimated hours"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
-    licence = models.CharField(max_length=20, choices=LICENCE_CHOICES, default=Licence.CC_BY_SA.value)
+    licence = models.CharField(_("licence"), max_length=20, choices=LICENCE_CHOICES, default=Licence.CC_BY_SA.value)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
     )
     cover_image_alt = models.CharField(
-        "cover image alt text",
+        _("cover image alt text"),
         max_length=250,
         blank=True,
-        help_text="Describe the image for people who cannot see it; leave empty if it is decorative.",
+        help_text=_("Describe the image for people who cannot see it; leave empty if it is decorative."),
     )
     change_note = models.CharField(
+        _("change note"),
         max_length=255,
         blank=True,
-        help_text="What changed in this version, in a few words. Shown in the course's public history.",
+        help_text=_("What changed in this version, in a few words. Shown in the course's public history."),
     )
     # The course's own collection of images and documents, so its authors see only their files.
     collection = models.ForeignKey(
@@ -213,9 +221,9 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
                 FieldRowPanel([FieldPanel("language"), FieldPanel("level"), FieldPanel("estimated_hours")]),
                 FieldPanel("licence"),
             ],
-            heading="About the course",
+            heading=_("About the course"),
         ),
-        MultiFieldPanel([FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading="Cover image"),
+        MultiFieldPanel([FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading=_("Cover image")),
         FieldPanel("change_note"),
     ]
     search_fields = Page.search_fields + [
@@ -252,7 +260,8 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     exclude_fields_in_copy = ["collection", "authors_group"]
 
     class Meta:
-        verbose_name = "course"
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
 
     def with_content_json(self, content):
         # The authoring space belongs to the course, not to one version of it: restoring or
@@ -417,26 +426,28 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
 
 class ModulePage(CachedViewRestrictionsMixin, Page):
-    summary = models.CharField(max_length=300, blank=True)
-    objectives = outcomes_field("objective", "Objective")
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    objectives = outcomes_field("objective", _("Objective"), verbose_name=_("objectives"))
     duration_minutes = models.PositiveSmallIntegerField(
-        "duration in minutes",
+        _("duration in minutes"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(6000)],
-        help_text="About how long a learner needs for this module, including its activities.",
+        help_text=_("About how long a learner needs for this module, including its activities."),
     )
     licence = models.CharField(
+        _("licence"),
         max_length=20,
         choices=LICENCE_CHOICES,
         blank=True,
-        help_text="Leave empty to use the course's licence.",
+        help_text=_("Leave empty to use the course's licence."),
     )
-    body = StreamField(ModuleBodyBlock(), blank=True)
+    body = StreamField(ModuleBodyBlock(), blank=True, verbose_name=_("body"))
     change_note = models.CharField(
+        _("change note"),
         max_length=255,
         blank=True,
-        help_text="What changed in this version, in a few words. Shown in the course's public history.",
+        help_text=_("What changed in this version, in a few words. Shown in the course's public history."),
     )
 
     content_panels = Page.content_panels + [
@@ -468,7 +479,8 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
     base_form_class = ModulePageForm
 
     class Meta:
-        verbose_name = "module"
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
 
     @cached_property
     def course(self) -> "CoursePage | None":
@@ -547,6 +559,8 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
             "page": self,
             "part_mark": mark_safe(_PART_MARK),  # noqa: S308 (a constant)
             "course": course,
+            # The module is written in its course's language (its locale's), whatever the interface's.
+            "content_language": course.language if course else self.locale.language_code,
             "catalog": course.get_parent() if course else None,
             "previous_module": self.previous_module(),
             "next_module": self.next_module(),

@@ -11,13 +11,14 @@ comparison, and fall back to null when the source goes.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ..licensing import LICENCE_CHOICES, SourceKind
 
 
 class DerivationKind(models.TextChoices):
-    ADAPTATION = SourceKind.ADAPTATION.value, "Adaptation"
-    VERBATIM = SourceKind.VERBATIM.value, "Included verbatim"
+    ADAPTATION = SourceKind.ADAPTATION.value, _("Adaptation")
+    VERBATIM = SourceKind.VERBATIM.value, _("Included verbatim")
 
 
 class DerivationQuerySet(models.QuerySet):
@@ -75,7 +76,7 @@ class Derivation(models.Model):
     snapshot = models.JSONField()
     changes = models.TextField(
         blank=True,
-        help_text="How this work changed the source, e.g. “shortened to three modules, examples for libraries”.",
+        help_text=_("How this work changed the source, e.g. “shortened to three modules, examples for libraries”."),
     )
 
     # An external source, or a new description of the changes, goes public only with the page's next

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Task, TaskState
 
 
@@ -42,19 +44,19 @@ class CourseReviewTask(Task):
     approval_publishes: ClassVar[bool] = True
 
     class Meta:
-        verbose_name = "course review"
-        verbose_name_plural = "course reviews"
+        verbose_name = _("course review")
+        verbose_name_plural = _("course reviews")
 
     @classmethod
     def get_description(cls):
-        return "Another maintainer of the course, or a site editor, reviews the change and publishes it."
+        return gettext("Another maintainer of the course, or a site editor, reviews the change and publishes it.")
 
     def get_actions(self, obj, user):
         if not self.rules.may_review(user=user, page=obj):
             return []
-        actions = [("reject", "Request changes", True)]
+        actions = [("reject", gettext("Request changes"), True)]
         if self.rules.may_approve(obj):
-            actions += [("approve", "Approve", False), ("approve", "Approve with comment", True)]
+            actions += [("approve", gettext("Approve"), False), ("approve", gettext("Approve with comment"), True)]
         return actions
 
     def locked_for_user(self, obj, user):

@@ -1,6 +1,7 @@
 """Rubrics: criteria with scored levels, which peers use to review activity submissions."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import RevisionMixin
@@ -17,13 +18,20 @@ class Rubric(RevisionMixin, index.Indexed, models.Model):
     keep ``rubric.latest_revision`` and later call ``revision.as_object().criteria_list()``.
     """
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="When to use this rubric; shown to reviewers.")
-    criteria = StreamField(RubricCriteriaBlock())
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("When to use this rubric; shown to reviewers.")
+    )
+    criteria = StreamField(RubricCriteriaBlock(), verbose_name=_("criteria"))
     # The course the rubric was written for, so its authors (and only they) can edit it; empty
     # for site-wide rubrics that staff maintain. SET_NULL keeps a rubric that reviews used.
     course = models.ForeignKey(
-        "courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="rubrics"
+        "courses.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rubrics",
+        verbose_name=_("course"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -38,6 +46,8 @@ class Rubric(RevisionMixin, index.Indexed, models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
 
     def __str__(self) -> str:
         return self.title

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from p2pu.core.links import absolute_url
 
@@ -28,8 +29,10 @@ def _element(tag: str, text: str, **attributes: str) -> str:
 
 
 def _licence_text(licence: Licence) -> str:
-    verb = "Licensed under" if licence.attribution else "Marked with"
-    return f"{verb} {licence.label}: {licence.url}"
+    params = {"licence": licence.label, "url": licence.url}
+    if licence.attribution:
+        return _("Licensed under %(licence)s: %(url)s") % params
+    return _("Marked with %(licence)s: %(url)s") % params
 
 
 def _description(course: CoursePage) -> str:

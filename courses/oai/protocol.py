@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 RESUMPTION_SIGNING_SCOPE = "courses.oai.resumption"
@@ -36,24 +37,34 @@ def verb_arguments(arguments: dict[str, list[str]]) -> tuple[str, dict[str, str]
     """The verb and its arguments, checked against the protocol; raises OAIError (badVerb, badArgument)."""
     verbs = arguments.get("verb", [])
     if len(verbs) != 1 or verbs[0] not in VERB_ARGUMENTS:
-        raise OAIError("badVerb", "The verb is missing, repeated or not one of OAI-PMH's six verbs.")
+        raise OAIError("badVerb", _("The verb is missing, repeated or not one of OAI-PMH's six verbs."))
     verb = verbs[0]
     required, optional, exclusive = VERB_ARGUMENTS[verb]
     given = {name: values for name, values in arguments.items() if name != "verb"}
     repeated = [name for name, values in given.items() if len(values) > 1]
     if repeated:
-        raise OAIError("badArgument", f"Arguments may not be repeated: {', '.join(sorted(repeated))}.")
+        raise OAIError(
+            "badArgument",
+            _("Arguments may not be repeated: %(arguments)s.") % {"arguments": ", ".join(sorted(repeated))},
+        )
     values = {name: values[0] for name, values in given.items()}
     if exclusive and exclusive in values:
         if len(values) > 1:
-            raise OAIError("badArgument", f"{exclusive} is an exclusive argument: give it alone.")
+            raise OAIError(
+                "badArgument", _("%(argument)s is an exclusive argument: give it alone.") % {"argument": exclusive}
+            )
         return verb, values
     unknown = set(values) - required - optional
     if unknown:
-        raise OAIError("badArgument", f"{verb} does not take: {', '.join(sorted(unknown))}.")
+        raise OAIError(
+            "badArgument",
+            _("%(verb)s does not take: %(arguments)s.") % {"verb": verb, "arguments": ", ".join(sorted(unknown))},
+        )
     missing = required - set(values)
     if missing:
-        raise OAIError("badArgument", f"{verb} needs: {', '.join(sorted(missing))}.")
+        raise OAIError(
+            "badArgument", _("%(verb)s needs: %(arguments)s.") % {"verb": verb, "arguments": ", ".join(sorted(missing))}
+        )
     return verb, values
 
 
@@ -72,7 +83,11 @@ def parse_date(value: str, *, end_of_day: bool) -> tuple[dt.datetime, str]:
             return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC), "seconds"
     except ValueError:
         pass
-    raise OAIError("badArgument", f"“{value}” is not a date in the form YYYY-MM-DD or {GRANULARITY}.")
+    raise OAIError(
+        "badArgument",
+        _("“%(value)s” is not a date in the form YYYY-MM-DD or %(granularity)s.")
+        % {"value": value, "granularity": GRANULARITY},
+    )
 
 
 @dataclass(frozen=True)
@@ -93,9 +108,9 @@ class ListQuery:
         end = parse_date(self.date_until, end_of_day=True) if self.date_until else None
         if start and end:
             if start[1] != end[1]:
-                raise OAIError("badArgument", "from and until must have the same granularity.")
+                raise OAIError("badArgument", _("from and until must have the same granularity."))
             if start[0] > end[0]:
-                raise OAIError("badArgument", "from is later than until.")
+                raise OAIError("badArgument", _("from is later than until."))
         return (start[0] if start else None), (end[0] if end else None)
 
     def token(self, *, after: tuple[str, int], cursor: int) -> str:
@@ -134,4 +149,4 @@ def list_query(arguments: dict[str, str]) -> ListQuery:
             cursor=int(data["c"]),
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError) as error:
-        raise OAIError("badResumptionToken", "The resumption token is invalid or has expired.") from error
+        raise OAIError("badResumptionToken", _("The resumption token is invalid or has expired.")) from error

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from ..choices import COURSE_LANGUAGE_CODES, LANGUAGE_CHOICES
 from ..licensing import Licence
@@ -41,10 +42,16 @@ def sets() -> list[tuple[str, str]]:
     """(setSpec, setName): a set per licence and per course language, under two parent sets."""
     languages = dict(LANGUAGE_CHOICES)
     return [
-        ("licence", "Courses by licence"),
-        *[(f"licence:{licence.value}", f"Courses under {licence.label}") for licence in Licence],
-        ("language", "Courses by language"),
-        *[(f"language:{code}", f"Courses in {languages[code]}") for code in COURSE_LANGUAGE_CODES],
+        ("licence", _("Courses by licence")),
+        *[
+            (f"licence:{licence.value}", _("Courses under %(licence)s") % {"licence": licence.label})
+            for licence in Licence
+        ],
+        ("language", _("Courses by language")),
+        *[
+            (f"language:{code}", _("Courses in %(language)s") % {"language": languages[code]})
+            for code in COURSE_LANGUAGE_CODES
+        ],
     ]
 
 
@@ -55,12 +62,12 @@ def set_specs_of(licence: str, language: str) -> list[str]:
 def _set_filter(set_spec: str | None) -> dict:
     if set_spec in (None, "licence", "language"):
         return {}
-    kind, _, value = set_spec.partition(":")
+    kind, _colon, value = set_spec.partition(":")
     if kind == "licence" and value in Licence._value2member_map_:
         return {"licence": value}
     if kind == "language" and value in COURSE_LANGUAGE_CODES:
         return {"language": value}
-    raise OAIError("noRecordsMatch", f"There is no set “{set_spec}”.")
+    raise OAIError("noRecordsMatch", _("There is no set “%(set)s”.") % {"set": set_spec})
 
 
 def public_courses() -> QuerySet:
@@ -125,7 +132,7 @@ def list_page(query: ListQuery) -> Page:
     if len(records) <= size:
         records += list(withdrawn.filter(page_id__gt=after_id)[: size + 1 - len(records)])
     if not records:
-        raise OAIError("noRecordsMatch", "No records match the request.")
+        raise OAIError("noRecordsMatch", _("No records match the request."))
     more = len(records) > size
     records = records[:size]
     last = records[-1]

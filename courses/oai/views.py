@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -70,7 +71,10 @@ def _record(record, prefix: str) -> str:
 
 def _checked_prefix(prefix: str) -> str:
     if prefix not in FORMATS:
-        raise OAIError("cannotDisseminateFormat", f"This repository does not offer “{prefix}”; use oai_dc or lom.")
+        raise OAIError(
+            "cannotDisseminateFormat",
+            _("This repository does not offer “%(prefix)s”; use oai_dc or lom.") % {"prefix": prefix},
+        )
     return prefix
 
 
@@ -78,7 +82,7 @@ def _found(identifier: str):
     course_id = records.course_id_of(identifier)
     record = records.course_record(course_id) if course_id is not None else None
     if record is None:
-        raise OAIError("idDoesNotExist", f"There is no record “{identifier}”.")
+        raise OAIError("idDoesNotExist", _("There is no record “%(identifier)s”.") % {"identifier": identifier})
     return record
 
 
@@ -122,7 +126,7 @@ def list_metadata_formats(arguments) -> Iterator[str]:
 
 def list_sets(arguments) -> Iterator[str]:
     if "resumptionToken" in arguments:
-        raise OAIError("badResumptionToken", "The list of sets is complete in one response.")
+        raise OAIError("badResumptionToken", _("The list of sets is complete in one response."))
     yield "<ListSets>"
     for spec, name in records.sets():
         yield f"<set><setSpec>{escape(spec)}</setSpec><setName>{escape(name)}</setName></set>"

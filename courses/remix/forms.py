@@ -1,6 +1,7 @@
 """Forms of the remix pages on the site."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..licensing import LICENCE_CHOICES, Licence
@@ -13,11 +14,11 @@ def _licence_choices(allowed) -> list[tuple[str, str]]:
 
 
 class RemixForm(forms.Form):
-    title = forms.CharField(label="Title of your remix", max_length=255)
+    title = forms.CharField(label=_("Title of your remix"), max_length=255)
     licence = forms.ChoiceField(
-        label="Licence of your remix",
+        label=_("Licence of your remix"),
         widget=forms.RadioSelect,
-        help_text="Only the licences the source allows for an adaptation are offered.",
+        help_text=_("Only the licences the source allows for an adaptation are offered."),
     )
 
     def __init__(self, *args, allowed: tuple[Licence, ...], **kwargs):
@@ -29,17 +30,17 @@ class RemixForm(forms.Form):
 
 class ModuleImportForm(forms.Form):
     course = forms.ModelChoiceField(
-        label="Add it to",
+        label=_("Add it to"),
         queryset=None,
         empty_label=None,
-        help_text="One of the courses you write. The module is added at the end, as a draft.",
+        help_text=_("One of the courses you write. The module is added at the end, as a draft."),
     )
     kind = forms.ChoiceField(
-        label="How to use it",
+        label=_("How to use it"),
         widget=forms.RadioSelect,
         choices=[
-            (DerivationKind.ADAPTATION, "Adapt it: an editable copy you can change"),
-            (DerivationKind.VERBATIM, "Include it verbatim: kept exactly as it is, under its own licence"),
+            (DerivationKind.ADAPTATION, _("Adapt it: an editable copy you can change")),
+            (DerivationKind.VERBATIM, _("Include it verbatim: kept exactly as it is, under its own licence")),
         ],
         initial=DerivationKind.ADAPTATION,
     )
@@ -55,37 +56,40 @@ class ModuleImportForm(forms.Form):
 
 
 class ExternalSourceForm(forms.Form):
-    url = forms.URLField(label="Web address", max_length=500, assume_scheme="https", validators=[validate_web_url])
-    title = forms.CharField(max_length=255, help_text="As its authors give it.")
+    url = forms.URLField(label=_("Web address"), max_length=500, assume_scheme="https", validators=[validate_web_url])
+    title = forms.CharField(label=_("Title"), max_length=255, help_text=_("As its authors give it."))
     author = forms.CharField(
-        max_length=255, required=False, help_text="The people or organisation to credit, as they ask to be credited."
+        label=_("Author"),
+        max_length=255,
+        required=False,
+        help_text=_("The people or organisation to credit, as they ask to be credited."),
     )
-    licence = forms.ChoiceField(choices=[("", "Choose a licence"), *LICENCE_CHOICES])
+    licence = forms.ChoiceField(label=_("Licence"), choices=[("", _("Choose a licence")), *LICENCE_CHOICES])
     kind = forms.ChoiceField(
-        label="How this course uses it",
+        label=_("How this course uses it"),
         widget=forms.RadioSelect,
         choices=[
-            (DerivationKind.ADAPTATION, "Adapted: changed or mixed into this course"),
-            (DerivationKind.VERBATIM, "Included verbatim: used exactly as it is"),
+            (DerivationKind.ADAPTATION, _("Adapted: changed or mixed into this course")),
+            (DerivationKind.VERBATIM, _("Included verbatim: used exactly as it is")),
         ],
         initial=DerivationKind.ADAPTATION,
     )
-    target = forms.ChoiceField(label="Used in")
+    target = forms.ChoiceField(label=_("Used in"))
 
     def __init__(self, *args, course, modules, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [
-            (str(course.pk), f"The whole course, “{course.title}”"),
-            *((str(module.pk), f"Module “{module.title}”") for module in modules),
+            (str(course.pk), gettext("The whole course, “%(title)s”") % {"title": course.title}),
+            *((str(module.pk), gettext("Module “%(title)s”") % {"title": module.title}) for module in modules),
         ]
 
 
 class ChangesForm(forms.Form):
     changes = forms.CharField(
-        label="What you changed",
+        label=_("What you changed"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown after the source in your attribution, e.g. “shortened, examples for libraries”.",
+        help_text=_("Shown after the source in your attribution, e.g. “shortened, examples for libraries”."),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from p2pu.core.links import absolute_url
 
@@ -79,13 +80,16 @@ def publish_refusals(page, *, course_licence: str | None = None) -> list[str]:
     verbatim = next((link for link in links if link.is_verbatim and link.target_page_id == page.pk), None)
     if verbatim is not None and licence != verbatim.licence:
         refusals.append(
-            f"“{page.title}” is included verbatim from “{verbatim.title}”, so it keeps its licence, "
-            f"{Licence(verbatim.licence).label}."
+            _("“%(title)s” is included verbatim from “%(source)s”, so it keeps its licence, %(licence)s.")
+            % {"title": page.title, "source": verbatim.title, "licence": Licence(verbatim.licence).label}
         )
     elif licence:
         allowed, reason = is_allowed(Licence(licence), sources_of(links))
         if not allowed:
-            refusals.append(f"It can't be published under {Licence(licence).label}: {reason}.")
+            refusals.append(
+                _("It can't be published under %(licence)s: %(reason)s.")
+                % {"licence": Licence(licence).label, "reason": reason}
+            )
     source = translated_from(page) if isinstance(page, CoursePage) and page.pk else None
     if source is not None and licence != source.licence:
         refusals.append(
@@ -94,7 +98,10 @@ def publish_refusals(page, *, course_licence: str | None = None) -> list[str]:
         )
     if own_adaptations and not (page.change_note or "").strip():
         titles = ", ".join(f"“{link.title}”" for link in own_adaptations)
-        refusals.append(f"Describe what you changed from {titles} in the change note: adaptations must say so.")
+        refusals.append(
+            _("Describe what you changed from %(titles)s in the change note: adaptations must say so.")
+            % {"titles": titles}
+        )
     return refusals
 
 
@@ -173,10 +180,12 @@ class Family:
             return sum(1 + count(member.children) for member in members)
 
         sources, derivatives = count(self.sources), count(self.derivatives)
-        return (
-            f"“{self.course.title}” draws on {sources} earlier work{'s' if sources != 1 else ''} "
-            f"and has {derivatives} published remix{'es' if derivatives != 1 else ''}."
-        )
+        return _("“%(title)s” draws on %(sources)s and has %(remixes)s.") % {
+            "title": self.course.title,
+            "sources": ngettext("%(count)d earlier work", "%(count)d earlier works", sources) % {"count": sources},
+            "remixes": ngettext("%(count)d published remix", "%(count)d published remixes", derivatives)
+            % {"count": derivatives},
+        }
 
 
 def _source_members(snapshots, prefix: str) -> list[FamilyMember]:

@@ -62,7 +62,11 @@ def course_remix(request, course_id):
     if not resolution.ok:
         return render(request, "courses/remix/refused.html", context, status=400 if request.method == "POST" else 200)
 
-    form = RemixForm(request.POST or None, allowed=resolution.allowed, initial={"title": f"{source.title} (remix)"})
+    form = RemixForm(
+        request.POST or None,
+        allowed=resolution.allowed,
+        initial={"title": _("%(title)s (remix)") % {"title": source.title}},
+    )
     if request.method == "POST":
         ok, remix = form_submit(
             form,
@@ -73,8 +77,11 @@ def course_remix(request, course_id):
         if ok:
             messages.success(
                 request,
-                f"“{remix.title}” is your draft remix. Change what you like, say what you changed in the change "
-                "note, then submit it for review to publish it.",
+                _(
+                    "“%(title)s” is your draft remix. Change what you like, say what you changed in the change "
+                    "note, then submit it for review to publish it."
+                )
+                % {"title": remix.title},
             )
             return redirect("wagtailadmin_pages:edit", remix.pk)
     context.update(
@@ -146,14 +153,20 @@ def module_import(request, module_id):
         ok, result = form_submit(form, import_into)
         if ok:
             target = form.cleaned_data["course"]
-            how = "included verbatim" if result.link.is_verbatim else "added as an adaptation you can edit"
-            messages.success(request, f"“{result.module.title}” is {how} in “{target.title}”, as a draft.")
+            if result.link.is_verbatim:
+                done = _("“%(module)s” is included verbatim in “%(course)s”, as a draft.")
+            else:
+                done = _("“%(module)s” is added as an adaptation you can edit in “%(course)s”, as a draft.")
+            messages.success(request, done % {"module": result.module.title, "course": target.title})
             if target.licence not in result.resolution.allowed:
                 options = ", ".join(option.label for option in result.resolution.allowed)
                 messages.warning(
                     request,
-                    f"Before “{target.title}” can be published, change its licence to one its sources allow: "
-                    f"{options}.",
+                    _(
+                        "Before “%(course)s” can be published, change its licence to one its sources allow: "
+                        "%(licences)s."
+                    )
+                    % {"course": target.title, "licences": options},
                 )
             return redirect("wagtailadmin_pages:edit", result.module.pk)
     return render(
@@ -234,7 +247,7 @@ def course_sources(request, course_id):
                     % {"title": link.title},
                 )
             else:
-                messages.error(request, "Say in a few words what you changed (up to 1000 characters).")
+                messages.error(request, _("Say in a few words what you changed (up to 1000 characters)."))
             return redirect("courses:remix_sources", course.pk)
     rows = [
         {
@@ -315,8 +328,11 @@ def derivation_upstream(request, derivation_id):
         taken = action_submit(
             request,
             lambda: services.upstream_changes_take(derivation=link, user=request.user),
-            success=f"The source's changes are in a new draft of “{link.target_page.title}”. Review it, then "
-            "submit it for review to publish it.",
+            success=_(
+                "The source's changes are in a new draft of “%(title)s”. Review it, then submit it for review to "
+                "publish it."
+            )
+            % {"title": link.target_page.title},
         )
         if not taken:
             return redirect("courses:remix_upstream", link.pk)
@@ -355,7 +371,10 @@ def remix_credit_set(request, credit_id):
     opted_out = request.POST.get("opted_out") == "1"
     services.credit_opt_out_set(credit=credit, opted_out=opted_out)
     if opted_out:
-        messages.success(request, f"Remixes of “{credit.course.title}” now credit you as “an earlier contributor”.")
+        messages.success(
+            request,
+            _("Remixes of “%(title)s” now credit you as “an earlier contributor”.") % {"title": credit.course.title},
+        )
     else:
-        messages.success(request, f"Remixes of “{credit.course.title}” now credit you by name.")
+        messages.success(request, _("Remixes of “%(title)s” now credit you by name.") % {"title": credit.course.title})
     return redirect("courses:remix_credits")

@@ -9,6 +9,8 @@ workflow's approval checks the same rules (courses.review_rules).
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -21,9 +23,9 @@ from .queries import publish_refusals
 
 def _refusal_message(page, refusals):
     return format_html(
-        "“{}” can't be published yet: {}",
-        page.get_admin_display_title(),
-        format_html_join(" ", "{}", ((refusal,) for refusal in refusals)),
+        _("“{page}” can't be published yet: {reasons}"),
+        page=page.get_admin_display_title(),
+        reasons=format_html_join(" ", "{}", ((refusal,) for refusal in refusals)),
     )
 
 
@@ -60,8 +62,11 @@ def tell_editors_about_the_sources(request, page):
         if original is not None:
             messages.warning(
                 request,
-                f"“{page.get_admin_display_title()}” is included verbatim from “{original.title}”: its text stays "
-                "as its authors wrote it, so changes to it are not kept.",
+                _(
+                    "“%(page)s” is included verbatim from “%(source)s”: its text stays as its authors wrote it, so "
+                    "changes to it are not kept."
+                )
+                % {"page": page.get_admin_display_title(), "source": original.title},
             )
     refusals = publish_refusals(version)
     if refusals:
@@ -70,7 +75,7 @@ def tell_editors_about_the_sources(request, page):
 
 
 class CourseSourcesButton(PageMenuItem):
-    label = "Sources and licence"
+    label = gettext_lazy("Sources and licence")
     icon_name = "link"
 
     def __init__(self, *, course, **kwargs):

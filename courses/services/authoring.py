@@ -10,7 +10,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator, format_lazy, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.coreutils import find_available_slug
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
 
@@ -19,6 +21,7 @@ from p2pu.notifications.services import notification_send, notifications_send_ma
 
 from .. import audit_actions, notification_kinds
 from ..models import CourseCredit, CourseIndexPage, CoursePage, CreditRole
+from ..models.authorship import role_in_sentence
 from ..permissions import (
     COURSE_COLLECTION_PERMISSIONS,
     COURSE_PAGE_PERMISSIONS,
@@ -33,7 +36,7 @@ from .pages import RESERVED_COURSE_SLUGS, course_create
 
 def learner_authors_group_ensure() -> Group:
     """The base group of everyone who authors a course: access to the Wagtail admin and nothing else."""
-    group, _ = Group.objects.get_or_create(name=LEARNER_AUTHORS_GROUP_NAME)
+    group, _created = Group.objects.get_or_create(name=LEARNER_AUTHORS_GROUP_NAME)
     group.permissions.set([Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")])
     return group
 
@@ -116,7 +119,7 @@ def _keep_a_maintainer(credit: CourseCredit) -> None:
         .filter(person__isnull=False)
         .exists()
     ):
-        raise ValidationError("A course needs at least one maintainer: make someone else a maintainer first.")
+        raise ValidationError(_("A course needs at least one maintainer: make someone else a maintainer first."))
 
 
 @transaction.atomic
@@ -135,8 +138,12 @@ def coauthor_remove(*, credit: CourseCredit, removed_by) -> None:
         notification_send(
             recipient=person,
             kind=notification_kinds.AUTHORS,
-            title=f"You are no longer credited as {credit.get_role_display().lower()} on “{course.title}”",
-            body=f"{removed_by.get_display_name()} removed the credit.",
+            title=format_lazy(
+                gettext_lazy("You are no longer credited as {role} on “{course}”"),
+                role=role_in_sentence(credit.role),
+                course=course.title,
+            ),
+            body=format_lazy(gettext_lazy("{person} removed the credit."), person=removed_by.get_display_name()),
             url=course.url or "",
             actor=removed_by,
             dedupe_key=f"course.credit_removed:{credit_id}",
@@ -154,8 +161,11 @@ def credit_decline(*, credit: CourseCredit, user) -> None:
     notifications_send_many(
         recipients=maintainers_of(course, exclude=user),
         kind=notification_kinds.AUTHORS,
-        title=(
-            f"{user.get_display_name()} declined the credit as {credit.get_role_display().lower()} on “{course.title}”"
+        title=format_lazy(
+            gettext_lazy("{person} declined the credit as {role} on “{course}”"),
+            person=user.get_display_name(),
+            role=role_in_sentence(credit.role),
+            course=course.title,
         ),
         url=reverse("courses_authoring:authors", kwargs={"course_id": course.pk}),
         actor=user,

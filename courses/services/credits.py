@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from p2pu.notifications.services import notification_send
 
@@ -137,14 +139,20 @@ def credits_consent_request(*, course: CoursePage, licence: str, requested_by) -
             notification = notification_send(
                 recipient=recipient,
                 kind=notification_kinds.CREDIT_CONSENT,
-                title=f"Please confirm the credit on “{course.title}” under {label}",
-                body=(
-                    f"Before “{course.title}” can be published under {label}, "
-                    + (
-                        f"confirm the credit for {credit.name}."
-                        if not credit.person_id
-                        else "accept your credit and the licence."
-                    )
+                title=format_lazy(
+                    gettext_lazy("Please confirm the credit on “{course}” under {licence}"),
+                    course=course.title,
+                    licence=label,
+                ),
+                body=format_lazy(
+                    gettext_lazy("Before “{course}” can be published under {licence}, confirm the credit for {name}.")
+                    if not credit.person_id
+                    else gettext_lazy(
+                        "Before “{course}” can be published under {licence}, accept your credit and the licence."
+                    ),
+                    course=course.title,
+                    licence=label,
+                    name=credit.name,
                 ),
                 url=reverse("courses:credits"),
                 actor=requested_by,

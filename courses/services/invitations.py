@@ -7,6 +7,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from p2pu.core.links import absolute_reverse, absolute_url
 from p2pu.core.rate_limits import Quota, quotas_require
@@ -14,6 +17,7 @@ from p2pu.notifications.services import notification_send, notifications_send_ma
 
 from .. import notification_kinds, rate_limits
 from ..models import CourseCredit, CourseInvitation, CoursePage, CreditRole, InvitationStatus
+from ..models.authorship import role_in_sentence
 from ..permissions import maintainers_of
 from .authoring import course_authors_sync
 from .credits import consented_course, credit_accept, credit_create
@@ -44,11 +48,16 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
     invitee = _account_for_email(email)
     if invitee is not None and course.credits.filter(person=invitee, role=role).exists():
         raise ValidationError(
-            {"email": f"{invitee.get_display_name()} is already credited as {CreditRole(role).label.lower()}."}
+            {
+                "email": _("%(person)s is already credited as %(role)s.")
+                % {"person": invitee.get_display_name(), "role": CreditRole(role).label.lower()}
+            }
         )
     pending = course.invitations.filter(email__iexact=email, status=InvitationStatus.PENDING)
     if any(invitation_is_open(invitation) for invitation in pending):
-        raise ValidationError({"email": f"{email} has already been invited and has not answered yet."})
+        raise ValidationError(
+            {"email": _("%(email)s has already been invited and has not answered yet.") % {"email": email}}
+        )
     rate_limits.INVITE_DECLINED.require(f"{invited_by.pk}:{email}", rate_limits.INVITE_WAS_DECLINED % {"email": email})
     quotas_require([
         Quota(rate_limits.INVITES_SENT, invited_by.pk, rate_limits.TOO_MANY_INVITES),
@@ -59,10 +68,16 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
     invitation = CourseInvitation.objects.create(course=course, email=email, invited_by=invited_by, role=role)
 
     inviter = invited_by.get_display_name()
-    title = f"{inviter} invites you to co-author “{course.title}”"
-    body = (
-        f"{inviter} would like you to join “{course.title}” as {CreditRole(role).label.lower()}. "
-        "Open the invitation to accept or decline it."
+    title = format_lazy(
+        gettext_lazy("{inviter} invites you to co-author “{course}”"), inviter=inviter, course=course.title
+    )
+    body = format_lazy(
+        gettext_lazy(
+            "{inviter} would like you to join “{course}” as {role}. Open the invitation to accept or decline it."
+        ),
+        inviter=inviter,
+        course=course.title,
+        role=role_in_sentence(role),
     )
     dedupe_key = f"course.invitation:{invitation.pk}"
     if invitee is not None:
@@ -80,7 +95,7 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
             "invitation": invitation,
             "inviter": inviter,
             "course": course,
-            "role": CreditRole(role).label.lower(),
+            "role": role_in_sentence(role),
             "url": absolute_url(_invitation_path(invitation)),
             "signup_url": absolute_reverse("account_signup"),
             "site_name": settings.WAGTAIL_SITE_NAME,
@@ -88,7 +103,8 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
         }
         rendered_email_queue(
             to=[email],
-            subject=title,
+            # Someone without an account yet reads it in the language of the person inviting them.
+            subject=str(title),
             text=render_to_string("courses/authoring/emails/invitation.txt", context),
             html=render_to_string("courses/authoring/emails/invitation.html", context),
             dedupe_key=dedupe_key,
@@ -99,16 +115,20 @@ def coauthor_invite(*, course: CoursePage, invited_by, email: str, role: str = C
 def _invitation_lock_open(invitation: CourseInvitation) -> CourseInvitation:
     invitation = CourseInvitation.objects.select_for_update().select_related("course").get(pk=invitation.pk)
     if not invitation_is_open(invitation):
-        raise ValidationError("This invitation has already been answered, withdrawn or has expired.")
+        raise ValidationError(_("This invitation has already been answered, withdrawn or has expired."))
     return invitation
 
 
-def _invitation_answered_tell(*, invitation: CourseInvitation, user, answer: str) -> None:
+def _invitation_answered_tell(*, invitation: CourseInvitation, user, accepted: bool) -> None:
     course = invitation.course
+    if accepted:
+        title = gettext_lazy("{person} accepted the invitation to co-author “{course}”")
+    else:
+        title = gettext_lazy("{person} declined the invitation to co-author “{course}”")
     notifications_send_many(
         recipients=maintainers_of(course, exclude=user),
         kind=notification_kinds.AUTHORS,
-        title=f"{user.get_display_name()} {answer} the invitation to co-author “{course.title}”",
+        title=format_lazy(title, person=user.get_display_name(), course=course.title),
         url=reverse("courses_authoring:authors", kwargs={"course_id": course.pk}),
         actor=user,
         dedupe_key=f"course.invitation_answered:{invitation.pk}",
@@ -130,7 +150,7 @@ def invitation_accept(*, invitation: CourseInvitation, user, licences_shown: str
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
     course_authors_sync(course=course)
-    _invitation_answered_tell(invitation=invitation, user=user, answer="accepted")
+    _invitation_answered_tell(invitation=invitation, user=user, accepted=True)
     return credit
 
 
@@ -140,7 +160,7 @@ def invitation_decline(*, invitation: CourseInvitation, user) -> CourseInvitatio
     invitation.status = InvitationStatus.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
-    _invitation_answered_tell(invitation=invitation, user=user, answer="declined")
+    _invitation_answered_tell(invitation=invitation, user=user, accepted=False)
     if invitation.invited_by_id:
         rate_limits.INVITE_DECLINED.start(f"{invitation.invited_by_id}:{invitation.email}")
     return invitation

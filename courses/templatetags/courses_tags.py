@@ -6,6 +6,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
 from wagtail import hooks
 
 from ..choices import language_name as _language_name
@@ -74,3 +75,25 @@ def courses_hook(context, hook_name: str, *args):
     request = context.get("request")
     fragments = [fn(request, *args) for fn in hooks.get_hooks(hook_name)]
     return mark_safe("".join(conditional_escape(fragment) for fragment in fragments if fragment))  # noqa: S308
+
+
+@register.simple_tag
+def content_lang(code):
+    """The ``lang`` attribute (and ``dir="rtl"`` for a right-to-left language) of content written in ``code``.
+
+    A course's text is in its own language, which need not be the interface's: with the attribute, screen
+    readers pronounce it and browsers hyphenate and lay it out as that language.
+    """
+    if not code:
+        return ""
+    try:
+        right_to_left = get_language_info(code)["bidi"]
+    except KeyError:
+        right_to_left = False
+    return format_html(' lang="{}"{}', code, format_html(' dir="{}"', "rtl") if right_to_left else "")
+
+
+@register.simple_tag
+def interface_lang():
+    """The ``lang`` (and ``dir``) of the interface, for its labels inside content marked with ``content_lang``."""
+    return content_lang(get_language())

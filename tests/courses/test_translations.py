@@ -196,6 +196,20 @@ class TestCatalogAndCoursePages:
         module = ModulePage.objects.child_of(translation).first()
         assert client.get(module.url).status_code == 200
 
+    def test_a_translations_text_is_marked_with_its_language_whatever_the_interfaces(self, client):
+        source = published_course(title="Learning together", modules=["Intro"])
+        translation = published_translation(source, language="ar", title="التعلم معا", slug="altaallum-maan")
+        module = ModulePage.objects.child_of(translation).get()
+
+        course_page = client.get(translation.url, HTTP_ACCEPT_LANGUAGE="en").text
+        module_page = client.get(module.url, HTTP_ACCEPT_LANGUAGE="en").text
+        english = client.get(source.url, HTTP_ACCEPT_LANGUAGE="en").text
+
+        assert '<h1 lang="ar" dir="rtl">التعلم معا</h1>' in course_page
+        assert '<h1 lang="ar" dir="rtl">Intro</h1>' in module_page
+        assert '<div class="module-content" lang="ar" dir="rtl">' in module_page
+        assert '<h1 lang="en">Learning together</h1>' in english
+
     def test_the_catalog_lists_every_languages_courses_and_filters_by_language(self, client):
         source = published_course(title="Learning together")
         published_translation(source, title="Aprender juntos")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.coreutils import find_available_slug
 
 from ... import services as course_services
@@ -45,7 +46,7 @@ def module_import_resolution(*, source: ModulePage, course: CoursePage, kind: st
 
 def _import_plan(*, source: ModulePage, kind: str) -> ModulePlan:
     if not source.live:
-        raise ValidationError("Only a published module can be added to a course.")
+        raise ValidationError(_("Only a published module can be added to a course."))
     source = ModulePage.objects.select_related("live_revision").get(pk=source.pk)
     course = source.course
     content = queries.live_content(source)
@@ -61,7 +62,7 @@ def module_import(*, source: ModulePage, course: CoursePage, user, kind: str) ->
     inclusion kept verbatim under its own licence. Raises ValidationError with the reason when the
     licences do not allow it."""
     if source.get_parent().pk == course.pk:
-        raise ValidationError("That module is already part of this course.")
+        raise ValidationError(_("That module is already part of this course."))
     resolution = module_import_resolution(source=source, course=course, kind=kind)
     refuse_unless_resolved(resolution)
     plan = _import_plan(source=source, kind=kind)

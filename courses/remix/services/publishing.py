@@ -1,6 +1,8 @@
 """What a published course or module means for the works derived from it, and for its own sources."""
 
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from p2pu.notifications.services import notifications_send_many
 
@@ -35,8 +37,12 @@ def upstream_published_notify(*, page, revision) -> list:
         sent += notifications_send_many(
             recipients=maintainers_of(link.target_course),
             kind=notification_kinds.UPSTREAM,
-            title=f"“{page.title}” has a new version: see what changed for “{link.target_page.title}”",
-            body=f"Its note: {note}" if note else "",
+            title=format_lazy(
+                _("“{source}” has a new version: see what changed for “{target}”"),
+                source=page.title,
+                target=link.target_page.title,
+            ),
+            body=format_lazy(_("Its note: {note}"), note=note) if note else "",
             url=reverse("courses:remix_upstream", args=[link.pk]),
             actor=revision.user,
             dedupe_key=f"course.upstream:{link.pk}:{revision.pk}",

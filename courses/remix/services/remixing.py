@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
@@ -55,7 +56,7 @@ class RemixPlan:
 def remix_plan(*, source: CoursePage) -> RemixPlan:
     """What remixing ``source`` takes: its published version and its published modules, never drafts."""
     if not source.live:
-        raise ValidationError("Only a published course can be remixed.")
+        raise ValidationError(_("Only a published course can be remixed."))
     source = CoursePage.objects.select_related("live_revision").get(pk=source.pk)
     content = queries.live_content(source)
     # Public ones only: a module behind a login or password is not the source's to give away.
@@ -94,7 +95,12 @@ def remix_course(*, source: CoursePage, user, licence: str, title: str = "") -> 
     refuse_unless_resolved(resolution)
     if licence not in resolution.allowed:
         allowed = ", ".join(option.label for option in resolution.allowed)
-        raise ValidationError({"licence": f"A remix of “{plan.source.title}” may be licensed under {allowed} only."})
+        raise ValidationError(
+            {
+                "licence": _("A remix of “%(title)s” may be licensed under %(licences)s only.")
+                % {"title": plan.source.title, "licences": allowed}
+            }
+        )
 
     source = plan.source
     catalog = source.get_parent().specific

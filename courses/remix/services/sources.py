@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...derivations import sources_of
 from ...licensing import Licence, Source, resolve_licences
@@ -29,9 +30,9 @@ def external_source_add(
     except ValidationError as error:
         errors["url"] = error.messages
     if not title.strip():
-        errors["title"] = "Give the work's title, as its authors give it."
+        errors["title"] = _("Give the work's title, as its authors give it.")
     if licence not in Licence._value2member_map_:
-        errors["licence"] = "Choose the licence the work is published under."
+        errors["licence"] = _("Choose the licence the work is published under.")
     if errors:
         raise ValidationError(errors)
     course = target if isinstance(target, CoursePage) else CoursePage.objects.ancestor_of(target).get()

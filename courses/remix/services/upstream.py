@@ -53,7 +53,7 @@ def upstream_changes_take(*, derivation: Derivation, user) -> Revision:
         )
     revision = upstream_revision(derivation)
     if revision is None:
-        raise ValidationError("There are no new changes in the source to take over.")
+        raise ValidationError(_("There are no new changes in the source to take over."))
     source = derivation.source_page.specific
     content = revision.content
     target = derivation.target_page.specific.get_latest_revision_as_object()
@@ -86,9 +86,14 @@ def upstream_changes_take(*, derivation: Derivation, user) -> Revision:
         setattr(target, name, value)
     if derivation.is_verbatim:
         target.licence = new_licence
-    target.change_note = f"Took over the changes published in “{source.title}”"
+    # Kept with the page, in the language of the person who took the changes over.
     if content.get("change_note"):
-        target.change_note += f": {content['change_note']}"
+        target.change_note = _("Took over the changes published in “%(title)s”: %(note)s") % {
+            "title": source.title,
+            "note": content["change_note"],
+        }
+    else:
+        target.change_note = _("Took over the changes published in “%(title)s”") % {"title": source.title}
     target.change_note = target.change_note[:255]
     new_revision = target.save_revision(user=user, log_action=True)
 

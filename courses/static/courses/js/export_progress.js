@@ -1,6 +1,7 @@
 // The export progress page: asks for the build's progress every few seconds, shows it in the
 // status region (read out by screen readers), and starts the download once the file is ready.
-// Without JavaScript the page keeps its "reload it now" link.
+// Without JavaScript the page keeps its "reload it now" link. Its messages come translated from the
+// page's data-ready-message and data-retry-message attributes.
 (function () {
   "use strict";
   var region = document.querySelector("[data-export-progress]");
@@ -9,19 +10,21 @@
   var every = parseInt(region.getAttribute("data-interval"), 10) * 1000 || 3000;
   var message = region.querySelector("[data-export-message]");
   var bar = region.querySelector("progress");
+  var readyMessage = region.getAttribute("data-ready-message");
+  var retryMessage = region.getAttribute("data-retry-message");
 
   function check() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
         if (state.ready) {
-          message.textContent = "Your file is ready; the download starts now.";
+          message.textContent = readyMessage;
           bar.value = 100;
           window.location.href = url;
           return;
         }
         if (state.status === "failed") {
-          message.textContent = state.error + " Reload this page later to try again.";
+          message.textContent = state.error + " " + retryMessage;
           return;
         }
         bar.value = state.percent;
