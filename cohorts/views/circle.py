@@ -10,12 +10,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from courses.cache_tags import page_tag
 from courses.models import ModulePage
 from p2pu.core.forms import action_submit, refusal_show
+from p2pu.core.locales import person_language
 from p2pu.core.page_cache import page_cache_depends
 
 from .. import calendars, services
@@ -262,6 +263,10 @@ def changes_feed_link(request, circle_id: int):
 def circle_calendar(request, circle_id: int):
     circle, _ = circle_for_viewer(request, circle_id)
     meetings = circle.meetings.select_related("circle", "circle__course", "module").order_by("starts_at")
-    response = HttpResponse(calendars.circle_calendar(circle, meetings), content_type="text/calendar; charset=utf-8")
+    # Calendar apps fetch a subscribed feed without the visitor's language cookie: the events speak the
+    # circle's language, or the signed-in person's own when they chose one.
+    with translation.override(person_language(request.user, hint=circle.language)):
+        content = calendars.circle_calendar(circle, meetings)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="circle-{circle.pk}.ics"'
     return response
