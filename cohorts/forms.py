@@ -178,7 +178,9 @@ class CircleFilterForm(forms.Form):
     """The filters of /circles/; the choices come from what discoverable circles actually offer."""
 
     q = forms.CharField(required=False, label=pgettext_lazy("search field", "Search"), max_length=100)
-    course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), required=False, empty_label=_("Any course"))
+    course = forms.ModelChoiceField(
+        queryset=CoursePage.objects.none(), required=False, label=_("Course"), empty_label=_("Any course")
+    )
     topic = forms.ChoiceField(required=False, label=_("Topic"))
     language = forms.ChoiceField(required=False, label=_("Language"))
     venue = forms.ChoiceField(
