@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CohortsConfig(AppConfig):
     name = "cohorts"
-    verbose_name = "Study circles"
+    verbose_name = _("Study circles")
 
     def ready(self):
         from p2pu.accounts.personal_data import PersonalData

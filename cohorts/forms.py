@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -44,7 +45,14 @@ class MeetingDatesField(forms.Field):
                 continue
             moments.append(self._parse(line))
         if len(moments) > MAX_EXPLICIT_MEETINGS:
-            raise forms.ValidationError(f"A circle can have at most {MAX_EXPLICIT_MEETINGS} meetings.")
+            raise forms.ValidationError(
+                ngettext(
+                    "A circle can have at most %(count)d meeting.",
+                    "A circle can have at most %(count)d meetings.",
+                    MAX_EXPLICIT_MEETINGS,
+                ),
+                params={"count": MAX_EXPLICIT_MEETINGS},
+            )
         return [moment.isoformat(timespec="minutes") for moment in sorted(set(moments))]
 
     @staticmethod
@@ -55,25 +63,26 @@ class MeetingDatesField(forms.Field):
             except ValueError:
                 continue
         raise forms.ValidationError(
-            "“%(line)s” is not a date and time; write one per line like 2025-03-04 18:30.", params={"line": line}
+            _("“%(line)s” is not a date and time; write one per line like 2025-03-04 18:30."), params={"line": line}
         )
 
 
 class CircleForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
-        help_text="The schedule is written in this time zone; everyone sees the times in their own.",
+        label=_("Time zone"),
+        help_text=_("The schedule is written in this time zone; everyone sees the times in their own."),
     )
     meeting_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        label="Meeting link",
-        help_text="Only members see it. You can add it later.",
+        label=_("Meeting link"),
+        help_text=_("Only members see it. You can add it later."),
     )
     meeting_dates = MeetingDatesField(
         required=False,
-        label="Meeting dates",
-        help_text="For a schedule of chosen dates: one date and local time per line, e.g. 2025-03-04 18:30.",
+        label=_("Meeting dates"),
+        help_text=_("For a schedule of chosen dates: one date and local time per line, e.g. 2025-03-04 18:30."),
     )
 
     class Meta:
@@ -92,22 +101,22 @@ class CircleForm(forms.ModelForm):
             "join_policy": forms.RadioSelect,
         }
         labels = {
-            "name": "Name of the circle",
-            "weekday": "Day of the week",
-            "weeks": "Number of weeks",
-            "capacity": "Seats for learners",
+            "name": _("Name of the circle"),
+            "weekday": _("Day of the week"),
+            "weeks": _("Number of weeks"),
+            "capacity": _("Seats for learners"),
         }
 
     #: The fieldsets the template draws, in order.
     SECTIONS = [
-        ("About the circle", ["name", "description", "language"]),
+        (_("About the circle"), ["name", "description", "language"]),
         (
-            "When it meets",
+            _("When it meets"),
             ["time_zone", "start_date", "schedule_kind", "weekday", "meeting_time", "weeks", "meeting_dates",
              "duration_minutes"],
         ),
-        ("Where it meets", ["venue_kind", "meeting_url", "venue_name", "address", "city", "country"]),
-        ("Who can join", ["capacity", "join_policy", "listed"]),
+        (_("Where it meets"), ["venue_kind", "meeting_url", "venue_name", "address", "city", "country"]),
+        (_("Who can join"), ["capacity", "join_policy", "listed"]),
         (_("Organisation"), ["organisation"]),
     ]  # fmt: skip
 
@@ -139,12 +148,12 @@ class CircleForm(forms.ModelForm):
                 help_text=_("The circle follows the course in this language."),
             )
         self.fields["weekday"].required = False
-        self.fields["weekday"].choices = [("", "Choose a day"), *Weekday.choices]
+        self.fields["weekday"].choices = [("", gettext("Choose a day")), *Weekday.choices]
         if not editing_schedule:
             # Once meetings have begun, single meetings are moved instead (cohorts.services.circle_update).
             for name in SCHEDULE_FIELDS:
                 self.fields[name].disabled = True
-                self.fields[name].help_text = "Meetings have begun: move or cancel single meetings instead."
+                self.fields[name].help_text = gettext("Meetings have begun: move or cancel single meetings instead.")
 
     def sections(self):
         sections = [(title, [self[name] for name in names if name in self.fields]) for title, names in self.SECTIONS]
@@ -156,7 +165,7 @@ class CircleForm(forms.ModelForm):
         cleaned = super().clean()
         start, zone = cleaned.get("start_date"), cleaned.get("time_zone")
         if self.instance.pk is None and start and zone and start < timezone.now().astimezone(ZoneInfo(zone)).date():
-            self.add_error("start_date", "Choose a day from today on.")
+            self.add_error("start_date", gettext("Choose a day from today on."))
         if cleaned.get("schedule_kind") == ScheduleKind.WEEKLY:
             cleaned["meeting_dates"] = []
         if cleaned.get("venue_kind") == VenueKind.ONLINE:
@@ -168,31 +177,37 @@ class CircleForm(forms.ModelForm):
 class CircleFilterForm(forms.Form):
     """The filters of /circles/; the choices come from what discoverable circles actually offer."""
 
-    q = forms.CharField(required=False, label="Search", max_length=100)
-    course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), required=False, empty_label="Any course")
-    topic = forms.ChoiceField(required=False)
-    language = forms.ChoiceField(required=False)
+    q = forms.CharField(required=False, label=pgettext_lazy("search field", "Search"), max_length=100)
+    course = forms.ModelChoiceField(
+        queryset=CoursePage.objects.none(), required=False, label=_("Course"), empty_label=_("Any course")
+    )
+    topic = forms.ChoiceField(required=False, label=_("Topic"))
+    language = forms.ChoiceField(required=False, label=_("Language"))
     venue = forms.ChoiceField(
         required=False,
-        label="Online or in person",
-        choices=[("", "Either"), *VenueKind.choices],
+        label=_("Online or in person"),
+        choices=[("", pgettext_lazy("online or in person", "Either")), *VenueKind.choices],
     )
-    city = forms.ChoiceField(required=False)
+    city = forms.ChoiceField(required=False, label=_("City"))
     weekday = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="Day", choices=[("", "Any day"), *Weekday.choices]
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label=pgettext_lazy("day of the week", "Day"),
+        choices=[("", _("Any day")), *Weekday.choices],
     )
     time_of_day = forms.ChoiceField(
         required=False,
-        label="Time of day",
+        label=_("Time of day"),
         choices=[
-            ("", "Any time"),
-            (TimeOfDay.MORNING, "Morning (5:00–12:00)"),
-            (TimeOfDay.AFTERNOON, "Afternoon (12:00–17:00)"),
-            (TimeOfDay.EVENING, "Evening (17:00–22:00)"),
-            (TimeOfDay.NIGHT, "Night (22:00–5:00)"),
+            ("", _("Any time")),
+            (TimeOfDay.MORNING, _("Morning (5:00–12:00)")),
+            (TimeOfDay.AFTERNOON, _("Afternoon (12:00–17:00)")),
+            (TimeOfDay.EVENING, _("Evening (17:00–22:00)")),
+            (TimeOfDay.NIGHT, _("Night (22:00–5:00)")),
         ],
     )
-    has_seats = forms.BooleanField(required=False, label="Only circles with free seats")
+    has_seats = forms.BooleanField(required=False, label=_("Only circles with free seats"))
     org = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -212,11 +227,16 @@ class CircleFilterForm(forms.Form):
             .only("pk", "title")
         )
         topics = Tag.objects.filter(courses_coursetopic_items__content_object__circles__in=circles).distinct()
-        self.fields["topic"].choices = [("", "Any topic"), *topics.order_by("name").values_list("slug", "name")]
+        self.fields["topic"].choices = [
+            ("", gettext("Any topic")),
+            *topics.order_by("name").values_list("slug", "name"),
+        ]
         languages = sorted(set(circles.values_list("language", flat=True)), key=lambda c: LANGUAGE_NAMES.get(c, c))
-        self.fields["language"].choices = [("", "Any language")] + [(c, LANGUAGE_NAMES.get(c, c)) for c in languages]
+        self.fields["language"].choices = [("", gettext("Any language"))] + [
+            (c, LANGUAGE_NAMES.get(c, c)) for c in languages
+        ]
         cities = sorted(set(circles.exclude(city="").values_list("city", flat=True)))
-        self.fields["city"].choices = [("", "Any city")] + [(city, city) for city in cities]
+        self.fields["city"].choices = [("", gettext("Any city"))] + [(city, city) for city in cities]
         self.fields["org"].queryset = Organisation.objects.filter(circles__in=circles).distinct().order_by("name")
 
     def filter(self, circles, *, zone):
@@ -248,9 +268,9 @@ class JoinForm(GoalForm):
     request_message = MultiLineTextField(
         required=False,
         max_length=1000,
-        label="A note to the facilitators",
+        label=_("A note to the facilitators"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: why you would like to join, or anything they should know.",
+        help_text=_("Optional: why you would like to join, or anything they should know."),
     )
 
 
@@ -258,40 +278,45 @@ class CancelCircleForm(forms.Form):
     reason = MultiLineTextField(
         required=False,
         max_length=255,
-        label="Why (members will read this)",
+        label=_("Why (members will read this)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class MessageForm(forms.Form):
-    subject = OneLineTextField(max_length=150)
+    subject = OneLineTextField(label=_("Subject"), max_length=150)
     body = MultiLineTextField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class InvitePersonForm(forms.Form):
     username = forms.CharField(
-        max_length=150, label="Their username", help_text="As shown on their profile page, e.g. amara."
+        max_length=150, label=_("Their username"), help_text=_("As shown on their profile page, e.g. amara.")
     )
     role = forms.ChoiceField(
-        choices=[(Role.LEARNER, "As a learner"), (Role.FACILITATOR, "As a co-facilitator")],
+        choices=[(Role.LEARNER, _("As a learner")), (Role.FACILITATOR, _("As a co-facilitator"))],
         initial=Role.LEARNER,
         widget=forms.RadioSelect,
-        label="Invite them",
+        label=_("Invite them"),
     )
 
     def clean_username(self):
         invitee = get_user_model().objects.filter(username__iexact=self.cleaned_data["username"].strip()).first()
         if invitee is None or not invitee.is_active:
-            raise forms.ValidationError("Nobody here has that username.")
+            raise forms.ValidationError(gettext("Nobody here has that username."))
         self.invitee = invitee
         return invitee.username
+
+
+def link_lifetimes():
+    """Called each time the choices are drawn, so the words follow the language of the request."""
+    return [(days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days}) for days in (1, 7, 14, 30)]
 
 
 class InviteLinkForm(forms.Form):
     valid_days = forms.TypedChoiceField(
         coerce=int,
-        label="The link works for",
-        choices=[(1, "1 day"), (7, "7 days"), (14, "14 days"), (30, "30 days")],
+        label=_("The link works for"),
+        choices=link_lifetimes,
         initial=7,
     )
 
@@ -299,13 +324,13 @@ class InviteLinkForm(forms.Form):
 class MeetingMoveForm(forms.Form):
     starts_at = forms.DateTimeField(widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     note = OneLineTextField(
-        required=False, max_length=255, label="Why (members will read this)", widget=forms.TextInput()
+        required=False, max_length=255, label=_("Why (members will read this)"), widget=forms.TextInput()
     )
 
     def __init__(self, *args, circle: Circle, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = circle.zone
-        self.fields["starts_at"].label = f"New date and time ({circle.time_zone})"
+        self.fields["starts_at"].label = gettext("New date and time (%(zone)s)") % {"zone": circle.time_zone}
 
     def full_clean(self):
         # The facilitator types a wall-clock time in the circle's own zone, as the schedule is written.
@@ -315,23 +340,23 @@ class MeetingMoveForm(forms.Form):
 
 class MeetingCancelForm(forms.Form):
     note = OneLineTextField(
-        required=False, max_length=255, label="Why (members will read this)", widget=forms.TextInput()
+        required=False, max_length=255, label=_("Why (members will read this)"), widget=forms.TextInput()
     )
 
 
 class MeetingModuleForm(forms.Form):
-    module = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Module")
+    module = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Module"))
 
     def __init__(self, *args, pinned_modules, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["module"].choices = [("", "No module (e.g. a review or project session)")] + [
+        self.fields["module"].choices = [("", gettext("No module (e.g. a review or project session)"))] + [
             (pin.module_id, f"{pin.position + 1}. {pin.title}") for pin in pinned_modules if pin.module_id
         ]
 
 
 class AttendanceForm(forms.Form):
     present = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Who came"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Who came")
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -342,14 +367,14 @@ class AttendanceForm(forms.Form):
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         coerce=int,
-        label="How useful was this meeting for you?",
-        choices=[(5, "5 – very useful"), (4, "4"), (3, "3"), (2, "2"), (1, "1 – not useful")],
+        label=_("How useful was this meeting for you?"),
+        choices=[(5, _("5 – very useful")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 – not useful"))],
         widget=forms.RadioSelect,
     )
     reflection = forms.CharField(
         required=False,
         max_length=2000,
-        label="A short reflection",
+        label=_("A short reflection"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What did you learn, what would you change? Your facilitators read this.",
+        help_text=_("What did you learn, what would you change? Your facilitators read this."),
     )

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from allauth.account.utils import has_verified_email
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from p2pu.core.permissions import require
 
@@ -28,14 +28,14 @@ def is_verified(user) -> bool:
 def start_refusal(*, user, course) -> str:
     """Why this person may not start a circle around this course, or "" when they may."""
     if not user.is_authenticated:
-        return "Sign in to start a study circle."
+        return gettext("Sign in to start a study circle.")
     if not course.live:
-        return "Circles can only follow a published course."
+        return gettext("Circles can only follow a published course.")
     if course.get_view_restrictions().exists():
         # A private course stays with the people it is shared with; a circle would show it to others.
         return gettext("Circles can only follow a course that is open to everyone.")
     if not is_verified(user):
-        return "Confirm your e-mail address before starting a study circle."
+        return gettext("Confirm your e-mail address before starting a study circle.")
     return ""
 
 
@@ -121,7 +121,7 @@ def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = Fal
 def manager_access(*, circle: Circle, user) -> CircleAccess:
     """The person's access to the circle; PermissionDenied unless they facilitate it (services' check)."""
     access = circle_access(user=user, circle=circle)
-    require(access.can_manage, "Only this circle's facilitators can do that.")
+    require(access.can_manage, gettext("Only this circle's facilitators can do that."))
     return access
 
 
@@ -145,30 +145,32 @@ def join_outcome(
     """The rule for joining. ``via_invite``: the person holds a valid invitation link."""
     status = membership.status if membership else None
     if not verified:
-        return JoinOutcome(None, "Confirm your e-mail address before joining a circle.")
+        return JoinOutcome(None, gettext("Confirm your e-mail address before joining a circle."))
     already = {
-        MembershipStatus.ACTIVE: "You are already a member of this circle.",
-        MembershipStatus.WAITLISTED: "You are already on this circle's waitlist.",
-        MembershipStatus.PENDING: "You have already asked to join; a facilitator will answer soon.",
-        MembershipStatus.REMOVED: "A facilitator removed you from this circle.",
-        MembershipStatus.DECLINED: "A facilitator declined your request to join this circle.",
+        MembershipStatus.ACTIVE: gettext("You are already a member of this circle."),
+        MembershipStatus.WAITLISTED: gettext("You are already on this circle's waitlist."),
+        MembershipStatus.PENDING: gettext("You have already asked to join; a facilitator will answer soon."),
+        MembershipStatus.REMOVED: gettext("A facilitator removed you from this circle."),
+        MembershipStatus.DECLINED: gettext("A facilitator declined your request to join this circle."),
     }
     if status in already:
         return JoinOutcome(None, already[status])
     if circle.state == CircleState.DRAFT:
-        return JoinOutcome(None, "This circle is not open for sign-up yet.")
+        return JoinOutcome(None, gettext("This circle is not open for sign-up yet."))
     if circle.state == CircleState.FINISHED:
-        return JoinOutcome(None, "This circle has finished.")
+        return JoinOutcome(None, gettext("This circle has finished."))
     if circle.state == CircleState.CANCELLED:
-        return JoinOutcome(None, "This circle was cancelled.")
+        return JoinOutcome(None, gettext("This circle was cancelled."))
     if not has_upcoming_meeting:
-        return JoinOutcome(None, "All of this circle's meetings are over.")
+        return JoinOutcome(None, gettext("All of this circle's meetings are over."))
     invited = status == MembershipStatus.INVITED
     if invited and membership.role == Role.FACILITATOR:
         return JoinOutcome(MembershipStatus.ACTIVE)  # facilitators take no seat
     if not (invited or via_invite):
         if circle.join_policy == JoinPolicy.INVITE:
-            return JoinOutcome(None, "This circle takes only people with an invitation. Ask a facilitator for one.")
+            return JoinOutcome(
+                None, gettext("This circle takes only people with an invitation. Ask a facilitator for one.")
+            )
         if circle.join_policy == JoinPolicy.APPROVAL:
             return JoinOutcome(MembershipStatus.PENDING)
     # First come, first served: while anyone is waiting, a freed seat is theirs, not a newcomer's.
@@ -185,6 +187,8 @@ class JoinButton:
     action: str  # "join" | "leave" | "accept" | "sign_in" | "none"
     label: str
     explanation: str
+    #: Joining sends a request a facilitator answers: the form asks for a note to them.
+    asks_approval: bool = False
 
 
 def join_button(
@@ -198,21 +202,30 @@ def join_button(
 ) -> JoinButton:
     circle, membership = access.circle, access.membership
     if not access.user.is_authenticated:
-        return JoinButton("sign_in", "Sign in to join", "Sign in or create an account to join this circle.")
+        return JoinButton(
+            "sign_in", gettext("Sign in to join"), gettext("Sign in or create an account to join this circle.")
+        )
     if access.is_facilitator:
         # Leaving or handing over is on the manage page, where the other facilitators are listed.
-        return JoinButton("none", "", "You facilitate this circle.")
+        return JoinButton("none", "", gettext("You facilitate this circle."))
     if access.status == MembershipStatus.ACTIVE:
-        return JoinButton("leave", "Leave circle", "You are a member: your seat is yours until you leave.")
+        return JoinButton(
+            "leave", gettext("Leave circle"), gettext("You are a member: your seat is yours until you leave.")
+        )
     if access.status == MembershipStatus.WAITLISTED:
         return JoinButton(
             "leave",
-            "Leave waitlist",
-            f"You are number {waitlist_position} on the waitlist. When a seat frees up it goes to the first person "
-            "waiting, and we will tell you at once.",
+            gettext("Leave waitlist"),
+            gettext(
+                "You are number %(position)d on the waitlist. When a seat frees up it goes to the first person "
+                "waiting, and we will tell you at once."
+            )
+            % {"position": waitlist_position},
         )
     if access.status == MembershipStatus.PENDING:
-        return JoinButton("leave", "Withdraw request", "You asked to join; a facilitator will answer soon.")
+        return JoinButton(
+            "leave", gettext("Withdraw request"), gettext("You asked to join; a facilitator will answer soon.")
+        )
     outcome = join_outcome(
         circle=circle,
         membership=membership,
@@ -225,23 +238,43 @@ def join_button(
     if outcome.status is None:
         return JoinButton("none", "", outcome.refusal)
     if invited:
-        as_role = "a facilitator" if membership.role == Role.FACILITATOR else "a member"
-        return JoinButton("accept", "Accept invitation", f"You are invited to join as {as_role}.")
+        invitation = (
+            gettext("You are invited to join as a facilitator.")
+            if membership.role == Role.FACILITATOR
+            else gettext("You are invited to join as a member.")
+        )
+        return JoinButton("accept", gettext("Accept invitation"), invitation)
     if outcome.status == MembershipStatus.PENDING:
-        full = "" if circle.seats_free else " All seats are taken, so if approved you join the waitlist."
-        return JoinButton("join", "Ask to join", f"A facilitator approves each request.{full}")
+        explanation = (
+            gettext("A facilitator approves each request.")
+            if circle.seats_free
+            else gettext(
+                "A facilitator approves each request. All seats are taken, so if approved you join the waitlist."
+            )
+        )
+        return JoinButton("join", gettext("Ask to join"), explanation, asks_approval=True)
     if outcome.status == MembershipStatus.WAITLISTED:
-        waiting = f"{waitlist_count} {'person is' if waitlist_count == 1 else 'people are'} waiting"
         if circle.seats_free:
             # A seat just freed up; it is being offered to the people who were already waiting.
-            situation = f"A seat has just freed up, but {waiting} for one already."
+            situation = ngettext(
+                "A seat has just freed up, but %(count)d person is waiting for one already.",
+                "A seat has just freed up, but %(count)d people are waiting for one already.",
+                waitlist_count,
+            ) % {"count": waitlist_count}
         elif waitlist_count:
-            situation = f"All {circle.capacity} seats are taken and {waiting}."
+            situation = ngettext(
+                "All %(capacity)d seats are taken and %(count)d person is waiting.",
+                "All %(capacity)d seats are taken and %(count)d people are waiting.",
+                waitlist_count,
+            ) % {"capacity": circle.capacity, "count": waitlist_count}
         else:
-            situation = f"All {circle.capacity} seats are taken and nobody is waiting yet."
+            situation = gettext("All %(capacity)d seats are taken and nobody is waiting yet.") % {
+                "capacity": circle.capacity
+            }
         return JoinButton(
             "join",
-            "Join waitlist",
-            f"{situation} Join the waitlist: seats go first come, first served when someone leaves.",
+            gettext("Join waitlist"),
+            gettext("%(situation)s Join the waitlist: seats go first come, first served when someone leaves.")
+            % {"situation": situation},
         )
-    return JoinButton("join", "Join circle", "")
+    return JoinButton("join", pgettext("button", "Join circle"), "")

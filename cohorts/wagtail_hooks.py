@@ -75,7 +75,7 @@ class CircleViewSet(ModelViewSet):
     model = Circle
     edit_view_class = CircleEditView
     icon = "group"
-    menu_label = "Study circles"
+    menu_label = _("Study circles")
     menu_order = 310
     add_to_admin_menu = True
     copy_view_enabled = False

@@ -4,14 +4,16 @@ Kept apart from the models so that each model module imports them from below, ne
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CircleState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN = "open", "Open for sign-up"
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", pgettext_lazy("circle state", "Draft")
+    OPEN = "open", _("Open for sign-up")
+    RUNNING = "running", pgettext_lazy("circle state", "Running")
+    FINISHED = "finished", pgettext_lazy("circle state", "Finished")
+    CANCELLED = "cancelled", pgettext_lazy("circle state", "Cancelled")
 
 
 #: States in which people may still join: a running circle takes late joiners while meetings remain.
@@ -19,18 +21,18 @@ JOINABLE_STATES = (CircleState.OPEN, CircleState.RUNNING)
 
 
 class Role(models.TextChoices):
-    FACILITATOR = "facilitator", "Facilitator"
-    LEARNER = "learner", "Learner"
+    FACILITATOR = "facilitator", _("Facilitator")
+    LEARNER = "learner", _("Learner")
 
 
 class MembershipStatus(models.TextChoices):
-    ACTIVE = "active", "Member"
-    WAITLISTED = "waitlisted", "On the waitlist"
-    PENDING = "pending", "Waiting for approval"
-    INVITED = "invited", "Invited"
-    LEFT = "left", "Left"
-    REMOVED = "removed", "Removed by a facilitator"
-    DECLINED = "declined", "Declined"
+    ACTIVE = "active", pgettext_lazy("membership status", "Member")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    PENDING = "pending", _("Waiting for approval")
+    INVITED = "invited", pgettext_lazy("membership status", "Invited")
+    LEFT = "left", pgettext_lazy("membership status", "Left")
+    REMOVED = "removed", _("Removed by a facilitator")
+    DECLINED = "declined", pgettext_lazy("membership status", "Declined")
 
 
 #: Statuses of people who are, or are about to be, part of the circle: they may see an unlisted circle.
@@ -43,5 +45,5 @@ CURRENT_STATUSES = (
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")

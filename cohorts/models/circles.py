@@ -12,6 +12,9 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.scheduling import local_weekday, time_of_day_bucket
 from p2pu.accounts.models import LANGUAGE_CHOICES, LANGUAGE_NAMES, validate_time_zone
@@ -54,38 +57,50 @@ def new_access_key() -> str:
 
 
 class ScheduleKind(models.TextChoices):
-    WEEKLY = "weekly", "Every week on the same day and time"
-    DATES = "dates", "On dates I choose"
+    WEEKLY = "weekly", _("Every week on the same day and time")
+    DATES = "dates", _("On dates I choose")
 
 
 class Weekday(models.IntegerChoices):
     # The numbering of datetime.weekday() and cohorts.scheduling.
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+#: A weekly schedule's day, as in “Tuesdays at 18:00”.
+WEEKDAYS_PLURAL = {
+    Weekday.MONDAY: _("Mondays"),
+    Weekday.TUESDAY: _("Tuesdays"),
+    Weekday.WEDNESDAY: _("Wednesdays"),
+    Weekday.THURSDAY: _("Thursdays"),
+    Weekday.FRIDAY: _("Fridays"),
+    Weekday.SATURDAY: _("Saturdays"),
+    Weekday.SUNDAY: _("Sundays"),
+}
 
 
 class VenueKind(models.TextChoices):
-    ONLINE = "online", "Online"
-    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
 
 
 class JoinPolicy(models.TextChoices):
-    OPEN = "open", "Anyone can join"
-    APPROVAL = "approval", "A facilitator approves each request"
-    INVITE = "invite", "Only people with an invitation"
+    OPEN = "open", _("Anyone can join")
+    APPROVAL = "approval", _("A facilitator approves each request")
+    INVITE = "invite", _("Only people with an invitation")
 
 
 class ReviewAnonymity(models.TextChoices):
     """Who learns whose name in peer review (facilitators, who moderate, always see both)."""
 
-    REVIEWERS_HIDDEN = "reviewers_hidden", "Reviewers are anonymous; reviewers see whose work it is"
-    DOUBLE_BLIND = "double_blind", "Double-blind: neither side sees the other's name"
-    OPEN = "open", "Open: authors see who reviewed them"
+    REVIEWERS_HIDDEN = "reviewers_hidden", _("Reviewers are anonymous; reviewers see whose work it is")
+    DOUBLE_BLIND = "double_blind", _("Double-blind: neither side sees the other's name")
+    OPEN = "open", _("Open: authors see who reviewed them")
 
 
 class CircleQuerySet(models.QuerySet):
@@ -163,66 +178,80 @@ class CircleQuerySet(models.QuerySet):
 
 
 class Circle(models.Model):
-    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="circles")
-    name = models.CharField(max_length=120)
-    description = models.TextField(
-        max_length=4000, blank=True, help_text="Who the circle is for and how you would like to work together."
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("course"), on_delete=models.PROTECT, related_name="circles"
     )
-    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(
+        _("description"),
+        max_length=4000,
+        blank=True,
+        help_text=_("Who the circle is for and how you would like to work together."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         validators=[validate_time_zone],
-        help_text="The time zone the schedule is written in; everyone else sees the times in their own.",
+        help_text=_("The time zone the schedule is written in; everyone else sees the times in their own."),
     )
 
     # The schedule, in the circle's own time zone; the meetings it expands to are stored in UTC.
-    start_date = models.DateField(help_text="The first meeting is on or after this day.")
-    schedule_kind = models.CharField(max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.WEEKLY)
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
-    meeting_time = models.TimeField(null=True, blank=True, help_text="Local time in the circle's time zone.")
+    start_date = models.DateField(_("start date"), help_text=_("The first meeting is on or after this day."))
+    schedule_kind = models.CharField(
+        _("schedule kind"), max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.WEEKLY
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, null=True, blank=True)
+    meeting_time = models.TimeField(
+        _("meeting time"), null=True, blank=True, help_text=_("Local time in the circle's time zone.")
+    )
     weeks = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEKS)]
+        _("weeks"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEKS)]
     )
     meeting_dates = models.JSONField(
+        _("meeting dates"),
         default=list,
         blank=True,
-        help_text="For a schedule of chosen dates: local date-times in ISO format, e.g. 2025-03-04T18:30.",
+        help_text=_("For a schedule of chosen dates: local date-times in ISO format, e.g. 2025-03-04T18:30."),
     )
     duration_minutes = models.PositiveSmallIntegerField(
-        "meeting length in minutes",
+        _("meeting length in minutes"),
         default=90,
         validators=[MinValueValidator(15), MaxValueValidator(MAX_MEETING_MINUTES)],
     )
 
-    venue_kind = models.CharField(max_length=10, choices=VenueKind.choices, default=VenueKind.ONLINE)
+    venue_kind = models.CharField(_("venue kind"), max_length=10, choices=VenueKind.choices, default=VenueKind.ONLINE)
     meeting_url = models.URLField(
-        "meeting link",
+        _("meeting link"),
         blank=True,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Only members see it.",
+        help_text=_("Only members see it."),
     )
-    venue_name = models.CharField(max_length=200, blank=True, help_text="e.g. “Central Library, room 2”.")
-    address = models.CharField(max_length=300, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
+    venue_name = models.CharField(
+        _("venue name"), max_length=200, blank=True, help_text=_("e.g. “Central Library, room 2”.")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
 
     capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
-        help_text="Seats for learners; facilitators do not take a seat.",
+        help_text=_("Seats for learners; facilitators do not take a seat."),
     )
     # Active learners. Written only by cohorts.services, under a lock on this row; the check
     # constraint below is the database's own guarantee that no race ever overfills a circle.
-    seats_taken = models.PositiveSmallIntegerField(default=0, editable=False)
-    join_policy = models.CharField(max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
+    seats_taken = models.PositiveSmallIntegerField(_("seats taken"), default=0, editable=False)
+    join_policy = models.CharField(_("join policy"), max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
     listed = models.BooleanField(
-        "list in “Find a study circle”",
+        _("list in “Find a study circle”"),
         default=True,
-        help_text="Unlisted circles can be found only by people you send the link to.",
+        help_text=_("Unlisted circles can be found only by people you send the link to."),
     )
     # The secret part of an unlisted circle's link.
     access_key = models.CharField(max_length=32, default=new_access_key, editable=False)
 
-    state = models.CharField(max_length=10, choices=CircleState.choices, default=CircleState.DRAFT)
+    state = models.CharField(_("state"), max_length=10, choices=CircleState.choices, default=CircleState.DRAFT)
     state_changed_at = models.DateTimeField(default=timezone.now)
 
     # The course version the circle follows: the course's published revision when it was pinned,
@@ -235,30 +264,33 @@ class Circle(models.Model):
     # Peer review (cohorts.review): how anonymous it is, and whether learners must finish their own
     # reviews before they read what others wrote about their work.
     review_anonymity = models.CharField(
-        "anonymity in peer review",
+        _("anonymity in peer review"),
         max_length=20,
         choices=ReviewAnonymity.choices,
         default=ReviewAnonymity.REVIEWERS_HIDDEN,
     )
     feedback_after_own_reviews = models.BooleanField(
-        "show learners their feedback only once their own reviews are done", default=False
+        _("show learners their feedback only once their own reviews are done"), default=False
     )
 
     organisation = models.ForeignKey(
         "cohorts.Organisation",
+        verbose_name=_("organisation"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="circles",
-        help_text="The organisation that runs this circle, chosen from the facilitator's own.",
+        help_text=_("The organisation that runs this circle, chosen from the facilitator's own."),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CircleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("circle")
+        verbose_name_plural = _("circles")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="cohorts_circle_not_overfilled"),
@@ -279,29 +311,40 @@ class Circle(models.Model):
         if self.schedule_kind == ScheduleKind.WEEKLY:
             for name in ("weekday", "meeting_time", "weeks"):
                 if getattr(self, name) is None:
-                    errors[name] = "A weekly schedule needs this."
+                    errors[name] = gettext("A weekly schedule needs this.")
         else:
             errors.update(self._meeting_dates_errors())
         if self.venue_kind == VenueKind.IN_PERSON:
             for name in ("venue_name", "city", "country"):
                 if not getattr(self, name).strip():
-                    errors[name] = "A circle that meets in person needs this."
+                    errors[name] = gettext("A circle that meets in person needs this.")
         if errors:
             raise ValidationError(errors)
 
     def _meeting_dates_errors(self) -> dict[str, str]:
         dates = self.meeting_dates
         if not isinstance(dates, list) or not dates:
-            return {"meeting_dates": "Add at least one meeting date."}
+            return {"meeting_dates": gettext("Add at least one meeting date.")}
         if len(dates) > MAX_EXPLICIT_MEETINGS:
-            return {"meeting_dates": f"A circle can have at most {MAX_EXPLICIT_MEETINGS} meetings."}
+            return {
+                "meeting_dates": ngettext(
+                    "A circle can have at most %(count)d meeting.",
+                    "A circle can have at most %(count)d meetings.",
+                    MAX_EXPLICIT_MEETINGS,
+                )
+                % {"count": MAX_EXPLICIT_MEETINGS}
+            }
         for value in dates:
             try:
                 moment = dt.datetime.fromisoformat(value)
             except (TypeError, ValueError):
-                return {"meeting_dates": f"“{value}” is not a date and time."}
+                return {"meeting_dates": gettext("“%(value)s” is not a date and time.") % {"value": value}}
             if moment.tzinfo is not None:
-                return {"meeting_dates": "Meeting dates are local times in the circle's time zone, without an offset."}
+                return {
+                    "meeting_dates": gettext(
+                        "Meeting dates are local times in the circle's time zone, without an offset."
+                    )
+                }
         return {}
 
     def get_manage_url(self) -> str:
@@ -327,7 +370,7 @@ class Circle(models.Model):
     def place(self) -> str:
         """Where the circle meets, as much as may be shown publicly (never the meeting link)."""
         if self.is_online:
-            return "Online"
+            return gettext("Online")
         return ", ".join(part for part in (self.venue_name, self.city, self.country) if part)
 
     @property
@@ -351,13 +394,21 @@ class Circle(models.Model):
     def schedule_summary(self) -> str:
         """The schedule as written, in the circle's own zone: “Tuesdays at 18:00 (America/New_York), 6 weeks”."""
         if self.schedule_kind == ScheduleKind.WEEKLY and self.weekday is not None and self.meeting_time:
-            weeks = f"{self.weeks} week{'' if self.weeks == 1 else 's'}"
-            return (
-                f"{Weekday(self.weekday).label}s at {self.meeting_time:%H:%M} ({self.time_zone}), {weeks} "
-                f"from {self.start_date.day} {self.start_date:%B %Y}"
-            )
+            return ngettext(
+                "%(weekdays)s at %(time)s (%(zone)s), %(count)d week from %(start)s",
+                "%(weekdays)s at %(time)s (%(zone)s), %(count)d weeks from %(start)s",
+                self.weeks,
+            ) % {
+                "weekdays": WEEKDAYS_PLURAL[self.weekday],
+                "time": f"{self.meeting_time:%H:%M}",
+                "zone": self.time_zone,
+                "count": self.weeks,
+                "start": date_format(self.start_date, "j F Y"),
+            }
         count = len(self.meeting_dates)
-        return f"{count} meeting{'' if count == 1 else 's'} on chosen dates ({self.time_zone})"
+        return ngettext(
+            "%(count)d meeting on chosen dates (%(zone)s)", "%(count)d meetings on chosen dates (%(zone)s)", count
+        ) % {"count": count, "zone": self.time_zone}
 
 
 class PinnedModule(models.Model):
@@ -366,8 +417,8 @@ class PinnedModule(models.Model):
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="pinned_modules")
     module = models.ForeignKey("courses.ModulePage", null=True, on_delete=models.SET_NULL, related_name="+")
     revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+")
-    position = models.PositiveSmallIntegerField(help_text="0-based place in the course outline.")
-    title = models.CharField(max_length=255, help_text="The module's title in the pinned version.")
+    position = models.PositiveSmallIntegerField(help_text=_("0-based place in the course outline."))
+    title = models.CharField(max_length=255, help_text=_("The module's title in the pinned version."))
 
     class Meta:
         ordering = ["circle", "position"]

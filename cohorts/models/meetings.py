@@ -33,21 +33,21 @@ class MeetingQuerySet(models.QuerySet):
 
 class Meeting(models.Model):
     circle = models.ForeignKey("cohorts.Circle", on_delete=models.CASCADE, related_name="meetings")
-    number = models.PositiveSmallIntegerField(help_text="1 for the circle's first meeting, and so on.")
-    starts_at = models.DateTimeField(help_text="UTC.")
+    number = models.PositiveSmallIntegerField(help_text=_("1 for the circle's first meeting, and so on."))
+    starts_at = models.DateTimeField(help_text=_("UTC."))
     module = models.ForeignKey(
         "courses.ModulePage",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The module this meeting covers; meeting i covers module i unless a facilitator chose another.",
+        help_text=_("The module this meeting covers; meeting i covers module i unless a facilitator chose another."),
     )
     status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
     originally_starts_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the meeting is first moved: the time members first planned for."
+        null=True, blank=True, help_text=_("Set when the meeting is first moved: the time members first planned for.")
     )
-    change_note = models.CharField(max_length=255, blank=True, help_text="Why it was moved or cancelled.")
+    change_note = models.CharField(max_length=255, blank=True, help_text=_("Why it was moved or cancelled."))
     # The iCalendar SEQUENCE: bumped on every change members should hear about, so calendar apps update.
     sequence = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

@@ -49,7 +49,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.LEARNER)
     status = models.CharField(max_length=12, choices=MembershipStatus.choices)
     request_message = models.TextField(
-        max_length=1000, blank=True, help_text="What the person wrote when asking to join."
+        max_length=1000, blank=True, help_text=_("What the person wrote when asking to join.")
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -64,9 +64,11 @@ class Membership(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1: not at all, 5: very."),
     )
-    requested_at = models.DateTimeField(default=timezone.now, help_text="When the person first asked or was asked.")
-    joined_at = models.DateTimeField(null=True, blank=True, help_text="When the person last became an active member.")
-    waitlisted_at = models.DateTimeField(null=True, blank=True, help_text="Their place in the waitlist queue.")
+    requested_at = models.DateTimeField(default=timezone.now, help_text=_("When the person first asked or was asked."))
+    joined_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the person last became an active member.")
+    )
+    waitlisted_at = models.DateTimeField(null=True, blank=True, help_text=_("Their place in the waitlist queue."))
     status_changed_at = models.DateTimeField(default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()

@@ -71,6 +71,11 @@ def organisation_detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.select_related("logo"), slug=slug)
     # Declared after the lookup (a missing slug caches nothing), before the members and circles are read.
     page_cache_depends(request, organisation_tag(organisation.pk), CIRCLES_TAG)
+    join_form = JoinRequestForm() if request.user.is_authenticated else None
+    return _detail_render(request, organisation, join_form)
+
+
+def _detail_render(request, organisation: Organisation, join_form: JoinRequestForm | None, *, status: int = 200):
     members = list(organisation.memberships.active().select_related("user").order_by("joined_at", "pk"))
     upcoming, past = _public_circles(organisation)
     viewer = membership_of(request.user, organisation)
@@ -91,8 +96,9 @@ def organisation_detail(request, slug: str):
             "upcoming": upcoming,
             "past": past,
             "viewer": viewer,
-            "join_form": JoinRequestForm() if request.user.is_authenticated else None,
+            "join_form": join_form,
         },
+        status=status,
     )
 
 
@@ -251,16 +257,14 @@ def invitation_revoke(request, slug: str, invitation_id: int):
 def organisation_join(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     form = JoinRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(organisation)
-    action_submit(
-        request,
-        lambda: services.join_request(
-            organisation=organisation, user=request.user, message=form.cleaned_data["message"]
-        ),
-        success=_("Your request is sent. The organisers will answer."),
+    sent, _membership = form_submit(
+        form,
+        lambda data: services.join_request(organisation=organisation, user=request.user, message=data["message"]),
     )
+    if not sent:
+        # The page again, with what the person typed and the reason beside it, rather than a lost message.
+        return _detail_render(request, organisation, form, status=400)
+    messages.success(request, _("Your request is sent. The organisers will answer."))
     return redirect(organisation)
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from p2pu.audit.services import audit_record
 from p2pu.core.jobs import enqueue_after_commit
@@ -17,6 +17,7 @@ from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notifications_send_many
 
 from .. import audit_actions, notification_kinds, rate_limits
+from ..lazy_texts import filled_in_lazy, schedule_summary_lazy
 from ..models import (
     JOINABLE_STATES,
     Circle,
@@ -95,12 +96,19 @@ def circle_update(*, circle: Circle, by, **fields) -> Circle:
         schedule_changed = bool(changed & set(SCHEDULE_FIELDS))
         if schedule_changed and circle.meetings.filter(starts_at__lte=now).exists():
             raise ValidationError(
-                "The schedule cannot change once meetings have begun: move or cancel single meetings instead."
+                gettext("The schedule cannot change once meetings have begun: move or cancel single meetings instead.")
             )
         capacity = fields.get("capacity", circle.capacity)
         if capacity < circle.seats_taken:
             raise ValidationError(
-                {"capacity": f"{circle.seats_taken} learners already have a seat; the capacity cannot be lower."}
+                {
+                    "capacity": ngettext(
+                        "%(count)d learner already has a seat; the capacity cannot be lower.",
+                        "%(count)d learners already have a seat; the capacity cannot be lower.",
+                        circle.seats_taken,
+                    )
+                    % {"count": circle.seats_taken}
+                }
             )
         for name, value in fields.items():
             setattr(circle, name, value)
@@ -125,9 +133,14 @@ def _notify_schedule_changed(*, circle: Circle, by, now: dt.datetime) -> None:
     notifications_send_many(
         recipients=people.people(),
         kind=notification_kinds.MEETING_CHANGED,
-        title=f"{circle.name} has a new schedule",
-        body=f"The facilitators changed when the circle meets: {circle.schedule_summary}. "
-        "The circle page lists every meeting in your time zone.",
+        title=filled_in_lazy(gettext_lazy("%(circle)s has a new schedule"), {"circle": circle.name}),
+        body=filled_in_lazy(
+            gettext_lazy(
+                "The facilitators changed when the circle meets: %(schedule)s. "
+                "The circle page lists every meeting in your time zone."
+            ),
+            {"schedule": schedule_summary_lazy(circle)},
+        ),
         url=circle.get_absolute_url(),
         actor=by,
         dedupe_key=f"circle.schedule_changed:{circle.pk}:{now.isoformat()}",
@@ -138,9 +151,9 @@ def circle_publish(*, circle: Circle, by) -> Circle:
     """Open a draft circle for sign-up."""
     manager_access(circle=circle, user=by)
     if circle.state != CircleState.DRAFT:
-        raise ValidationError("Only a draft circle can be opened for sign-up.")
+        raise ValidationError(gettext("Only a draft circle can be opened for sign-up."))
     if not circle.meetings.scheduled().exists():
-        raise ValidationError("Schedule at least one meeting before opening the circle for sign-up.")
+        raise ValidationError(gettext("Schedule at least one meeting before opening the circle for sign-up."))
     _set_state(circle, CircleState.OPEN, now=timezone.now())
     return circle
 
@@ -163,8 +176,12 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
         notifications_send_many(
             recipients=people.people(),
             kind=notification_kinds.CANCELLED,
-            title=f"{circle.name} was cancelled",
-            body=reason or f"The facilitators cancelled {circle.name}; its remaining meetings will not take place.",
+            title=filled_in_lazy(gettext_lazy("%(circle)s was cancelled"), {"circle": circle.name}),
+            body=reason
+            or filled_in_lazy(
+                gettext_lazy("The facilitators cancelled %(circle)s; its remaining meetings will not take place."),
+                {"circle": circle.name},
+            ),
             url=circle.get_absolute_url(),
             actor=by,
             dedupe_key=f"circle.cancelled:{circle.pk}",

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from p2pu.audit.services import audit_record
 from p2pu.core.rate_limits import Quota, quotas_require
 from p2pu.notifications.services import notification_send
 
 from .. import audit_actions, notification_kinds, rate_limits
+from ..lazy_texts import filled_in_lazy, schedule_summary_lazy
 from ..models import JOINABLE_STATES, Circle, InviteLink, Membership, MembershipStatus, Role
 from ..permissions import manager_access
 from .seats import lock_circle, set_status
@@ -54,12 +56,19 @@ def invitation_send(*, circle: Circle, by, invitee, role: str = Role.LEARNER) ->
         membership.requested_at = now
         set_status(membership, MembershipStatus.INVITED, now=now, role=role, also=("invited_by", "requested_at"))
         audit_record(actor=by, action=audit_actions.INVITED, subject=membership, target=invitee, scope=circle)
-        as_role = "co-facilitate" if role == Role.FACILITATOR else "join"
+        invited = (
+            gettext_lazy("%(name)s invited you to co-facilitate %(circle)s")
+            if role == Role.FACILITATOR
+            else gettext_lazy("%(name)s invited you to join %(circle)s")
+        )
         notification_send(
             recipient=invitee,
             kind=notification_kinds.INVITED,
-            title=f"{by.get_display_name()} invited you to {as_role} {circle.name}",
-            body=f"{circle.name} follows the course “{circle.course.title}”: {circle.schedule_summary}.",
+            title=filled_in_lazy(invited, {"name": by.get_display_name(), "circle": circle.name}),
+            body=filled_in_lazy(
+                gettext_lazy("%(circle)s follows the course “%(course)s”: %(schedule)s."),
+                {"circle": circle.name, "course": circle.course.title, "schedule": schedule_summary_lazy(circle)},
+            ),
             url=circle.get_absolute_url(),
             actor=by,
             dedupe_key=f"circle.invited:{membership.pk}:{now.isoformat()}",
@@ -83,7 +92,12 @@ def invite_link_token(link: InviteLink) -> str:
 def invite_link_create(*, circle: Circle, by, valid_days: int) -> InviteLink:
     manager_access(circle=circle, user=by)
     if not 1 <= valid_days <= settings.INVITE_LINK_MAX_DAYS:
-        raise ValidationError({"valid_days": f"An invitation link lasts 1 to {settings.INVITE_LINK_MAX_DAYS} days."})
+        raise ValidationError(
+            {
+                "valid_days": _("An invitation link lasts 1 to %(count)d days.")
+                % {"count": settings.INVITE_LINK_MAX_DAYS}
+            }
+        )
     now = timezone.now()
     return InviteLink.objects.create(
         circle=circle, created_by=by, created_at=now, expires_at=now + dt.timedelta(days=valid_days)
@@ -103,16 +117,16 @@ def invite_link_resolve(*, token: str) -> InviteLink:
     try:
         data = signing.loads(token, salt=INVITE_LINK_SALT, max_age=dt.timedelta(days=settings.INVITE_LINK_MAX_DAYS))
     except signing.SignatureExpired:
-        raise ValidationError("This invitation link has expired. Ask a facilitator for a new one.") from None
+        raise ValidationError(_("This invitation link has expired. Ask a facilitator for a new one.")) from None
     except signing.BadSignature:
-        raise ValidationError("This invitation link is not valid. Check that you copied all of it.") from None
+        raise ValidationError(_("This invitation link is not valid. Check that you copied all of it.")) from None
     link = (
         InviteLink.objects.select_related("circle", "circle__course")
         .filter(pk=data.get("link"), circle_id=data.get("circle"))
         .first()
     )
     if link is None or link.revoked_at is not None:
-        raise ValidationError("This invitation link was withdrawn. Ask a facilitator for a new one.")
+        raise ValidationError(_("This invitation link was withdrawn. Ask a facilitator for a new one."))
     if not link.is_usable():
-        raise ValidationError("This invitation link has expired. Ask a facilitator for a new one.")
+        raise ValidationError(_("This invitation link has expired. Ask a facilitator for a new one."))
     return link

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from p2pu.core.locales import person_language
 from p2pu.core.zones import person_zone
@@ -23,6 +23,7 @@ from p2pu.notifications.models import Notification
 from p2pu.notifications.services import NotificationDraft, notifications_bulk_send
 
 from .. import notification_kinds
+from ..lazy_texts import filled_in_lazy
 from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus, RsvpAnswer
 from ..models.circles import MAX_MEETING_MINUTES
 from .rsvp import rsvp_link_url
@@ -211,10 +212,16 @@ def feedback_prompts_send(*, now: dt.datetime | None = None) -> int:
             NotificationDraft(
                 recipient=membership.user,
                 kind=notification_kinds.FEEDBACK_PROMPT,
-                title=f"How was meeting {meeting.number} of {meeting.circle.name}?",
-                body="Rate it from 1 to 5 and add a line or two: it helps the facilitators plan the next one.",
+                title=filled_in_lazy(
+                    gettext_lazy("How was meeting %(number)d of %(circle)s?"),
+                    {"number": meeting.number, "circle": meeting.circle.name},
+                ),
+                body=gettext_lazy(
+                    "Rate it from 1 to 5 and add a line or two: it helps the facilitators plan the next one."
+                ),
                 url=f"{meeting.get_absolute_url()}#feedback",
                 dedupe_key=keys[meeting.pk],
+                language=meeting.circle.language,
             )
             for meeting in ended
             for membership in members.get(meeting.circle_id, ())
@@ -285,25 +292,42 @@ def facilitator_digests_send(*, now: dt.datetime | None = None) -> int:
     }
     drafts = []
     for circle in circles:
-        lines = [
-            f"Members: {circle.seats_taken} of {circle.capacity} seats taken "
-            f"({circle.joined_this_week} joined in the last 7 days).",
-            f"Waiting: {circle.waitlist_count} on the waitlist, {circle.pending_count} asking to join.",
-            f"Meetings in the coming week: {meetings_ahead.get(circle.pk, 0)}.",
-        ]
-        if circle.pk in held:
-            rating = held[circle.pk]["rating"]
-            feedback = f"average feedback {rating:.1f} of 5" if rating else "no feedback yet"
-            lines.append(f"Last week: {held[circle.pk]['present']} marked present, {feedback}.")
         for user, key in due[circle.pk]:
+            with translation.override(person_language(user, hint=circle.language)):
+                title, body = _digest_texts(
+                    circle, meetings_ahead=meetings_ahead.get(circle.pk, 0), held=held.get(circle.pk)
+                )
             drafts.append(
                 NotificationDraft(
                     recipient=user,
                     kind=notification_kinds.FACILITATOR_DIGEST,
-                    title=f"Your week in {circle.name}",
-                    body="\n".join(lines),
+                    title=title,
+                    body=body,
                     url=circle.get_manage_url(),
                     dedupe_key=key,
                 )
             )
     return notifications_bulk_send(drafts=drafts)
+
+
+def _digest_texts(circle: Circle, *, meetings_ahead: int, held: dict | None) -> tuple[str, str]:
+    """A facilitator's weekly digest of one circle, in the active language."""
+    lines = [
+        gettext("Members: %(taken)d of %(capacity)d seats taken (%(joined)d joined in the last 7 days).")
+        % {"taken": circle.seats_taken, "capacity": circle.capacity, "joined": circle.joined_this_week},
+        gettext("Waiting: %(waiting)d on the waitlist, %(pending)d asking to join.")
+        % {"waiting": circle.waitlist_count, "pending": circle.pending_count},
+        gettext("Meetings in the coming week: %(count)d.") % {"count": meetings_ahead},
+    ]
+    if held is not None:
+        rating = held["rating"]
+        if rating:
+            line = gettext("Last week: %(present)d marked present, average feedback %(rating)s of 5.") % {
+                "present": held["present"],
+                "rating": number_format(rating, decimal_pos=1),
+            }
+        else:
+            line = gettext("Last week: %(present)d marked present, no feedback yet.") % {"present": held["present"]}
+        lines.append(line)
+    title = gettext("Your week in %(circle)s") % {"circle": circle.name}
+    return title, "\n".join(lines)

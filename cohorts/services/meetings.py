@@ -9,11 +9,13 @@ from datetime import UTC
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from courses.models import ModulePage
 from p2pu.core.jobs import enqueue_after_commit
+from p2pu.core.locales import person_language
 from p2pu.core.permissions import require
 from p2pu.core.zones import person_zone
 from p2pu.notifications.services import notification_send
@@ -36,9 +38,9 @@ def _queue_meeting_changed(meeting: Meeting, *, by) -> None:
 def _changeable_meeting(*, meeting: Meeting, by, now: dt.datetime) -> None:
     manager_access(circle=meeting.circle, user=by)
     if meeting.is_cancelled:
-        raise ValidationError("This meeting is cancelled.")
+        raise ValidationError(gettext("This meeting is cancelled."))
     if meeting.starts_at <= now:
-        raise ValidationError("This meeting has already begun.")
+        raise ValidationError(gettext("This meeting has already begun."))
 
 
 def meeting_move(*, meeting: Meeting, by, starts_at: dt.datetime, note: str = "") -> Meeting:
@@ -48,7 +50,7 @@ def meeting_move(*, meeting: Meeting, by, starts_at: dt.datetime, note: str = ""
     if timezone.is_naive(starts_at):
         raise ValueError("starts_at must be timezone-aware")
     if starts_at <= now:
-        raise ValidationError({"starts_at": "Choose a time in the future."})
+        raise ValidationError({"starts_at": gettext("Choose a time in the future.")})
     if starts_at == meeting.starts_at:
         return meeting
     with transaction.atomic():
@@ -78,7 +80,7 @@ def meeting_module_assign(*, meeting: Meeting, by, module: ModulePage | None) ->
     """Choose which module of the pinned course version a meeting covers (or none)."""
     manager_access(circle=meeting.circle, user=by)
     if module is not None and not meeting.circle.pinned_modules.filter(module=module).exists():
-        raise ValidationError({"module": "Choose a module of the course version this circle follows."})
+        raise ValidationError({"module": gettext("Choose a module of the course version this circle follows.")})
     meeting.module = module
     meeting.save(update_fields=["module", "updated_at"])
     return meeting
@@ -101,14 +103,8 @@ def meeting_changed_notify(*, meeting_id: int, sequence: int, actor_id: int | No
     told = 0
     with transaction.atomic():
         for user in circle.memberships.active().exclude(user_id=actor_id).people():
-            if meeting.is_cancelled:
-                title = f"{circle.name}: meeting {meeting.number} is cancelled"
-                body = f"The meeting on {local_time_for(user, meeting.starts_at)} will not take place."
-            else:
-                title = f"{circle.name}: meeting {meeting.number} moved to {local_time_for(user, meeting.starts_at)}"
-                body = f"It was planned for {local_time_for(user, meeting.originally_starts_at or meeting.starts_at)}."
-            if meeting.change_note:
-                body += f"\n\n{meeting.change_note}"
+            with translation.override(person_language(user, hint=circle.language)):
+                title, body = _meeting_changed_texts(meeting, user)
             sent = notification_send(
                 recipient=user,
                 kind=notification_kinds.MEETING_CHANGED,
@@ -122,17 +118,42 @@ def meeting_changed_notify(*, meeting_id: int, sequence: int, actor_id: int | No
     return told
 
 
+def _meeting_changed_texts(meeting: Meeting, user) -> tuple[str, str]:
+    """The title and body telling one member about a moved or cancelled meeting, at their own time."""
+    circle = meeting.circle
+    if meeting.is_cancelled:
+        title = gettext("%(circle)s: meeting %(number)d is cancelled") % {
+            "circle": circle.name,
+            "number": meeting.number,
+        }
+        body = gettext("The meeting on %(when)s will not take place.") % {
+            "when": local_time_for(user, meeting.starts_at)
+        }
+    else:
+        title = gettext("%(circle)s: meeting %(number)d moved to %(when)s") % {
+            "circle": circle.name,
+            "number": meeting.number,
+            "when": local_time_for(user, meeting.starts_at),
+        }
+        body = gettext("It was planned for %(when)s.") % {
+            "when": local_time_for(user, meeting.originally_starts_at or meeting.starts_at)
+        }
+    if meeting.change_note:
+        body += f"\n\n{meeting.change_note}"
+    return title, body
+
+
 def attendance_record(*, meeting: Meeting, by, present: Iterable[int]) -> int:
     """Record who came: ``present`` holds membership ids; every other active member is marked absent."""
     access = circle_access(user=by, circle=meeting.circle)
-    require(access.can_take_attendance, "Only this circle's facilitators take attendance.")
+    require(access.can_take_attendance, gettext("Only this circle's facilitators take attendance."))
     now = timezone.now()
     if meeting.is_cancelled or meeting.starts_at > now:
-        raise ValidationError("Attendance can be taken once the meeting has begun.")
+        raise ValidationError(gettext("Attendance can be taken once the meeting has begun."))
     present = set(present)
     members = set(Membership.objects.active().filter(circle=meeting.circle).values_list("pk", flat=True))
     if present - members:
-        raise ValidationError("Attendance can only be recorded for members of the circle.")
+        raise ValidationError(gettext("Attendance can only be recorded for members of the circle."))
     Attendance.objects.bulk_create(
         [
             Attendance(meeting=meeting, membership_id=pk, present=pk in present, recorded_by=by, recorded_at=now)
@@ -150,7 +171,7 @@ def feedback_submit(*, meeting: Meeting, user, rating: int, reflection: str = ""
     access = circle_access(user=user, circle=meeting.circle)
     require(
         access.can_give_feedback(meeting, now=timezone.now()),
-        "Only members can give feedback, once the meeting has begun.",
+        gettext("Only members can give feedback, once the meeting has begun."),
     )
     feedback = MeetingFeedback.objects.filter(meeting=meeting, membership=access.membership).first()
     feedback = feedback or MeetingFeedback(meeting=meeting, membership=access.membership)

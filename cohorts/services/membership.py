@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from p2pu.audit.services import audit_record
 from p2pu.core.rate_limits import Quota, quotas_require
@@ -13,6 +14,7 @@ from p2pu.core.text import multi_line
 from p2pu.notifications.services import notification_send, notifications_send_many
 
 from .. import audit_actions, notification_kinds, rate_limits
+from ..lazy_texts import filled_in_lazy
 from ..models import Circle, Membership, MembershipStatus, Role
 from ..permissions import is_verified, join_outcome, manager_access
 from ..surveys.services import goal_fields_clean
@@ -76,7 +78,10 @@ def membership_join(
             notifications_send_many(
                 recipients=circle.memberships.facilitators().people(),
                 kind=notification_kinds.JOIN_REQUEST,
-                title=f"{user.get_display_name()} asked to join {circle.name}",
+                title=filled_in_lazy(
+                    gettext_lazy("%(name)s asked to join %(circle)s"),
+                    {"name": user.get_display_name(), "circle": circle.name},
+                ),
                 body=membership.request_message,
                 url=circle.get_manage_url(),
                 actor=user,
@@ -106,10 +111,10 @@ def membership_leave(*, circle: Circle, user) -> Membership:
         membership = Membership.objects.filter(circle=circle, user=user).first()
         leavable = (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING)
         if membership is None or membership.status not in leavable:
-            raise ValidationError("You are not in this circle.")
+            raise ValidationError(gettext("You are not in this circle."))
         if membership.is_facilitator and circle.memberships.facilitators().count() == 1:
             raise ValidationError(
-                "You are this circle's only facilitator: hand the circle over to another member, or cancel it."
+                gettext("You are this circle's only facilitator: hand the circle over to another member, or cancel it.")
             )
         freed = membership.takes_seat
         set_status(membership, MembershipStatus.LEFT, now=now)
@@ -127,7 +132,7 @@ def membership_approve(*, membership: Membership, by) -> Membership:
         circle = lock_circle(membership.circle)
         membership = Membership.objects.select_related("user").get(pk=membership.pk)
         if membership.status != MembershipStatus.PENDING:
-            raise ValidationError("This request was already answered.")
+            raise ValidationError(gettext("This request was already answered."))
         nobody_waiting = not circle.memberships.waitlist().exists()
         seated = nobody_waiting and take_seat(circle)
         set_status(membership, MembershipStatus.ACTIVE if seated else MembershipStatus.WAITLISTED, now=now)
@@ -137,8 +142,10 @@ def membership_approve(*, membership: Membership, by) -> Membership:
         notification_send(
             recipient=membership.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
-            title=f"Your request to join {circle.name} was approved",
-            body="Welcome! You have a seat." if seated else "The circle is full, so you are on its waitlist.",
+            title=filled_in_lazy(gettext_lazy("Your request to join %(circle)s was approved"), {"circle": circle.name}),
+            body=gettext_lazy("Welcome! You have a seat.")
+            if seated
+            else gettext_lazy("The circle is full, so you are on its waitlist."),
             url=circle.get_absolute_url(),
             actor=by,
             dedupe_key=f"circle.request_answered:{membership.pk}:{now.isoformat()}",
@@ -152,7 +159,7 @@ def membership_decline(*, membership: Membership, by) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.select_for_update().select_related("user", "circle").get(pk=membership.pk)
         if membership.status != MembershipStatus.PENDING:
-            raise ValidationError("This request was already answered.")
+            raise ValidationError(gettext("This request was already answered."))
         set_status(membership, MembershipStatus.DECLINED, now=now)
         audit_record(
             actor=by,
@@ -164,8 +171,12 @@ def membership_decline(*, membership: Membership, by) -> Membership:
         notification_send(
             recipient=membership.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
-            title=f"Your request to join {membership.circle.name} was declined",
-            body="The facilitators could not take you into this circle. Other circles may follow the same course.",
+            title=filled_in_lazy(
+                gettext_lazy("Your request to join %(circle)s was declined"), {"circle": membership.circle.name}
+            ),
+            body=gettext_lazy(
+                "The facilitators could not take you into this circle. Other circles may follow the same course."
+            ),
             url=reverse("cohorts:list") + f"?course={membership.circle.course_id}",
             actor=by,
             dedupe_key=f"circle.request_answered:{membership.pk}:{now.isoformat()}",
@@ -177,13 +188,13 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
     """A facilitator removes someone from the circle (or from its waitlist, or turns down their request)."""
     manager_access(circle=membership.circle, user=by)
     if membership.user_id == by.pk:
-        raise ValidationError("To leave the circle yourself, use “Leave circle”.")
+        raise ValidationError(gettext("To leave the circle yourself, use “Leave circle”."))
     now = timezone.now()
     with transaction.atomic():
         circle = lock_circle(membership.circle)
         membership = Membership.objects.select_related("user").get(pk=membership.pk)
         if membership.status not in (MembershipStatus.ACTIVE, MembershipStatus.WAITLISTED, MembershipStatus.PENDING):
-            raise ValidationError("This person is not in the circle.")
+            raise ValidationError(gettext("This person is not in the circle."))
         freed = membership.takes_seat
         set_status(membership, MembershipStatus.REMOVED, now=now)
         audit_record(
@@ -200,7 +211,7 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
         notification_send(
             recipient=membership.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
-            title=f"You were removed from {circle.name}",
+            title=filled_in_lazy(gettext_lazy("You were removed from %(circle)s"), {"circle": circle.name}),
             body=reason,
             url=reverse("cohorts:list"),
             actor=by,
@@ -217,7 +228,7 @@ def facilitator_add(*, membership: Membership, by) -> Membership:
         circle = lock_circle(membership.circle)
         membership = Membership.objects.select_related("user").get(pk=membership.pk)
         if not membership.takes_seat:
-            raise ValidationError("Only an active learner can become a co-facilitator.")
+            raise ValidationError(gettext("Only an active learner can become a co-facilitator."))
         membership.role = Role.FACILITATOR
         membership.save(update_fields=["role"])
         audit_record(
@@ -228,8 +239,8 @@ def facilitator_add(*, membership: Membership, by) -> Membership:
         notification_send(
             recipient=membership.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
-            title=f"You are now a facilitator of {circle.name}",
-            body=f"{by.get_display_name()} made you a co-facilitator.",
+            title=filled_in_lazy(gettext_lazy("You are now a facilitator of %(circle)s"), {"circle": circle.name}),
+            body=filled_in_lazy(gettext_lazy("%(name)s made you a co-facilitator."), {"name": by.get_display_name()}),
             url=circle.get_manage_url(),
             actor=by,
             dedupe_key=f"circle.role_changed:{membership.pk}:{now.isoformat()}",
@@ -245,16 +256,16 @@ def facilitator_hand_over(*, circle: Circle, by, to: Membership) -> Membership:
     """
     manager_access(circle=circle, user=by)
     if to.user_id == by.pk:
-        raise ValidationError("Choose another member to hand the circle over to.")
+        raise ValidationError(gettext("Choose another member to hand the circle over to."))
     now = timezone.now()
     with transaction.atomic():
         circle = lock_circle(circle)
         to = Membership.objects.select_related("user").get(pk=to.pk, circle=circle)
         mine = Membership.objects.get(circle=circle, user=by)
         if not to.is_active:
-            raise ValidationError("Only an active member can take over the circle.")
+            raise ValidationError(gettext("Only an active member can take over the circle."))
         if to.role == Role.FACILITATOR and not take_seat(circle):
-            raise ValidationError("There is no free seat for you to stay on as a learner.")
+            raise ValidationError(gettext("There is no free seat for you to stay on as a learner."))
         to.role, mine.role = Role.FACILITATOR, Role.LEARNER
         to.save(update_fields=["role"])
         mine.save(update_fields=["role"])
@@ -262,8 +273,11 @@ def facilitator_hand_over(*, circle: Circle, by, to: Membership) -> Membership:
         notification_send(
             recipient=to.user,
             kind=notification_kinds.MEMBERSHIP_CHANGED,
-            title=f"{by.get_display_name()} handed {circle.name} over to you",
-            body="You are now a facilitator of the circle.",
+            title=filled_in_lazy(
+                gettext_lazy("%(name)s handed %(circle)s over to you"),
+                {"name": by.get_display_name(), "circle": circle.name},
+            ),
+            body=gettext_lazy("You are now a facilitator of the circle."),
             url=circle.get_manage_url(),
             actor=by,
             dedupe_key=f"circle.role_changed:{to.pk}:{now.isoformat()}",

@@ -13,12 +13,14 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from p2pu.audit.services import audit_record
 from p2pu.core.jobs import enqueue_after_commit
 from p2pu.notifications.services import notification_send
 
 from .. import audit_actions, notification_kinds
+from ..lazy_texts import filled_in_lazy
 from ..models import JOINABLE_STATES, Circle, Membership, MembershipStatus
 from ..page_cache import circles_page_cache_purge
 
@@ -88,8 +90,10 @@ def waitlist_promote(*, circle: Circle) -> list[Membership]:
             notification_send(
                 recipient=membership.user,
                 kind=notification_kinds.WAITLIST_PROMOTED,
-                title=f"A seat opened up: you are now a member of {circle.name}",
-                body="Someone left and you were next on the waitlist. See you at the next meeting!",
+                title=filled_in_lazy(
+                    gettext_lazy("A seat opened up: you are now a member of %(circle)s"), {"circle": circle.name}
+                ),
+                body=gettext_lazy("Someone left and you were next on the waitlist. See you at the next meeting!"),
                 url=circle.get_absolute_url(),
                 dedupe_key=f"circle.waitlist_promoted:{membership.pk}:{now.isoformat()}",
             )

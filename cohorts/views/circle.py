@@ -10,12 +10,14 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.cache_tags import page_tag
 from courses.models import ModulePage
 from p2pu.core.forms import action_submit, refusal_show
+from p2pu.core.locales import person_language
 from p2pu.core.page_cache import page_cache_depends
 
 from .. import calendars, services
@@ -122,10 +124,11 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
 
 
 JOINED = {
-    MembershipStatus.ACTIVE: "You joined {name}. Welcome!",
-    MembershipStatus.WAITLISTED: "The circle is full: you are on its waitlist, and we will tell you as soon as a seat "
-    "is yours.",
-    MembershipStatus.PENDING: "Your request is sent. We will tell you when a facilitator answers.",
+    MembershipStatus.ACTIVE: gettext_lazy("You joined %(name)s. Welcome!"),
+    MembershipStatus.WAITLISTED: gettext_lazy(
+        "The circle is full: you are on its waitlist, and we will tell you as soon as a seat is yours."
+    ),
+    MembershipStatus.PENDING: gettext_lazy("Your request is sent. We will tell you when a facilitator answers."),
 }
 
 
@@ -161,7 +164,7 @@ def circle_join(request, circle_id: int):
     except ValidationError as error:
         refusal_show(request, error)
     else:
-        messages.success(request, JOINED[membership.status].format(name=circle.name))
+        messages.success(request, JOINED[membership.status] % {"name": circle.name})
     return redirect(circle)
 
 
@@ -170,13 +173,13 @@ def circle_join(request, circle_id: int):
 def circle_leave(request, circle_id: int):
     circle, access = circle_for_viewer(request, circle_id)
     left = {
-        MembershipStatus.WAITLISTED: "You left the waitlist.",
-        MembershipStatus.PENDING: "Your request to join is withdrawn.",
+        MembershipStatus.WAITLISTED: gettext("You left the waitlist."),
+        MembershipStatus.PENDING: gettext("Your request to join is withdrawn."),
     }
     if not action_submit(
         request,
         lambda: services.membership_leave(circle=circle, user=request.user),
-        success=left.get(access.status, f"You left {circle.name}."),
+        success=left.get(access.status, gettext("You left %(name)s.") % {"name": circle.name}),
     ):
         return redirect(circle)
     return redirect(circle if circle.listed else reverse("my_learning:index"))
@@ -189,7 +192,7 @@ def invitation_decline(request, circle_id: int):
     action_submit(
         request,
         lambda: services.invitation_decline(circle=circle, user=request.user),
-        success=f"You declined the invitation to {circle.name}.",
+        success=gettext("You declined the invitation to %(name)s.") % {"name": circle.name},
     )
     return redirect("my_learning:index")
 
@@ -229,11 +232,11 @@ def pinned_module(request, circle_id: int, module_id: int):
     """A module as the circle follows it: the revision that was published when the circle pinned the course."""
     circle, access = circle_for_viewer(request, circle_id)
     if not access.can_read_modules:
-        raise PermissionDenied("Only members read the modules as this circle follows them.")
+        raise PermissionDenied(gettext("Only members read the modules as this circle follows them."))
     pinned = list(circle.pinned_modules.select_related("revision"))
     pin = next((p for p in pinned if p.module_id == module_id), None)
     if pin is None or pin.revision is None:
-        raise Http404("This module is not part of the course version the circle follows.")
+        raise Http404(gettext("This module is not part of the course version the circle follows."))
     live = ModulePage.objects.filter(pk=module_id).only("pk", "live_revision_id", "url_path").first()
     position = pinned.index(pin)
     return render(
@@ -254,7 +257,9 @@ def pinned_module(request, circle_id: int, module_id: int):
 @login_required
 def changes_feed_link(request, circle_id: int):
     """Give a member their secret feed link (the one their calendar feed uses), then show it on the page."""
-    circle, _ = circle_for_member(request, circle_id, refusal="Only members follow this circle's meeting changes.")
+    circle, _ = circle_for_member(
+        request, circle_id, refusal=gettext("Only members follow this circle's meeting changes.")
+    )
     services.calendar_feed_get(user=request.user)
     return redirect(circle.get_absolute_url() + "#meeting-changes")
 
@@ -262,6 +267,10 @@ def changes_feed_link(request, circle_id: int):
 def circle_calendar(request, circle_id: int):
     circle, _ = circle_for_viewer(request, circle_id)
     meetings = circle.meetings.select_related("circle", "circle__course", "module").order_by("starts_at")
-    response = HttpResponse(calendars.circle_calendar(circle, meetings), content_type="text/calendar; charset=utf-8")
+    # Calendar apps fetch a subscribed feed without the visitor's language cookie: the events speak the
+    # circle's language, or the signed-in person's own when they chose one.
+    with translation.override(person_language(request.user, hint=circle.language)):
+        content = calendars.circle_calendar(circle, meetings)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="circle-{circle.pk}.ics"'
     return response

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
@@ -54,9 +54,13 @@ def circle_start(request, course_id: int):
         created, circle = form_submit(form, create)
         if created:
             if circle.state == CircleState.OPEN:
-                messages.success(request, "Your circle is open for sign-up. Share its page with people you know!")
+                messages.success(
+                    request, gettext("Your circle is open for sign-up. Share its page with people you know!")
+                )
             else:
-                messages.success(request, "Your circle is saved as a draft: only you can see it until you open it.")
+                messages.success(
+                    request, gettext("Your circle is saved as a draft: only you can see it until you open it.")
+                )
             return redirect(circle)
     return render(request, "cohorts/circle_form.html", {"form": form, "course": course, "creating": True})
 
@@ -78,7 +82,7 @@ def circle_edit(request, circle_id: int):
         return services.circle_update(circle=circle, by=request.user, **fields)
 
     if request.method == "POST" and form_submit(form, update)[0]:
-        messages.success(request, "The circle is saved.")
+        messages.success(request, gettext("The circle is saved."))
         return redirect(circle)
     return render(
         request,
@@ -94,7 +98,7 @@ def circle_publish(request, circle_id: int):
     action_submit(
         request,
         lambda: services.circle_publish(circle=circle, by=request.user),
-        success="Your circle is open for sign-up.",
+        success=gettext("Your circle is open for sign-up."),
     )
     return redirect(circle)
 
@@ -108,7 +112,7 @@ def circle_cancel(request, circle_id: int):
         return services.circle_cancel(circle=circle, by=request.user, reason=data["reason"])
 
     if request.method == "POST" and form_submit(form, cancel)[0]:
-        messages.success(request, "The circle is cancelled and its members have been told.")
+        messages.success(request, gettext("The circle is cancelled and its members have been told."))
         return redirect(circle)
     return render(request, "cohorts/circle_cancel.html", {"circle": circle, "form": form})
 
@@ -160,13 +164,16 @@ def circle_manage(request, circle_id: int, *, invite_form=None, link_form=None):
 
 
 MEMBERSHIP_ACTIONS = {
-    "approve": (lambda m, by: services.membership_approve(membership=m, by=by), "Request approved."),
-    "decline": (lambda m, by: services.membership_decline(membership=m, by=by), "Request declined."),
-    "remove": (lambda m, by: services.membership_remove(membership=m, by=by), "Removed from the circle."),
-    "make_facilitator": (lambda m, by: services.facilitator_add(membership=m, by=by), "They are now a co-facilitator."),
+    "approve": (lambda m, by: services.membership_approve(membership=m, by=by), gettext_lazy("Request approved.")),
+    "decline": (lambda m, by: services.membership_decline(membership=m, by=by), gettext_lazy("Request declined.")),
+    "remove": (lambda m, by: services.membership_remove(membership=m, by=by), gettext_lazy("Removed from the circle.")),
+    "make_facilitator": (
+        lambda m, by: services.facilitator_add(membership=m, by=by),
+        gettext_lazy("They are now a co-facilitator."),
+    ),
     "hand_over": (
         lambda m, by: services.facilitator_hand_over(circle=m.circle, by=by, to=m),
-        "You handed the circle over and stay on as a learner.",
+        gettext_lazy("You handed the circle over and stay on as a learner."),
     ),
 }
 
@@ -214,7 +221,7 @@ def invite_link_create(request, circle_id: int):
         lambda data: services.invite_link_create(circle=circle, by=request.user, valid_days=data["valid_days"]),
     )
     if created:
-        messages.success(request, "A new invitation link is ready: copy it from the list below.")
+        messages.success(request, gettext("A new invitation link is ready: copy it from the list below."))
         return redirect("cohorts:manage", circle_id=circle.pk)
     return circle_manage(request, circle.pk, link_form=form)
 
@@ -227,7 +234,7 @@ def invite_link_revoke(request, circle_id: int, link_id: int):
     action_submit(
         request,
         lambda: services.invite_link_revoke(link=link, by=request.user),
-        success="The invitation link no longer works.",
+        success=gettext("The invitation link no longer works."),
     )
     return redirect("cohorts:manage", circle_id=circle.pk)
 
@@ -241,7 +248,7 @@ def circle_message(request, circle_id: int):
         return services.circle_message_send(circle=circle, sender=request.user, **data)
 
     if request.method == "POST" and form_submit(form, send)[0]:
-        messages.success(request, "Your message is on its way to every member.")
+        messages.success(request, gettext("Your message is on its way to every member."))
         return redirect(circle)
     return render(request, "cohorts/circle_message.html", {"circle": circle, "form": form})
 
@@ -253,7 +260,7 @@ def course_version_update(request, circle_id: int):
     action_submit(
         request,
         lambda: services.circle_course_version_update(circle=circle, by=request.user),
-        success="The circle now follows the newest published version of the course.",
+        success=gettext("The circle now follows the newest published version of the course."),
     )
     return redirect(circle)
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courses.models import ModulePage
@@ -85,7 +86,7 @@ def meeting_move(request, circle_id: int, meeting_id: int):
         action=lambda data: services.meeting_move(
             meeting=meeting, by=request.user, starts_at=data["starts_at"], note=data["note"]
         ),
-        success="The meeting is moved; members have been told.",
+        success=gettext("The meeting is moved; members have been told."),
     )
 
 
@@ -101,7 +102,7 @@ def meeting_cancel(request, circle_id: int, meeting_id: int):
         form=MeetingCancelForm(request.POST),
         form_name="cancel_form",
         action=lambda data: services.meeting_cancel(meeting=meeting, by=request.user, note=data["note"]),
-        success="The meeting is cancelled; members have been told.",
+        success=gettext("The meeting is cancelled; members have been told."),
     )
 
 
@@ -124,7 +125,7 @@ def meeting_module(request, circle_id: int, meeting_id: int):
         form=MeetingModuleForm(request.POST, pinned_modules=pinned),
         form_name="module_form",
         action=assign,
-        success="The meeting's module is saved.",
+        success=gettext("The meeting's module is saved."),
     )
 
 
@@ -133,7 +134,7 @@ def meeting_module(request, circle_id: int, meeting_id: int):
 def meeting_attendance(request, circle_id: int, meeting_id: int):
     circle, access = circle_for_viewer(request, circle_id)
     if not access.can_take_attendance:
-        raise PermissionDenied("Only this circle's facilitators take attendance.")
+        raise PermissionDenied(gettext("Only this circle's facilitators take attendance."))
     meeting = _meeting(circle, meeting_id)
     members = list(circle.memberships.active().select_related("user"))
     return _meeting_form_outcome(
@@ -143,7 +144,7 @@ def meeting_attendance(request, circle_id: int, meeting_id: int):
         form=AttendanceForm(request.POST, members=members),
         form_name="attendance_form",
         action=lambda data: services.attendance_record(meeting=meeting, by=request.user, present=data["present"]),
-        success="Attendance is saved.",
+        success=gettext("Attendance is saved."),
     )
 
 
@@ -153,7 +154,7 @@ def meeting_feedback(request, circle_id: int, meeting_id: int):
     circle, access = circle_for_viewer(request, circle_id)
     meeting = _meeting(circle, meeting_id)
     if not access.can_give_feedback(meeting, now=timezone.now()):
-        raise PermissionDenied("Only members can give feedback, once the meeting has begun.")
+        raise PermissionDenied(gettext("Only members can give feedback, once the meeting has begun."))
     return _meeting_form_outcome(
         request,
         circle_id=circle_id,
@@ -161,5 +162,5 @@ def meeting_feedback(request, circle_id: int, meeting_id: int):
         form=FeedbackForm(request.POST),
         form_name="feedback_form",
         action=lambda data: services.feedback_submit(meeting=meeting, user=request.user, **data),
-        success="Thank you: your feedback is saved.",
+        success=gettext("Thank you: your feedback is saved."),
     )

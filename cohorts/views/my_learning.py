@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courses.authored import course_credits_of
@@ -89,8 +90,9 @@ def my_calendar_reset(request):
     services.calendar_feed_reset(user=request.user)
     if had_feed:
         messages.success(
-            request, "Your calendar and meeting-change feeds have a new secret link; the old one no longer works."
+            request,
+            gettext("Your calendar and meeting-change feeds have a new secret link; the old one no longer works."),
         )
     else:
-        messages.success(request, "Your calendar link is ready: add it to your calendar app.")
+        messages.success(request, gettext("Your calendar link is ready: add it to your calendar app."))
     return redirect(reverse("my_learning:index") + "#calendar")

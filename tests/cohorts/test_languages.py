@@ -3,6 +3,7 @@
 import datetime as dt
 
 import time_machine
+from django.urls import reverse
 from icalendar import Calendar
 
 from cohorts import services
@@ -65,3 +66,20 @@ def test_the_calendar_feed_speaks_its_owners_language(client, course, facilitato
     assert str(calendar["X-WR-CALNAME"]) == "Mis círculos de estudio"
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["DESCRIPTION"]).startswith(f"Círculo de estudio «{circle.name}»")
+
+
+def test_a_circles_public_calendar_speaks_the_circles_language_to_an_anonymous_calendar_app(
+    client, course, facilitator
+):
+    circle = make_circle(course=course, facilitator=facilitator, language="es")
+    response = client.get(reverse("cohorts:calendar", args=[circle.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    event = next(iter(Calendar.from_ical(response.content).walk("VEVENT")))
+    assert str(event["DESCRIPTION"]).startswith(f"Círculo de estudio «{circle.name}»")
+
+
+def test_a_circles_public_calendar_speaks_the_signed_in_persons_own_language(client, course, facilitator):
+    circle = make_circle(course=course, facilitator=facilitator, language="es")
+    client.force_login(UserFactory(preferred_language="fr"))
+    response = client.get(reverse("cohorts:calendar", args=[circle.pk]))
+    event = next(iter(Calendar.from_ical(response.content).walk("VEVENT")))
+    assert str(event["DESCRIPTION"]).startswith("Cercle d’étude")

@@ -104,6 +104,18 @@ class TestPublicPage:
         assert org.memberships.get(user=asker).status == "requested"
         assert "the organisers will answer" in client.get(org.get_absolute_url()).text
 
+    def test_a_refused_request_to_join_keeps_what_the_person_typed_beside_the_reason(self, client, org):
+        asker = UserFactory()
+        client.force_login(asker)
+        typed = "I run a club. " + "x" * 2000
+        response = client.post(reverse("organisations:join", args=[org.slug]), {"message": typed})
+        assert response.status_code == 400
+        form = response.context["join_form"]
+        assert form["message"].value() == typed
+        assert form.errors["message"]
+        assert 'aria-invalid="true"' in response.text and typed in response.text
+        assert not org.memberships.filter(user=asker).exists()
+
     def test_a_logo_is_served_to_everyone(self, client, org, organiser):
         client.force_login(organiser)
         data = {"name": org.name, "about": "", "city": "", "website": "", "logo": "", "logo_file": png()}
