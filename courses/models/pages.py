@@ -313,6 +313,11 @@ class CoursePage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         """Live, public modules in outline order."""
         return public(ModulePage.objects.child_of(self).live()).order_by("path")
 
+    def credited_names(self) -> list[str]:
+        """Each name among the course's credits once, in credit order: one person may hold several roles (an
+        author who also translated). Reads ``credits`` as the catalog prefetches them."""
+        return list(dict.fromkeys(credit.name for credit in self.credits.all()))
+
     @cached_property
     def public_credits(self):
         """Credits shown publicly: those accepted for the course's current licence."""

@@ -109,6 +109,17 @@ class TestCatalog:
         assert "Accepted Author" in response.text
         assert "Pending Person" not in response.text
 
+    def test_cards_name_a_person_with_several_roles_once(self, client):
+        course = CoursePageFactory()
+        person = UserFactory(display_name="Bruno Silva")
+        CourseCreditFactory(course=course, person=person, role=CreditRole.AUTHOR)
+        CourseCreditFactory(course=course, person=person, role=CreditRole.TRANSLATOR)
+        CourseCreditFactory(course=course, person=UserFactory(display_name="Chen Wei"), role=CreditRole.AUTHOR)
+
+        response = client.get("/courses/")
+
+        assert "By Bruno Silva, Chen Wei</p>" in response.text
+
     def test_query_count_does_not_grow_with_the_number_of_courses(self, client):
         make_courses(5)
         few = queries_for(client, "/courses/")
