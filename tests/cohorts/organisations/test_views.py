@@ -46,6 +46,32 @@ class TestPublicPage:
         assert "Hidden circle" not in page
         assert "Sign in to ask to join" in page
 
+    @pytest.fixture
+    def hidden(self, org, site_tree):
+        """An unlisted circle of the organisation, facilitated by one of its members."""
+        facilitator = add_member(org, UserFactory(display_name="Fatima Facilitator")).user
+        return make_circle(facilitator=facilitator, name="Hidden circle", organisation=org, listed=False)
+
+    @pytest.mark.parametrize("who", ["organiser", "facilitator"])
+    def test_active_members_also_see_the_unlisted_circles_and_open_them(self, client, org, organiser, hidden, who):
+        client.force_login(organiser if who == "organiser" else hidden.created_by)
+        page = client.get(org.get_absolute_url()).text
+        assert "Hidden circle" in page and "unlisted: shown to the organisation" in page
+        assert client.get(hidden.get_absolute_url()).status_code == 200
+
+    @pytest.mark.parametrize("who", ["anonymous", "stranger", "asked to join", "member of another organisation"])
+    def test_nobody_else_sees_an_unlisted_circle(self, client, org, hidden, who):
+        if who == "stranger":
+            client.force_login(UserFactory())
+        elif who == "asked to join":
+            asker = UserFactory()
+            services.join_request(organisation=org, user=asker, message="")
+            client.force_login(asker)
+        elif who == "member of another organisation":
+            client.force_login(organiser_of(make_organisation(name="Hillside School")))
+        assert "Hidden circle" not in client.get(org.get_absolute_url()).text
+        assert client.get(hidden.get_absolute_url()).status_code == 404
+
     def test_organisers_see_the_embed_snippet_to_copy(self, client, organiser, settings):
         settings.SITE_URL = "https://learning.example.org"
         org = make_organisation(organiser=organiser, name='The "Riverside" Library')
@@ -141,6 +167,21 @@ class TestPageCache:
     def warm(self, client, org):
         client.get(org.get_absolute_url())
         assert self.hit(client, org)
+
+    def test_a_members_view_with_unlisted_circles_is_never_stored_or_served_to_others(self, client, org, site_tree):
+        facilitator = add_member(org).user
+        make_circle(facilitator=facilitator, name="Hidden circle", organisation=org, listed=False)
+        member = Client()
+        member.force_login(facilitator)
+        response = member.get(org.get_absolute_url())
+        assert "Hidden circle" in response.text
+        assert response.get(HIT_HEADER) is None
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+        first = client.get(org.get_absolute_url())
+        assert first[HIT_HEADER] == "miss" and "Hidden circle" not in first.text
+        assert self.hit(client, org) and "Hidden circle" not in client.get(org.get_absolute_url()).text
+        assert "Hidden circle" in member.get(org.get_absolute_url()).text
 
     def test_edits_purge_the_page(self, client, org, organiser, django_capture_on_commit_callbacks):
         self.warm(client, org)
