@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from cohorts import services as circle_services
 from cohorts.models import Organisation, OrganisationInvitation, OrganisationMembership
 from cohorts.organisations import services
+from p2pu.audit.models import AuditEntry
 from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import make_circle, make_course
 from tests.cohorts.organisations.setup import add_member, make_organisation, organiser_of
@@ -363,3 +364,27 @@ def test_a_removed_organiser_is_refused_at_once(client, org, organiser):
     assert client.get(members).status_code == 200
     services.member_remove(membership=second, by=organiser)
     assert client.get(members).status_code == 404
+
+
+class TestAdminEdit:
+    def edit(self, client, org, **changes):
+        fields = {"name": org.name, "slug": org.slug, "about": org.about, "city": org.city, "website": org.website}
+        return client.post(reverse("organisation_admin:edit", args=[org.pk]), {**fields, "logo": "", **changes})
+
+    def recorded(self, org) -> list[tuple]:
+        return [
+            (entry.action, entry.actor_id, entry.reason)
+            for entry in AuditEntry.objects.about(org).filter(action__startswith="organisation.edited")
+        ]
+
+    def test_a_site_editor_editing_an_organisation_is_recorded(self, client, org):
+        editor = UserFactory(is_superuser=True, is_staff=True)
+        client.force_login(editor)
+        assert self.edit(client, org, name="Riverside Libraries", city="York").status_code == 302
+        assert Organisation.objects.get(pk=org.pk).name == "Riverside Libraries"
+        assert self.recorded(org) == [("organisation.edited_by_site_editor", editor.pk, "name, city")]
+
+    def test_saving_without_a_change_records_nothing(self, client, org):
+        client.force_login(UserFactory(is_superuser=True, is_staff=True))
+        assert self.edit(client, org).status_code == 302
+        assert self.recorded(org) == []
