@@ -5,11 +5,14 @@ upcoming circles) and ``course-circles:<course id>`` (the “Study circles” bo
 circle created, changed or cancelled, a seat taken or freed (a membership saved) and a meeting moved
 purge the circle's three tags; the changes made by queryset updates (seats, life-cycle moves) purge
 through ``circles_page_cache_purge`` in the services that make them. An organisation renamed or
-deleted purges ``circles`` too: the public circles API and the embeddable list show its name.
+deleted purges ``circles`` too: the public circles API and the embeddable list show its name. A person's
+name changed purges the circles they are in and the ratings of courses they signed or replied to.
 """
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from p2pu.accounts.profile_signals import display_name_changed
 from p2pu.core.page_cache import page_cache_purge
 
 from .models import Circle, CourseRating, Meeting, Membership
@@ -55,6 +58,14 @@ def _on_course_rating_changed(sender, instance, **kwargs):
     page_cache_purge(COURSE_RATINGS_TAG, course_ratings_tag(instance.course_id))
 
 
+def _on_display_name_changed(sender, user, **kwargs):
+    circles_page_cache_purge(circle_ids=Membership.objects.filter(user=user).values_list("circle_id", flat=True))
+    signed = CourseRating.objects.filter(Q(membership__user=user, show_name=True) | Q(replied_by=user))
+    course_ids = set(signed.values_list("course_id", flat=True))
+    if course_ids:
+        page_cache_purge(*(course_ratings_tag(course_id) for course_id in course_ids))
+
+
 def connect() -> None:
     post_save.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_saved")
     post_delete.connect(_on_course_rating_changed, sender=CourseRating, dispatch_uid="page_cache_course_rating_deleted")
@@ -65,3 +76,4 @@ def connect() -> None:
         post_delete.connect(
             _on_part_of_circle_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_deleted"
         )
+    display_name_changed.connect(_on_display_name_changed, dispatch_uid="page_cache_circle_names")

@@ -17,7 +17,16 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 from p2pu.core.permissions import require
 
-from .models import CURRENT_STATUSES, Circle, CircleState, JoinPolicy, Membership, MembershipStatus, Role
+from .models import (
+    CURRENT_STATUSES,
+    Circle,
+    CircleState,
+    JoinPolicy,
+    Membership,
+    MembershipStatus,
+    OrganisationMembership,
+    Role,
+)
 
 
 def is_verified(user) -> bool:
@@ -48,6 +57,9 @@ class CircleAccess:
     membership: Membership | None
     #: Arrived with the circle's share key or a valid invitation link: lets them see an unlisted circle.
     holds_link: bool = False
+    #: An active member of the circle's organisation: its page lists the organisation's unlisted circles to
+    #: them, so they see those circles as a link holder would.
+    in_organisation: bool = False
 
     @property
     def status(self) -> str | None:
@@ -67,7 +79,7 @@ class CircleAccess:
             return True
         if self.circle.state == CircleState.DRAFT:
             return False
-        if self.circle.listed or self.holds_link:
+        if self.circle.listed or self.holds_link or self.in_organisation:
             return True
         return self.status in CURRENT_STATUSES
 
@@ -115,7 +127,18 @@ def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = Fal
     if user is not None and user.is_authenticated:
         membership = Membership.objects.filter(circle=circle, user=user).first()
     holds_link = holds_link or bool(key and secrets.compare_digest(key, circle.access_key))
-    return CircleAccess(user=user, circle=circle, membership=membership, holds_link=holds_link)
+    # Asked only where it changes something: an unlisted circle of an organisation, seen without its link.
+    in_organisation = bool(
+        not circle.listed
+        and not holds_link
+        and circle.organisation_id
+        and user is not None
+        and user.is_authenticated
+        and OrganisationMembership.objects.active().filter(organisation_id=circle.organisation_id, user=user).exists()
+    )
+    return CircleAccess(
+        user=user, circle=circle, membership=membership, holds_link=holds_link, in_organisation=in_organisation
+    )
 
 
 def manager_access(*, circle: Circle, user) -> CircleAccess:

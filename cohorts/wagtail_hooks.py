@@ -15,7 +15,7 @@ from wagtail.permissions import register_permission_policy
 from p2pu.core.page_cache import page_cache_depends
 
 from .models import Circle, Organisation
-from .organisations.services import logo_is_public
+from .organisations.services import logo_is_public, organisation_admin_edit_record
 from .page_cache import course_circles_tag, course_ratings_tag
 from .ratings import wagtail_hooks as rating_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
@@ -100,11 +100,20 @@ class OrganisationAdminForm(forms.ModelForm):
         return logo
 
 
+class OrganisationEditView(generic.EditView):
+    def save_instance(self):
+        organisation = super().save_instance()
+        organisation_admin_edit_record(
+            organisation=organisation, by=self.request.user, changed_fields=self.form.changed_data
+        )
+        return organisation
+
+
 class OrganisationViewSet(ModelViewSet):
     """Site editors read and correct organisations; people create them and manage members on the site."""
 
     model = Organisation
-    edit_view_class = generic.EditView
+    edit_view_class = OrganisationEditView
     icon = "site"
     menu_label = _("Organisations")
     menu_order = 311

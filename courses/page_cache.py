@@ -14,13 +14,16 @@ Tags, by what they name:
 
 Publishing, unpublishing, moving or deleting a page, and a change to a course's credits, purge the page's
 own tag and its parent's (old and new parent's, for a move) children list, so a sibling course's pages stay
-cached.
+cached. A person's name changed purges the same for the courses crediting them and the pages they published
+(the publish history names who published each version).
 """
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from p2pu.accounts.profile_signals import display_name_changed
 from p2pu.core.page_cache import page_cache_depends, page_cache_purge, page_cache_wanted
 
 from .cache_tags import COURSES_TAG, PAGES_TAG, REMIX_FAMILIES_TAG, children_tag, page_tag, translations_tag
@@ -72,6 +75,13 @@ def _on_credit_changed(sender, instance, **kwargs):
         _page_changed(course, parent_ids=_parent_id(course))
 
 
+def _on_display_name_changed(sender, user, **kwargs):
+    credited = CourseCredit.objects.filter(person=user).values("course_id")
+    published = PageLogEntry.objects.filter(user=user, action="wagtail.publish").values("page_id")
+    for page in Page.objects.filter(Q(pk__in=credited) | Q(pk__in=published)):
+        _page_changed(page, parent_ids=_parent_id(page))
+
+
 def connect() -> None:
     page_published.connect(_on_published_or_unpublished, dispatch_uid="page_cache_published")
     page_unpublished.connect(_on_published_or_unpublished, dispatch_uid="page_cache_unpublished")
@@ -79,3 +89,4 @@ def connect() -> None:
     post_delete.connect(_on_deleted, dispatch_uid="page_cache_page_deleted")
     post_save.connect(_on_credit_changed, sender=CourseCredit, dispatch_uid="page_cache_credit_saved")
     post_delete.connect(_on_credit_changed, sender=CourseCredit, dispatch_uid="page_cache_credit_deleted")
+    display_name_changed.connect(_on_display_name_changed, dispatch_uid="page_cache_course_names")

@@ -10,6 +10,7 @@ ROLE_CHANGED = "organisation.role_changed"
 MEMBER_REMOVED = "organisation.member_removed"
 INVITED = "organisation.invited"
 ORGANISER_PROMOTED_ON_ERASURE = "organisation.organiser_promoted_on_erasure"
+EDITED_BY_SITE_EDITOR = "organisation.edited_by_site_editor"
 
 ACTIONS = (
     Action(REQUEST_APPROVED, label=_("Let a person into an organisation")),
@@ -21,4 +22,5 @@ ACTIONS = (
         ORGANISER_PROMOTED_ON_ERASURE,
         label=_("Made the longest-serving facilitator organiser when the last organiser deleted their account"),
     ),
+    Action(EDITED_BY_SITE_EDITOR, label=_("A site editor edited the organisation")),
 )

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -36,16 +37,20 @@ from .permissions import is_organiser, membership_of, organisation_for_organiser
 UPCOMING_STATES = (CircleState.OPEN, CircleState.RUNNING)
 
 
-def _public_circles(organisation: Organisation):
-    """The organisation's listed circles with what the page shows of each: two queries, however many."""
+def _circles_shown(organisation: Organisation, *, with_unlisted: bool):
+    """The organisation's circles with what the page shows of each: two queries, however many.
+
+    Listed circles for everyone; its unlisted ones too for its active members (``with_unlisted``), who are
+    signed in, so that page is never cached for anyone else.
+    """
     facilitators = Prefetch(
         "memberships",
         queryset=Membership.objects.facilitators().select_related("user"),
         to_attr="facilitator_memberships",
     )
+    circles = Circle.objects.filter(organisation=organisation) if with_unlisted else Circle.objects.listed()
     circles = list(
-        Circle.objects.listed()
-        .filter(organisation=organisation, state__in=(*UPCOMING_STATES, CircleState.FINISHED))
+        circles.filter(organisation=organisation, state__in=(*UPCOMING_STATES, CircleState.FINISHED))
         .select_related("course")
         .prefetch_related(facilitators)
         .order_by("start_date", "pk")
@@ -77,15 +82,16 @@ def organisation_detail(request, slug: str):
 
 def _detail_render(request, organisation: Organisation, join_form: JoinRequestForm | None, *, status: int = 200):
     members = list(organisation.memberships.active().select_related("user").order_by("joined_at", "pk"))
-    upcoming, past = _public_circles(organisation)
     viewer = membership_of(request.user, organisation)
+    with_unlisted = bool(viewer and viewer.is_active)
+    upcoming, past = _circles_shown(organisation, with_unlisted=with_unlisted)
     # Only an organiser, always signed in, sees the snippet: the page cached for visitors never holds it.
     embed = (
         {"path": _embed_path(organisation), "snippet": _embed_snippet(organisation)}
         if viewer and viewer.is_organiser
         else None
     )
-    return render(
+    response = render(
         request,
         "cohorts/organisations/detail.html",
         {
@@ -100,6 +106,10 @@ def _detail_render(request, organisation: Organisation, join_form: JoinRequestFo
         },
         status=status,
     )
+    if with_unlisted:
+        # The page cache stores no signed-in page already; this page must never be stored or shared anywhere.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _logo_from(request, data: dict):

@@ -10,4 +10,5 @@ app_name = "surveys"
 urlpatterns = [
     path("goal/", views.goal_edit, name="goal"),
     path("survey/", views.survey_answer, name="answer"),
+    path("survey/answers/", views.learner_answers_list, name="learner_answers"),
 ]

@@ -12,6 +12,7 @@ from ..access import circle_for_viewer
 from ..models import CourseRating, FacilitatorSurvey, GoalMet, LearnerSurvey, Role
 from . import services
 from .forms import FacilitatorSurveyForm, GoalForm, LearnerSurveyForm
+from .queries import circle_course_ratings, learner_answers
 from .window import survey_closes_at
 
 
@@ -83,5 +84,24 @@ def survey_answer(request, circle_id: int):
             "answered": survey is not None,
             "form": form,
             "closes_at": survey_closes_at(finished_at=circle.state_changed_at, open_days=settings.END_SURVEY_OPEN_DAYS),
+        },
+    )
+
+
+@login_required
+def learner_answers_list(request, circle_id: int):
+    """What the circle's learners answered when it finished, for its facilitators only (a finished circle's
+    too: that is when the answers come)."""
+    circle, access = circle_for_viewer(request, circle_id)
+    if not access.is_facilitator:
+        raise PermissionDenied(_("Only this circle's facilitators can read its learners' answers."))
+    return render(
+        request,
+        "cohorts/surveys/learner_answers.html",
+        {
+            "circle": circle,
+            "access": access,
+            "answers": list(learner_answers(circle=circle)),
+            "ratings": list(circle_course_ratings(circle=circle)),
         },
     )

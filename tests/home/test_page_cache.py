@@ -9,8 +9,10 @@ from django.test import Client
 from cohorts import services as circle_services
 from courses.models import CourseCredit
 from courses.services import consent_terms, credit_accept
+from p2pu.accounts.services import profile_update
 from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import join, make_circle, make_course
+from tests.cohorts.organisations.setup import make_organisation
 from tests.courses.factories import CourseCreditFactory
 from tests.factories import UserFactory
 
@@ -284,3 +286,38 @@ def test_a_purge_waits_for_the_commit(client, world, django_capture_on_commit_ca
         circle_services.circle_update(circle=circle, by=circle.created_by, name="River runners")
         assert get(client, f"/circles/{circle.pk}/")[HIT_HEADER] == "hit"
     assert callbacks
+
+
+def test_a_changed_display_name_shows_on_every_page_naming_the_person(
+    client, world, django_capture_on_commit_callbacks
+):
+    person = UserFactory(display_name="Octavia Oldname")
+    CourseCreditFactory(course=world["course"], person=person)
+    org = make_organisation(organiser=person, name="Riverside Library")
+    circle = make_circle(course=world["course"], facilitator=person, name="Octavia's walkers", organisation=org)
+    naming = [world["course"].url, f"/circles/{circle.pk}/", "/circles/", "/api/v2/circles/", f"/orgs/{org.slug}/"]
+    others = [world["other_course"].url, f"/circles/{world['other_circle'].pk}/"]
+    warm(client, *naming, *others)
+    for url in naming:
+        assert "Octavia Oldname" in get(client, url).content.decode(), url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=person, display_name="Octavia Newname")
+
+    for url in naming:
+        page = get(client, url).content.decode()
+        assert "Octavia Newname" in page and "Octavia Oldname" not in page, url
+    for url in others:
+        assert get(client, url)[HIT_HEADER] == "hit", url
+
+
+def test_a_name_nobody_is_shown_changes_nothing_cached(client, world, django_capture_on_commit_callbacks):
+    person = UserFactory(display_name="Octavia Oldname")
+    urls = [world["course"].url, f"/circles/{world['circle'].pk}/", "/circles/", "/api/v2/circles/"]
+    warm(client, *urls)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=person, display_name="Octavia Newname")
+
+    for url in urls:
+        assert get(client, url)[HIT_HEADER] == "hit", url

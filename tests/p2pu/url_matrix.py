@@ -173,6 +173,7 @@ EXPECTED = {
     "circles/<int:circle_id>/meetings/<int:meeting_id>/feedback/": Expect(REFUSED),
     "circles/<int:circle_id>/goal/": Expect(REFUSED),
     "circles/<int:circle_id>/survey/": Expect(REFUSED),
+    "circles/<int:circle_id>/survey/answers/": Expect(REFUSED),
     "circles/<int:circle_id>/meetings/<int:meeting_id>/rsvp/": Expect(REFUSED),
     "circles/<int:circle_id>/reviews/": Expect(REFUSED),
     "circles/<int:circle_id>/reviews/settings/": Expect(REFUSED),

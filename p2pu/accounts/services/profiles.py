@@ -11,6 +11,7 @@ from p2pu.notifications.services import notification_send
 
 from .. import notification_kinds
 from ..models import User
+from ..profile_signals import display_name_changed
 
 # The fields a person edits about themselves; anything else (username, e-mail, staff flags) has its own flow.
 PROFILE_FIELDS = frozenset(
@@ -50,9 +51,13 @@ def profile_update(*, user: User, **fields) -> User:
         raise ValidationError(errors)
     # Names and texts others read are stored without control characters or bidirectional overrides.
     cleaned = {name: TEXT_CLEANERS[name](value) if name in TEXT_CLEANERS else value for name, value in cleaned.items()}
+    # The public circles API shows the display name itself, other pages the name it falls back to.
+    shown_before = (user.display_name, user.get_display_name())
     for name, value in cleaned.items():
         setattr(user, name, value)
     user.save(update_fields=sorted(cleaned))
+    if (user.display_name, user.get_display_name()) != shown_before:
+        display_name_changed.send(sender=User, user=user)
     return user
 
 

@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from cohorts import services as circle_services
 from cohorts.models import Organisation, OrganisationInvitation, OrganisationMembership
 from cohorts.organisations import services
+from p2pu.audit.models import AuditEntry
 from p2pu.core.page_cache import HIT_HEADER
 from tests.cohorts.factories import make_circle, make_course
 from tests.cohorts.organisations.setup import add_member, make_organisation, organiser_of
@@ -45,6 +46,32 @@ class TestPublicPage:
         assert "River walkers" in page and "Mapping rivers" in page
         assert "Hidden circle" not in page
         assert "Sign in to ask to join" in page
+
+    @pytest.fixture
+    def hidden(self, org, site_tree):
+        """An unlisted circle of the organisation, facilitated by one of its members."""
+        facilitator = add_member(org, UserFactory(display_name="Fatima Facilitator")).user
+        return make_circle(facilitator=facilitator, name="Hidden circle", organisation=org, listed=False)
+
+    @pytest.mark.parametrize("who", ["organiser", "facilitator"])
+    def test_active_members_also_see_the_unlisted_circles_and_open_them(self, client, org, organiser, hidden, who):
+        client.force_login(organiser if who == "organiser" else hidden.created_by)
+        page = client.get(org.get_absolute_url()).text
+        assert "Hidden circle" in page and "unlisted: shown to the organisation" in page
+        assert client.get(hidden.get_absolute_url()).status_code == 200
+
+    @pytest.mark.parametrize("who", ["anonymous", "stranger", "asked to join", "member of another organisation"])
+    def test_nobody_else_sees_an_unlisted_circle(self, client, org, hidden, who):
+        if who == "stranger":
+            client.force_login(UserFactory())
+        elif who == "asked to join":
+            asker = UserFactory()
+            services.join_request(organisation=org, user=asker, message="")
+            client.force_login(asker)
+        elif who == "member of another organisation":
+            client.force_login(organiser_of(make_organisation(name="Hillside School")))
+        assert "Hidden circle" not in client.get(org.get_absolute_url()).text
+        assert client.get(hidden.get_absolute_url()).status_code == 404
 
     def test_organisers_see_the_embed_snippet_to_copy(self, client, organiser, settings):
         settings.SITE_URL = "https://learning.example.org"
@@ -141,6 +168,21 @@ class TestPageCache:
     def warm(self, client, org):
         client.get(org.get_absolute_url())
         assert self.hit(client, org)
+
+    def test_a_members_view_with_unlisted_circles_is_never_stored_or_served_to_others(self, client, org, site_tree):
+        facilitator = add_member(org).user
+        make_circle(facilitator=facilitator, name="Hidden circle", organisation=org, listed=False)
+        member = Client()
+        member.force_login(facilitator)
+        response = member.get(org.get_absolute_url())
+        assert "Hidden circle" in response.text
+        assert response.get(HIT_HEADER) is None
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+        first = client.get(org.get_absolute_url())
+        assert first[HIT_HEADER] == "miss" and "Hidden circle" not in first.text
+        assert self.hit(client, org) and "Hidden circle" not in client.get(org.get_absolute_url()).text
+        assert "Hidden circle" in member.get(org.get_absolute_url()).text
 
     def test_edits_purge_the_page(self, client, org, organiser, django_capture_on_commit_callbacks):
         self.warm(client, org)
@@ -322,3 +364,27 @@ def test_a_removed_organiser_is_refused_at_once(client, org, organiser):
     assert client.get(members).status_code == 200
     services.member_remove(membership=second, by=organiser)
     assert client.get(members).status_code == 404
+
+
+class TestAdminEdit:
+    def edit(self, client, org, **changes):
+        fields = {"name": org.name, "slug": org.slug, "about": org.about, "city": org.city, "website": org.website}
+        return client.post(reverse("organisation_admin:edit", args=[org.pk]), {**fields, "logo": "", **changes})
+
+    def recorded(self, org) -> list[tuple]:
+        return [
+            (entry.action, entry.actor_id, entry.reason)
+            for entry in AuditEntry.objects.about(org).filter(action__startswith="organisation.edited")
+        ]
+
+    def test_a_site_editor_editing_an_organisation_is_recorded(self, client, org):
+        editor = UserFactory(is_superuser=True, is_staff=True)
+        client.force_login(editor)
+        assert self.edit(client, org, name="Riverside Libraries", city="York").status_code == 302
+        assert Organisation.objects.get(pk=org.pk).name == "Riverside Libraries"
+        assert self.recorded(org) == [("organisation.edited_by_site_editor", editor.pk, "name, city")]
+
+    def test_saving_without_a_change_records_nothing(self, client, org):
+        client.force_login(UserFactory(is_superuser=True, is_staff=True))
+        assert self.edit(client, org).status_code == 302
+        assert self.recorded(org) == []

@@ -33,6 +33,10 @@ def goal_path(circle):
     return reverse("cohorts:surveys:goal", args=[circle.pk])
 
 
+def answers_path(circle):
+    return reverse("cohorts:surveys:learner_answers", args=[circle.pk])
+
+
 def test_joining_with_a_goal(client, circle):
     person = UserFactory()
     client.force_login(person)
@@ -180,3 +184,59 @@ def test_a_learner_without_a_goal_finds_that_answer_chosen(client, circle, finis
     page = client.get(survey_path(circle)).content.decode()
     assert "You did not write a goal." in page
     assert re.search(r'value="no_goal"[^>]*checked', page)
+
+
+# --- What facilitators read ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quiet_learner(circle, membership):
+    return join(circle, UserFactory(username="quiet", display_name="Quentin Quiet"), goal="Finish the readings")
+
+
+def test_facilitators_read_their_learners_answers(client, circle, quiet_learner, finish, learner, facilitator):
+    finish()
+    client.force_login(learner)
+    client.post(survey_path(circle), ANSWERS)
+    client.force_login(quiet_learner.user)
+    client.post(
+        survey_path(circle),
+        {**ANSWERS, "advice": "Do the readings.", "review": "Hard going at first.", "show_name": ""},
+    )
+
+    client.force_login(facilitator)
+    assert answers_path(circle) in client.get(survey_path(circle)).content.decode()
+    page = client.get(answers_path(circle)).content.decode()
+    assert "Read a research paper on my own" in page and "Ask questions early." in page
+    assert "Finish the readings" in page and "Do the readings." in page
+    assert "The best course on the topic." in page and "Hard going at first." in page
+    # The review kept without a name shows without it: Quentin appears once, with his answers only.
+    assert page.count("Quentin Quiet") == 1
+
+
+def test_the_manage_page_links_to_the_answers(client, circle, facilitator):
+    client.force_login(facilitator)
+    assert answers_path(circle) in client.get(reverse("cohorts:manage", args=[circle.pk])).content.decode()
+
+
+@pytest.mark.parametrize("who", ["learner", "facilitator of another circle", "stranger"])
+def test_only_the_circles_facilitators_read_the_answers(client, finished, learner, other_circle, who):
+    client.force_login(learner)
+    client.post(survey_path(finished), ANSWERS)
+    people = {"learner": learner, "facilitator of another circle": other_circle.created_by, "stranger": UserFactory()}
+    client.force_login(people[who])
+    response = client.get(answers_path(finished))
+    assert response.status_code == 403
+    assert "Ask questions early." not in response.content.decode()
+
+
+def test_an_unlisted_circles_answers_are_not_found_by_outsiders(client, circle, finish, other_circle):
+    services.circle_update(circle=circle, by=circle.created_by, listed=False)
+    finish()
+    client.force_login(other_circle.created_by)
+    assert client.get(answers_path(circle)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_answers(client, finished):
+    response = client.get(answers_path(finished))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))

@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from p2pu.accounts.models import User
+from p2pu.accounts.profile_signals import display_name_changed
 from p2pu.accounts.services import profile_update
 from tests.factories import UserFactory
 
@@ -180,3 +183,38 @@ def test_public_profile_query_count_does_not_grow_with_the_profile(client, djang
     with django_assert_num_queries(len(small_queries)):
         client.get(large.get_absolute_url())
     assert len(small_queries) <= 3
+
+
+# --- The name others see ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def names_changed():
+    """The people ``display_name_changed`` was sent for, in order."""
+    sent = []
+
+    def record(sender, user, **kwargs):
+        sent.append(user.pk)
+
+    display_name_changed.connect(record, dispatch_uid="test_names_changed")
+    yield sent
+    display_name_changed.disconnect(dispatch_uid="test_names_changed")
+
+
+def test_a_changed_name_is_announced_and_other_fields_are_not(user, names_changed):
+    profile_update(user=user, display_name="Ada L.")
+    profile_update(user=user, display_name="Ada L.", bio="Hello")
+    profile_update(user=user, time_zone="Asia/Tokyo")
+    assert names_changed == [user.pk]
+
+
+def test_an_admin_renaming_a_person_announces_it(rf, user, names_changed):
+    user_admin = admin.site._registry[User]
+    request = rf.post("/")
+    person = User.objects.get(pk=user.pk)
+    person.bio = "Hello"
+    user_admin.save_model(request, person, form=None, change=True)
+    assert names_changed == []
+    person.display_name = "Ada by the admin"
+    user_admin.save_model(request, person, form=None, change=True)
+    assert names_changed == [user.pk]
