@@ -52,13 +52,13 @@ def site_tree_ensure() -> Site:
 
 @transaction.atomic
 def site_page_translation_ensure(*, page: Page, language: str, user=None, **fields) -> Page:
-    """The live translation of ``page`` (a page whose translations share its address: the home page, the
+    """The translation of ``page`` (a page whose translations share its address: the home page, the
     catalog) into ``language``, with ``fields`` (its title, its text) set, published.
 
     Translating a course leaves aliases of its ancestors in the translation's locale, which show the English
     words: such an alias is converted into a page of its own; where there is none, ``page`` is copied (and
-    any untranslated parent as an alias). A translation that is already a page of its own is left as it is,
-    so editors' changes stay.
+    any untranslated parent as an alias). A translation that is already a page of its own is returned as it
+    is, published or not, so editors' changes stay.
     """
     locale, _created = Locale.objects.get_or_create(language_code=language)
     translation = page.get_translation_or_none(locale)
