@@ -14,10 +14,12 @@ licence (``publish_blockers``).
 """
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
@@ -69,8 +71,10 @@ def is_site_editor(user) -> bool:
         elif user.is_superuser:
             cached = True
         else:
-            # Its translations in other locales are aliases that follow it.
-            catalog = CourseIndexPage.objects.filter(alias_of__isnull=True).first()
+            # The default locale's catalog, where editors' page permissions are given (its translations are
+            # pages beside it, in other locales' trees).
+            default_language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+            catalog = CourseIndexPage.objects.filter(locale__language_code=default_language).first()
             cached = catalog is not None and catalog.permissions_for_user(user).can_publish()
         user._courses_is_site_editor = cached
     return cached

@@ -1,17 +1,24 @@
-"""A demo translation, made through the translation service as a translator would. Idempotent.
+"""Demo translations, made through the services as a translator and an editor would. Idempotent.
 
 Bruno translates "Introduction to data literacy" into Spanish: the course and its four modules, published
 at /courses/introduccion-a-la-alfabetizacion-de-datos/. The translation keeps the course's licence
 (CC BY 4.0), credits Bruno as its translator and appears in the course's remix family.
+
+The home page and the catalog are served in the reader's language at their own address (courses.locales):
+the site editor gives them a Spanish, French and Arabic translation, so their words are not English to
+readers of those languages.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from wagtail.models import Locale
 
-from courses.models import CoursePage, ModulePage, Rubric
+from courses.models import CourseIndexPage, CoursePage, ModulePage, Rubric
 from courses.remix.services import course_translation_create
+from home.models import HomePage
 from home.seed_courses import DATA_LITERACY, _stream, callout, code, discussion, heading, resource, text
 from home.seed_courses import activity as activity_block
+from home.services import site_page_translation_ensure
 
 SPANISH_DATA_LITERACY = {
     "source": DATA_LITERACY["slug"],
@@ -173,4 +180,54 @@ def seed_translations() -> list[CoursePage]:
         existing = CoursePage.objects.filter(translation_key=source.translation_key, language=spec["language"]).first()
         translator = get_user_model().objects.get(username=spec["translator"])
         translations.append(existing or _translation_seed(spec, translator))
+    return translations
+
+
+#: The home page's hero and the catalog's title in each shipped language but English. The home page keeps
+#: the site's name as its title.
+SITE_PAGE_WORDS = {
+    "es": {
+        "home": {
+            "hero_heading": "Aprende en compañía y en abierto.",
+            "hero_text": "Únete a un pequeño círculo de estudio con otras personas, sigue un curso con licencia "
+            "abierta al ritmo que mejor te venga y revisa el trabajo de los demás mientras revisan el tuyo. "
+            "Sin profesores ni cuotas: solo personas que aprenden juntas.",
+        },
+        "catalog": {"title": "Cursos"},
+    },
+    "fr": {
+        "home": {
+            "hero_heading": "Apprenez ensemble, en toute ouverture.",
+            "hero_text": "Rejoignez un petit cercle d’étude entre pairs, suivez un cours sous licence ouverte au "
+            "rythme qui vous convient et relisez le travail les uns des autres. Ni enseignants ni frais\u00a0: "
+            "simplement des personnes qui apprennent ensemble.",
+        },
+        "catalog": {"title": "Cours"},
+    },
+    "ar": {
+        "home": {
+            "hero_heading": "تعلّم مع الآخرين، في فضاء مفتوح.",
+            "hero_text": "انضم إلى حلقة دراسية صغيرة من الأقران، واتّبع دورة مرخّصة ترخيصًا مفتوحًا وفق جدول "
+            "يناسبك، وتبادل مع زملائك مراجعة الأعمال. لا معلّمين ولا رسوم: أشخاص يتعلّمون معًا فحسب.",
+        },
+        "catalog": {"title": "الدورات"},
+    },
+}
+
+
+@transaction.atomic
+def seed_site_page_translations() -> list[HomePage | CourseIndexPage]:
+    """The home page's and the catalog's translations, published by the site editor; a translation that is
+    already a page of its own is left as it is. After ``seed_translations``: the Spanish ones it left as
+    aliases of the English pages become pages of their own."""
+    editor = get_user_model().objects.get(username="admin")
+    home = HomePage.objects.get(locale=Locale.get_default())
+    catalog = CourseIndexPage.objects.child_of(home).get()
+    translations = []
+    for language, words in SITE_PAGE_WORDS.items():
+        # The home page first: the catalog's translation goes under it.
+        translations.append(site_page_translation_ensure(page=home, language=language, user=editor, **words["home"]))
+        translations.append(
+            site_page_translation_ensure(page=catalog, language=language, user=editor, **words["catalog"])
+        )
     return translations

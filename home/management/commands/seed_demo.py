@@ -11,7 +11,7 @@ from home.seed_courses import seed_courses
 from home.seed_organisations import seed_organisations
 from home.seed_remixes import seed_remixes
 from home.seed_reviews import seed_reviews
-from home.seed_translations import seed_translations
+from home.seed_translations import seed_site_page_translations, seed_translations
 from home.services import site_tree_ensure
 
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 seed_remixes()
                 seed_organisations()
                 seed_translations()
+                seed_site_page_translations()
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Demo content ready ({len(people)} people)."))
