@@ -84,8 +84,8 @@ def _viewer_access(request, circle: Circle, *, key: str = "", holds_link: bool =
 
 
 class _CircleReads:
-    """What the circle page reads, each at most once and only when a part being rendered needs it: on a
-    shared part's cache hit, the meetings' topics and the facilitators are not read at all."""
+    """What the circle page reads, each at most once and only when a part being rendered needs it: when the
+    shared parts come from the cache, a viewer who is not a member costs none of these reads."""
 
     def __init__(self, circle: Circle, access: CircleAccess):
         self.circle = circle
