@@ -122,10 +122,13 @@ class CircleAccess:
         return self.is_member and not meeting.is_cancelled and meeting.starts_at <= now
 
 
-def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = False) -> CircleAccess:
+def circle_access(*, user, circle: Circle, key: str = "", holds_link: bool = False, memberships=None) -> CircleAccess:
+    """``memberships``: where to read the viewer's membership, for a page that reads more with it in the same
+    query (an annotation); all memberships by default."""
     membership = None
     if user is not None and user.is_authenticated:
-        membership = Membership.objects.filter(circle=circle, user=user).first()
+        memberships = Membership.objects.all() if memberships is None else memberships
+        membership = memberships.filter(circle=circle, user=user).first()
     holds_link = holds_link or bool(key and secrets.compare_digest(key, circle.access_key))
     # Asked only where it changes something: an unlisted circle of an organisation, seen without its link.
     in_organisation = bool(

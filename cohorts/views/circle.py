@@ -1,16 +1,21 @@
 """One circle's pages: its page, joining and leaving, invitation links, its modules, its calendar and the
 link to its meeting-changes feed (cohorts.feeds)."""
 
+import re
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -18,15 +23,21 @@ from courses.cache_tags import page_tag
 from courses.models import ModulePage
 from p2pu.core.forms import action_submit, refusal_show
 from p2pu.core.locales import person_language
-from p2pu.core.page_cache import page_cache_depends
+from p2pu.core.page_cache import page_cache_depends, shared_fragment
 
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
-from ..models import JOINABLE_STATES, CalendarFeed, Circle, MeetingFeedback, MembershipStatus, Role
+from ..models import JOINABLE_STATES, CalendarFeed, Circle, MeetingFeedback, Membership, MembershipStatus, Role
 from ..page_cache import circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
+from ..public_circles import public_name
 from ..rsvps import meeting_answers
+
+#: Separates the shared parts of the circle page (about, schedule, outline, facilitators) in their cache entry.
+_PART_MARK = "<!--circle-page-part-->"
+#: A held meeting's status ends with this slot, filled per viewer with their own feedback.
+_FEEDBACK_SLOT = re.compile(r"<!--my-feedback:(\d+):(\d+)-->")
 
 
 def pinned_titles(circle: Circle) -> tuple[list, dict[int, str]]:
@@ -59,66 +70,147 @@ def circle_detail(request, circle_id: int):
     if not key:
         # The course's title and the pinned version's modules show on the page too.
         page_cache_depends(request, page_tag(circle.course_id))
-    access = circle_access(user=request.user, circle=circle, key=key)
+    access = _viewer_access(request, circle, key=key)
     if not access.can_view:
         raise Http404("No such circle")
     return render(request, "cohorts/circle_detail.html", _circle_context(request, circle, access, key=key))
 
 
+def _viewer_access(request, circle: Circle, *, key: str = "", holds_link: bool = False) -> CircleAccess:
+    """The viewer's access, their membership read with their calendar feed's token (its link shows to members)."""
+    feed_token = CalendarFeed.objects.filter(user=OuterRef("user_id")).order_by("pk").values("token")[:1]
+    memberships = Membership.objects.annotate(feed_token=Subquery(feed_token))
+    return circle_access(user=request.user, circle=circle, key=key, holds_link=holds_link, memberships=memberships)
+
+
+class _CircleReads:
+    """What the circle page reads, each at most once and only when a part being rendered needs it: when the
+    shared parts come from the cache, a viewer who is not a member costs none of these reads."""
+
+    def __init__(self, circle: Circle, access: CircleAccess):
+        self.circle = circle
+        self.access = access
+
+    @cached_property
+    def pinned(self) -> list:
+        return list(self.circle.pinned_modules.all())
+
+    @cached_property
+    def meetings(self) -> list:
+        titles = {pin.module_id: pin.title for pin in self.pinned if pin.module_id}
+        meetings = list(self.circle.meetings.order_by("starts_at", "number"))
+        for meeting in meetings:
+            meeting.topic = titles.get(meeting.module_id, "")
+            meeting.circle = self.circle  # ends_at reads the circle's meeting length
+        return meetings
+
+    @cached_property
+    def active(self) -> list:
+        """Facilitators and learners in one query; learners are read only for those who may see them."""
+        active = self.circle.memberships.active().select_related("user").order_by("joined_at", "pk")
+        if not self.access.can_see_members:
+            active = active.filter(role=Role.FACILITATOR)
+        return list(active)
+
+    @property
+    def facilitators(self) -> list:
+        return [m for m in self.active if m.role == Role.FACILITATOR]
+
+
+def _shared_parts(request, reads: _CircleReads, *, modules_linked: bool) -> dict:
+    """The parts of the page that are the same for everyone who sees them, rendered once and shared until the
+    circle, its meetings, memberships or course change (their tags' purges) or its next meeting begins."""
+    circle = reads.circle
+    # Which meeting is next, and which are held, change with the clock rather than with the data: the next
+    # meeting's start (read with the circle) names the variant, so the part is rendered again once it begins.
+    next_at = circle.next_meeting_at.isoformat() if circle.next_meeting_at else "none"
+    variant = "members" if modules_linked else "public"
+    html = shared_fragment(
+        request,
+        f"circle:{variant}:{next_at}",
+        tags=[circle_tag(circle.pk), page_tag(circle.course_id)],
+        render=lambda: _shared_render(request, reads, modules_linked=modules_linked),
+    )
+    parts = [mark_safe(part) for part in html.split(_PART_MARK)]  # noqa: S308 (parts of safe HTML)
+    return dict(zip(("about", "schedule", "outline", "facilitators"), parts, strict=True))
+
+
+def _shared_render(request, reads: _CircleReads, *, modules_linked: bool) -> str:
+    now = timezone.now()
+    meetings = reads.meetings
+    facilitators = [
+        # The rule of the public circles API: the name a facilitator chose, never their username.
+        {"name": public_name(m.user), "url": m.user.get_absolute_url() if m.user.display_name.strip() else ""}
+        for m in reads.facilitators
+    ]
+    context = {
+        "request": request,
+        "part_mark": mark_safe(_PART_MARK),  # noqa: S308 (a constant)
+        "circle": reads.circle,
+        "meetings": meetings,
+        "next_meeting": next((m for m in meetings if not m.is_cancelled and m.starts_at >= now), None),
+        "now": now,
+        "pinned_modules": reads.pinned,
+        "pinned_revision_ids": pinned_revision_ids(reads.pinned),
+        "modules_linked": modules_linked,
+        "facilitators": facilitators,
+    }
+    return render_to_string("cohorts/includes/circle_shared.html", context)
+
+
+def _my_feedback_fill(html: str, *, circle_id: int, access: CircleAccess, ratings: dict[int, int]) -> SafeString:
+    """Fill each held meeting's slot with the viewer's feedback: their rating, or a link to give it (members)."""
+
+    def fill(match) -> str:
+        if not access.is_member:
+            return ""
+        meeting_id, number = int(match[1]), int(match[2])
+        if meeting_id in ratings:
+            return "; " + escape(gettext("you rated it %(rating)s of 5") % {"rating": ratings[meeting_id]})
+        url = reverse("cohorts:meeting", kwargs={"circle_id": circle_id, "meeting_id": meeting_id})
+        # The translated link text carries its own markup, as {% blocktranslate %} renders it.
+        text = gettext('give feedback<span class="visually-hidden"> on meeting %(number)s</span>') % {"number": number}
+        return format_html('; <a href="{}#feedback">{}</a>', url, mark_safe(text))  # noqa: S308
+
+    return mark_safe(_FEEDBACK_SLOT.sub(fill, html))  # noqa: S308 (the shared part, with escaped fills)
+
+
 def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str = "", join_form=None) -> dict:
     now = timezone.now()
-    pinned, titles = pinned_titles(circle)
-    meetings = list(circle.meetings.order_by("starts_at", "number"))
-    for meeting in meetings:
-        meeting.topic = titles.get(meeting.module_id, "")
-        meeting.circle = circle  # ends_at reads the circle's meeting length
-    next_meeting = next((m for m in meetings if not m.is_cancelled and m.starts_at >= now), None)
-    # Facilitators and learners in one query; learners are listed only to those who may see them.
-    active = circle.memberships.active().select_related("user").order_by("joined_at", "pk")
-    if not access.can_see_members:
-        active = active.filter(role=Role.FACILITATOR)
-    active = list(active)
-    facilitators = [m for m in active if m.role == Role.FACILITATOR]
-    members = [m for m in active if m.role == Role.LEARNER] if access.can_see_members else []
+    reads = _CircleReads(circle, access)
+    shared = _shared_parts(request, reads, modules_linked=access.can_read_modules)
     answers = []
     if access.is_member and circle.state in JOINABLE_STATES:
-        upcoming = [m for m in meetings if not m.is_cancelled and m.starts_at > now]
-        answers = meeting_answers(meetings=upcoming, members=active, viewer=access.membership)
+        upcoming = [m for m in reads.meetings if not m.is_cancelled and m.starts_at > now]
+        answers = meeting_answers(meetings=upcoming, members=reads.active, viewer=access.membership)
     waitlist_position = None
     if access.status == MembershipStatus.WAITLISTED:
         mine = access.membership
         ahead = Q(waitlisted_at__lt=mine.waitlisted_at) | Q(waitlisted_at=mine.waitlisted_at, pk__lt=mine.pk)
         waitlist_position = circle.memberships.waitlist().filter(ahead).count() + 1
-    my_feedback = {}
+    ratings = {}
     if access.is_member:
-        my_feedback = {f.meeting_id: f for f in MeetingFeedback.objects.filter(membership=access.membership)}
-    for meeting in meetings:
-        meeting.my_feedback = my_feedback.get(meeting.pk)
+        ratings = dict(MeetingFeedback.objects.filter(membership=access.membership).values_list("meeting_id", "rating"))
+    shared["schedule"] = _my_feedback_fill(shared["schedule"], circle_id=circle.pk, access=access, ratings=ratings)
     verified = access.is_member or is_verified(request.user)
     return {
         "circle": circle,
         "access": access,
         "key": key if access.holds_link else "",
-        "meetings": meetings,
+        "shared": shared,
         "meeting_answers": answers,
-        "next_meeting": next_meeting,
-        "past_meetings_count": sum(1 for m in meetings if m.starts_at < now),
-        "pinned_modules": pinned,
-        "pinned_revision_ids": pinned_revision_ids(pinned),
-        "facilitators": facilitators,
-        "members": members,
+        "members": [m for m in reads.active if m.role == Role.LEARNER] if access.can_see_members else [],
         "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
-        "newer_version": access.is_member and circle.has_newer_course_version(pinned_modules=pinned),
-        "feed": CalendarFeed.objects.filter(user=request.user).first() if access.is_member else None,
+        "newer_version": access.is_member and circle.has_newer_course_version(pinned_modules=reads.pinned),
+        "feed_token": access.membership.feed_token if access.is_member else None,
         "join": join_button(
             access=access,
             verified=verified,
             waitlist_count=circle.waitlist_count,
             waitlist_position=waitlist_position,
-            has_upcoming_meeting=next_meeting is not None,
+            has_upcoming_meeting=circle.next_meeting_at is not None,
         ),
         "join_form": join_form or JoinForm(),
-        "now": now,
         "login_url": _login_url(request),
     }
 
@@ -148,9 +240,10 @@ def circle_join(request, circle_id: int):
     form = JoinForm(request.POST)
     if not form.is_valid():
         # Nothing is written: the circle's page again, with the error next to the note.
-        context = _circle_context(
-            request, _circle_with_counts(circle.pk), access, key=request.POST.get("key", ""), join_form=form
-        )
+        key = request.POST.get("key", "")
+        circle = _circle_with_counts(circle.pk)
+        access = _viewer_access(request, circle, key=key, holds_link=via_invite)
+        context = _circle_context(request, circle, access, key=key, join_form=form)
         return render(request, "cohorts/circle_detail.html", context)
     try:
         membership = services.membership_join(

@@ -346,3 +346,13 @@ def test_a_freed_seat_waiting_for_promotion_is_explained_to_newcomers(client, co
     client.force_login(UserFactory())
     text = button_text(client, circle)
     assert "Join waitlist" in text and "A seat has just freed up, but 1 person is waiting for one already." in text
+
+
+def test_a_facilitator_without_a_display_name_is_named_by_a_neutral_label_never_their_username(client, course):
+    facilitator = UserFactory(username="quiet.owl", display_name="", first_name="Quinn", last_name="Owlsley")
+    circle = make_circle(course=course, facilitator=facilitator)
+    client.force_login(UserFactory())
+    html = client.get(circle.get_absolute_url()).content.decode()
+    sidebar = html[html.index('id="facilitators-heading"') :]
+    assert "A facilitator" in sidebar
+    assert "quiet.owl" not in html and "Owlsley" not in html

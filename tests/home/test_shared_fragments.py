@@ -1,14 +1,18 @@
 """Parts of pages shared by everyone who sees them, signed in or not (p2pu.core.page_cache.shared_fragment):
 served from the cache, purged with the pages that show the same data, never holding anything personal."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cohorts import services as circle_services
-from tests.cohorts.factories import make_circle, make_course
+from cohorts.models import Meeting
+from tests.cohorts.factories import join, make_circle, make_course
 from tests.cohorts.ratings.setup import maintainer_of, rate
 from tests.factories import UserFactory
 
@@ -139,3 +143,54 @@ def test_a_renamed_module_shows_at_once_in_its_siblings_pager(world, django_capt
         first.save_revision().publish()
 
     assert "Reading the riverbank" in page(client, second.url)
+
+
+def test_the_circle_page_keeps_each_members_answers_feedback_and_links_to_themselves(world):
+    circle = world["circle"]
+    rating_member = join(circle)
+    rater, other = rating_member.user, join(circle).user
+    held = circle.meetings.get(number=1)
+    Meeting.objects.filter(pk=held.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3))
+    held.refresh_from_db()
+    circle_services.feedback_submit(meeting=held, user=rater, rating=4)
+    circle_services.rsvp_set(meeting=circle.meetings.get(number=2), membership=rating_member, answer="not_going")
+    feed = circle_services.calendar_feed_get(user=rater)
+    outsider = UserFactory()
+    pages = {}
+    # Twice round, so each person's second view is served from what the others' views left in the cache.
+    for _ in range(2):
+        for person in (rater, other, outsider):
+            pages[person] = page(signed_in(person), f"/circles/{circle.pk}/")
+    assert "you rated it 4 of 5" in pages[rater] and "Your answer: Not going." in pages[rater]
+    assert feed.token in pages[rater]
+    for person in (other, outsider):
+        assert "you rated it" not in pages[person] and "Not going." not in pages[person]
+        assert feed.token not in pages[person]
+    assert "give feedback" in pages[other] and "You have not answered yet." in pages[other]
+    assert "give feedback" not in pages[outsider] and "secret-room" not in pages[outsider]
+    assert rater.get_display_name() not in pages[outsider]
+    assert "my-feedback" not in pages[outsider] and "circle-page-part" not in pages[outsider]
+
+
+def test_a_moved_meeting_a_taken_seat_and_an_edited_description_show_at_once_on_the_circle_page(
+    world, django_capture_on_commit_callbacks
+):
+    circle = world["circle"]
+    client, url = signed_in(UserFactory()), f"/circles/{circle.pk}/"
+    first = page(client, url)
+    assert "<strong>5</strong> of 5 seats left" in first and "(moved)" not in first
+
+    meeting = circle.meetings.get(number=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_services.meeting_move(
+            meeting=meeting, by=circle.created_by, starts_at=meeting.starts_at + dt.timedelta(hours=1)
+        )
+    assert "(moved)" in page(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        join(circle)
+    assert "<strong>4</strong> of 5 seats left" in page(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_services.circle_update(circle=circle, by=circle.created_by, description="Bring boots.")
+    assert "Bring boots." in page(client, url)
