@@ -26,7 +26,7 @@ def _on_site_changed(sender, **kwargs):
 
 
 def _on_root_page_changed(sender, instance, **kwargs):
-    # The cached sites hold their root page's tree fields (home.sites).
+    # The cached sites hold their root page whole, with its live translations (home.sites).
     transaction.on_commit(sites_forget, robust=True)
 
 

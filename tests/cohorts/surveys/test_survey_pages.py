@@ -240,3 +240,26 @@ def test_an_unlisted_circles_answers_are_not_found_by_outsiders(client, circle, 
 def test_anonymous_visitors_are_sent_to_sign_in_from_the_answers(client, finished):
     response = client.get(answers_path(finished))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_answers_page_costs_the_same_queries_for_one_learner_or_four(client, circle, finish, learner, facilitator):
+    def answers_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(answers_path(circle)).status_code == 200
+        return len(queries)
+
+    others = [join(circle, UserFactory(display_name=f"Learner {number}"), goal="Speak up") for number in range(3)]
+    finish()
+    client.force_login(learner)
+    client.post(survey_path(circle), ANSWERS)
+    client.force_login(facilitator)
+    answers_queries()  # the session, the site and its settings are cached from the first request on
+    one = answers_queries()
+    for other in others:
+        client.force_login(other.user)
+        client.post(survey_path(circle), {**ANSWERS, "advice": f"Advice from {other.user.display_name}"})
+    client.force_login(facilitator)
+    answers_queries()
+
+    assert answers_queries() == one
+    assert "Advice from Learner 2" in client.get(answers_path(circle)).content.decode()
