@@ -7,11 +7,17 @@ purge the circle's three tags; the changes made by queryset updates (seats, life
 through ``circles_page_cache_purge`` in the services that make them. An organisation renamed or
 deleted purges ``circles`` too: the public circles API and the embeddable list show its name. A person's
 name changed purges the circles they are in and the ratings of courses they signed or replied to.
+Publishing, unpublishing, moving or deleting a course or one of its modules purges the pages of the circles
+following that course: they show its title, and members see whether it has a newer version. So a circle's
+tag alone covers what its page shows, and is known before anything about the circle is read.
 """
 
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from courses.models import CoursePage, ModulePage
 from p2pu.accounts.profile_signals import display_name_changed
 from p2pu.core.page_cache import page_cache_purge
 
@@ -58,6 +64,31 @@ def _on_course_rating_changed(sender, instance, **kwargs):
     page_cache_purge(COURSE_RATINGS_TAG, course_ratings_tag(instance.course_id))
 
 
+def _following_circles_purge(*pages: Page) -> None:
+    """Purge the pages of the circles following the courses these pages are, or are modules of."""
+    if not any(issubclass(page.specific_class or Page, (CoursePage, ModulePage)) for page in pages):
+        return
+    courses = Q()
+    for page in pages:
+        courses |= Q(pk__in=CoursePage.objects.ancestor_of(page, inclusive=True).values("pk"))
+    circle_ids = list(Circle.objects.filter(course__in=CoursePage.objects.filter(courses)).values_list("pk", flat=True))
+    if circle_ids:
+        page_cache_purge(*(circle_tag(circle_id) for circle_id in circle_ids))
+
+
+def _on_course_page_changed(sender, instance, **kwargs):
+    _following_circles_purge(instance)
+
+
+def _on_course_page_moved(sender, instance, parent_page_before, **kwargs):
+    _following_circles_purge(instance, parent_page_before)
+
+
+def _on_course_page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        _following_circles_purge(instance)
+
+
 def _on_display_name_changed(sender, user, **kwargs):
     circles_page_cache_purge(circle_ids=Membership.objects.filter(user=user).values_list("circle_id", flat=True))
     signed = CourseRating.objects.filter(Q(membership__user=user, show_name=True) | Q(replied_by=user))
@@ -77,3 +108,7 @@ def connect() -> None:
             _on_part_of_circle_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_deleted"
         )
     display_name_changed.connect(_on_display_name_changed, dispatch_uid="page_cache_circle_names")
+    page_published.connect(_on_course_page_changed, dispatch_uid="page_cache_circles_course_published")
+    page_unpublished.connect(_on_course_page_changed, dispatch_uid="page_cache_circles_course_unpublished")
+    post_page_move.connect(_on_course_page_moved, dispatch_uid="page_cache_circles_course_moved")
+    post_delete.connect(_on_course_page_deleted, dispatch_uid="page_cache_circles_course_deleted")

@@ -2,7 +2,9 @@
 link to its meeting-changes feed (cohorts.feeds)."""
 
 import re
-from functools import cached_property
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,7 +25,7 @@ from courses.cache_tags import page_tag
 from courses.models import ModulePage
 from p2pu.core.forms import action_submit, refusal_show
 from p2pu.core.locales import person_language
-from p2pu.core.page_cache import page_cache_depends, shared_fragment
+from p2pu.core.page_cache import page_cache_depends, shared_data, shared_fragment
 
 from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
@@ -55,10 +57,50 @@ def _login_url(request) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
 
 
-def _circle_with_counts(circle_id: int):
-    return get_object_or_404(
+@dataclass
+class CircleSnapshot:
+    """What the circle page shows that is the same for every viewer: the circle with its seats and next
+    meeting, its pinned modules, meetings and active members (users loaded), and whether the course has a
+    newer version than the one the circle follows."""
+
+    circle: Circle
+    pinned: list
+    meetings: list
+    active: list
+    newer_version: bool
+
+
+def _snapshot_compute(circle_id: int, depends) -> tuple[CircleSnapshot, datetime | None]:
+    # The circle's tag covers its course too: publishing the course or a module purges it (cohorts.page_cache).
+    depends(circle_tag(circle_id))
+    circle = get_object_or_404(
         Circle.objects.select_related("course", "organisation").with_seat_counts().with_next_meeting(), pk=circle_id
     )
+    pinned, titles = pinned_titles(circle)
+    meetings = list(circle.meetings.order_by("starts_at", "number"))
+    for meeting in meetings:
+        meeting.topic = titles.get(meeting.module_id, "")
+        meeting.circle = circle  # ends_at reads the circle's meeting length
+    # The snapshot lives in the shared cache: the members' password hashes and addresses stay out of it.
+    active = list(
+        circle.memberships.active()
+        .select_related("user")
+        .defer("user__password", "user__email")
+        .order_by("joined_at", "pk")
+    )
+    snapshot = CircleSnapshot(
+        circle=circle,
+        pinned=pinned,
+        meetings=meetings,
+        active=active,
+        newer_version=circle.has_newer_course_version(pinned_modules=pinned),
+    )
+    # Which meeting is next changes with the clock rather than with the data.
+    return snapshot, circle.next_meeting_at
+
+
+def circle_snapshot(circle_id: int) -> CircleSnapshot:
+    return shared_data(f"circle:{circle_id}", compute=partial(_snapshot_compute, circle_id))
 
 
 def circle_detail(request, circle_id: int):
@@ -66,14 +108,12 @@ def circle_detail(request, circle_id: int):
     # Only the public page is cached: one opened with a private link's key is that link holder's.
     if not key:
         page_cache_depends(request, circle_tag(circle_id))
-    circle = _circle_with_counts(circle_id)
-    if not key:
-        # The course's title and the pinned version's modules show on the page too.
-        page_cache_depends(request, page_tag(circle.course_id))
+    snapshot = circle_snapshot(circle_id)
+    circle = snapshot.circle
     access = _viewer_access(request, circle, key=key)
     if not access.can_view:
         raise Http404("No such circle")
-    return render(request, "cohorts/circle_detail.html", _circle_context(request, circle, access, key=key))
+    return render(request, "cohorts/circle_detail.html", _circle_context(request, snapshot, access, key=key))
 
 
 def _viewer_access(request, circle: Circle, *, key: str = "", holds_link: bool = False) -> CircleAccess:
@@ -84,33 +124,14 @@ def _viewer_access(request, circle: Circle, *, key: str = "", holds_link: bool =
 
 
 class _CircleReads:
-    """What the circle page reads, each at most once and only when a part being rendered needs it: when the
-    shared parts come from the cache, a viewer who is not a member costs none of these reads."""
+    """The circle's shared data as this viewer may see it: learners only for those who may see them."""
 
-    def __init__(self, circle: Circle, access: CircleAccess):
-        self.circle = circle
+    def __init__(self, snapshot: CircleSnapshot, access: CircleAccess):
+        self.circle = snapshot.circle
+        self.pinned = snapshot.pinned
+        self.meetings = snapshot.meetings
         self.access = access
-
-    @cached_property
-    def pinned(self) -> list:
-        return list(self.circle.pinned_modules.all())
-
-    @cached_property
-    def meetings(self) -> list:
-        titles = {pin.module_id: pin.title for pin in self.pinned if pin.module_id}
-        meetings = list(self.circle.meetings.order_by("starts_at", "number"))
-        for meeting in meetings:
-            meeting.topic = titles.get(meeting.module_id, "")
-            meeting.circle = self.circle  # ends_at reads the circle's meeting length
-        return meetings
-
-    @cached_property
-    def active(self) -> list:
-        """Facilitators and learners in one query; learners are read only for those who may see them."""
-        active = self.circle.memberships.active().select_related("user").order_by("joined_at", "pk")
-        if not self.access.can_see_members:
-            active = active.filter(role=Role.FACILITATOR)
-        return list(active)
+        self.active = [m for m in snapshot.active if access.can_see_members or m.role == Role.FACILITATOR]
 
     @property
     def facilitators(self) -> list:
@@ -175,9 +196,10 @@ def _my_feedback_fill(html: str, *, circle_id: int, access: CircleAccess, rating
     return mark_safe(_FEEDBACK_SLOT.sub(fill, html))  # noqa: S308 (the shared part, with escaped fills)
 
 
-def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str = "", join_form=None) -> dict:
+def _circle_context(request, snapshot: CircleSnapshot, access: CircleAccess, *, key: str = "", join_form=None) -> dict:
     now = timezone.now()
-    reads = _CircleReads(circle, access)
+    circle = snapshot.circle
+    reads = _CircleReads(snapshot, access)
     shared = _shared_parts(request, reads, modules_linked=access.can_read_modules)
     answers = []
     if access.is_member and circle.state in JOINABLE_STATES:
@@ -201,7 +223,7 @@ def _circle_context(request, circle: Circle, access: CircleAccess, *, key: str =
         "meeting_answers": answers,
         "members": [m for m in reads.active if m.role == Role.LEARNER] if access.can_see_members else [],
         "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
-        "newer_version": access.is_member and circle.has_newer_course_version(pinned_modules=reads.pinned),
+        "newer_version": access.is_member and snapshot.newer_version,
         "feed_token": access.membership.feed_token if access.is_member else None,
         "join": join_button(
             access=access,
@@ -241,9 +263,9 @@ def circle_join(request, circle_id: int):
     if not form.is_valid():
         # Nothing is written: the circle's page again, with the error next to the note.
         key = request.POST.get("key", "")
-        circle = _circle_with_counts(circle.pk)
-        access = _viewer_access(request, circle, key=key, holds_link=via_invite)
-        context = _circle_context(request, circle, access, key=key, join_form=form)
+        snapshot = circle_snapshot(circle.pk)
+        access = _viewer_access(request, snapshot.circle, key=key, holds_link=via_invite)
+        context = _circle_context(request, snapshot, access, key=key, join_form=form)
         return render(request, "cohorts/circle_detail.html", context)
     try:
         membership = services.membership_join(

@@ -20,6 +20,8 @@ Signed-in people get no cached page, but parts of a page that are the same for e
 (a course's outline, the circles list) are kept by ``shared_fragment``: the rendered HTML, keyed like a
 page and by the current versions of the tags it shows, so the same purges that expire cached pages expire
 these parts too. Anything about the viewer (their membership, their rating, "Submit work") stays outside.
+``shared_data`` keeps data the same way (a circle with its seats, meetings and members), for the views
+that render per viewer around it.
 
 Two middlewares, as Django's own cache middleware: ``PageCacheStoreMiddleware`` near the top (it sees the
 finished response, cookies and all) and ``PageCacheFetchMiddleware`` after the language and time zone are
@@ -28,8 +30,11 @@ known.
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +51,7 @@ HIT_HEADER = "X-Page-Cache"
 _TAG_PREFIX = "page-cache:tag:"
 _ENTRY_PREFIX = "page-cache:page:"
 _FRAGMENT_PREFIX = "page-cache:fragment:"
+_DATA_PREFIX = "page-cache:data:"
 # Cookies that make a visitor's page personal: a session (signed in, or anything kept for them) and
 # pending messages.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -147,6 +153,43 @@ def shared_fragment(request: HttpRequest, name: str, *, tags, render) -> SafeStr
         html = str(render())
         cache.set(key, html, timeout=settings.PAGE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by a template)
+
+
+class TagDepends:
+    """Records the versions of the tags a computation declares, as ``page_cache_depends`` does for a page."""
+
+    def __init__(self):
+        self.versions: dict[str, str] = {}
+
+    def __call__(self, *tags: str) -> None:
+        new = [tag for tag in tags if tag not in self.versions]
+        if new:
+            self.versions.update(_versions_current(new))
+
+
+def shared_data(name: str, *, compute: Callable[[TagDepends], tuple[Any, datetime | None]]) -> Any:
+    """Data that is the same for everyone who reads it, kept until a tag it declared is purged.
+
+    ``compute(depends)`` calls ``depends(*tags)`` before it reads what those tags name, and returns the data
+    with the instant it stops being true by the clock alone (a meeting beginning), or None. The data must
+    pickle and must hold nothing about a reader; anything read for a viewer stays outside.
+    """
+    if not settings.PAGE_CACHE_ENABLED:
+        value, _ = compute(TagDepends())
+        return value
+    key = _DATA_PREFIX + name
+    entry = cache.get(key)
+    if (
+        entry is not None
+        and (entry["until"] is None or timezone.now() < entry["until"])
+        and _versions_current(entry["versions"]) == entry["versions"]
+    ):
+        return entry["value"]
+    depends = TagDepends()
+    depends(SITE_TAG)
+    value, until = compute(depends)
+    cache.set(key, {"versions": depends.versions, "until": until, "value": value}, timeout=settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def _is_personal(request: HttpRequest) -> bool:

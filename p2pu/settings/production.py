@@ -11,6 +11,7 @@ from .base import *  # noqa: F403
 from .base import (
     CONTENT_SECURITY_POLICY,
     CSP_ADMIN_DIRECTIVES,
+    DATABASES,
     PRIVATE_FILE_URL_SECONDS,
     SENTRY_DSN,
     SENTRY_TRACES_SAMPLE_RATE,
@@ -28,6 +29,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # A load balancer probes over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Each process keeps its database connection between requests: without it every page opened its own, and
+# on PostgreSQL that starts a server process per request. The connection is checked before reuse, so a
+# restarted database costs one failed check rather than an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))

@@ -132,14 +132,15 @@ def test_publishing_a_course_purges_its_pages_the_catalog_and_home_only(
     client, world, django_capture_on_commit_callbacks
 ):
     course, other = world["course"], world["other_course"]
-    other_circle_url = f"/circles/{world['other_circle'].pk}/"
-    warm(client, course.url, world["modules"][0].url, "/courses/", "/", other.url, other_circle_url)
+    circle_url, other_circle_url = f"/circles/{world['circle'].pk}/", f"/circles/{world['other_circle'].pk}/"
+    warm(client, course.url, world["modules"][0].url, "/courses/", "/", circle_url, other.url, other_circle_url)
 
     course.title = "Mapping rivers and lakes"
     with django_capture_on_commit_callbacks(execute=True):
         course.save_revision().publish()
 
-    for url in (course.url, world["modules"][0].url, "/courses/", "/"):
+    # The circle following the course shows its title.
+    for url in (course.url, world["modules"][0].url, "/courses/", "/", circle_url):
         response = get(client, url)
         assert response[HIT_HEADER] == "miss", url
         assert "Mapping rivers and lakes" in response.content.decode(), url
@@ -158,6 +159,20 @@ def test_unpublishing_a_module_purges_its_course_and_siblings_only(client, world
     assert second.url not in get(client, first.url).content.decode()  # no “next module” any more
     assert get(client, world["other_course"].url)[HIT_HEADER] == "hit"
     assert get(client, "/courses/")[HIT_HEADER] == "hit"
+
+
+def test_publishing_a_module_purges_the_circles_following_its_course_only(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Their members see that the course has a newer version than the one their circle follows."""
+    circle_url, other_circle_url = f"/circles/{world['circle'].pk}/", f"/circles/{world['other_circle'].pk}/"
+    warm(client, circle_url, other_circle_url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world["modules"][1].save_revision().publish()
+
+    assert get(client, circle_url)[HIT_HEADER] == "miss"
+    assert get(client, other_circle_url)[HIT_HEADER] == "hit"
 
 
 def test_moving_a_module_purges_both_courses(client, world, django_capture_on_commit_callbacks):

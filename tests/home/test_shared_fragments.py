@@ -194,3 +194,44 @@ def test_a_moved_meeting_a_taken_seat_and_an_edited_description_show_at_once_on_
     with django_capture_on_commit_callbacks(execute=True):
         circle_services.circle_update(circle=circle, by=circle.created_by, description="Bring boots.")
     assert "Bring boots." in page(client, url)
+
+
+def test_a_warm_circle_page_costs_a_member_only_their_own_reads(world):
+    """The circle with its seats, meetings, pinned modules and members is read once for everyone."""
+    circle = world["circle"]
+    first, second = (signed_in(join(circle).user) for _ in range(2))
+    url = f"/circles/{circle.pk}/"
+    page(first, url)
+    # The member, their membership, the meetings' answers, their feedback, the facilitators' messages, their
+    # unread notifications and their unread threads.
+    assert queries_for(second, url) == 7
+
+
+def test_a_new_member_shows_at_once_to_the_other_members(world, django_capture_on_commit_callbacks):
+    circle = world["circle"]
+    member = signed_in(join(circle).user)
+    newcomer = UserFactory(display_name="Ada Lakeside")
+    assert "Ada Lakeside" not in page(member, f"/circles/{circle.pk}/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        join(circle, newcomer)
+
+    assert "Ada Lakeside" in page(member, f"/circles/{circle.pk}/")
+
+
+def test_a_new_course_version_shows_at_once_to_the_circles_members(world, django_capture_on_commit_callbacks):
+    circle, course = world["circle"], world["course"]
+    member = signed_in(join(circle).user)
+    first = page(member, f"/circles/{circle.pk}/")
+    assert "A newer version of" not in first and "Mapping rivers" in first
+
+    module = course.get_children().live().specific().order_by("path").first()
+    module.title = "Reading the river's banks"
+    with django_capture_on_commit_callbacks(execute=True):
+        module.save_revision().publish()
+    assert "A newer version of" in page(member, f"/circles/{circle.pk}/")
+
+    course.title = "Mapping streams"
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save_revision().publish()
+    assert "Mapping streams" in page(member, f"/circles/{circle.pk}/")

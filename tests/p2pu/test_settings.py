@@ -11,15 +11,15 @@ STRONG_KEY = "k7#Qm2!vX9pL4wZ8rT1yB6nC3hJ5dF0sG-aE_uI+oP=lK*mN&bV^cX%zS@qW"
 
 
 def run_manage(*args, secret_key=None, environment=None):
+    # The browser tests' relaxation of async safety is for the test process only, never a deployment; the
+    # defaults under test are production's own, whatever this shell sets.
+    left_out = ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "CONN_MAX_AGE")
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in left_out},
         "DJANGO_SETTINGS_MODULE": "p2pu.settings.production",
         "ALLOWED_HOSTS": "example.org",
         **(environment or {}),
     }
-    # The browser tests' relaxation of async safety is for the test process only, never a deployment.
-    for name in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        env.pop(name, None)
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
     return subprocess.run(
@@ -63,3 +63,14 @@ def test_with_a_bucket_pages_and_the_admin_may_show_its_images():
     assert site["media-src"] == ["'self'", *bucket]
     assert site["script-src"] == ["'self'"]
     assert admin["img-src"] == ["'self'", "data:", "blob:", *bucket]
+
+
+def test_production_keeps_database_connections_between_requests():
+    show = (
+        "import json; from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    )
+    kept = run_manage("shell", "--no-imports", "-c", show, secret_key=STRONG_KEY)
+    chosen = run_manage("shell", "--no-imports", "-c", show, secret_key=STRONG_KEY, environment={"CONN_MAX_AGE": "5"})
+    assert json.loads(kept.stdout) == [60, True], kept.stderr
+    assert json.loads(chosen.stdout) == [5, True], chosen.stderr
