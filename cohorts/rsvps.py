@@ -26,18 +26,29 @@ class MeetingAnswers:
         return RsvpAnswer(self.mine).label if self.mine else ""
 
 
-def meeting_answers(
-    *, meetings: list[Meeting], members: list[Membership], viewer: Membership | None
-) -> list[MeetingAnswers]:
-    """Each meeting's answers; ``members`` are the circle's active members (their users loaded)."""
-    if not meetings:
-        return []
-    answers = {
+def answers_read(meetings) -> dict[tuple[int, int], str]:
+    """Every answer to these meetings (a list, or a queryset of them), by (meeting id, membership id)."""
+    return {
         (meeting_id, membership_id): answer
         for meeting_id, membership_id, answer in MeetingRsvp.objects.filter(meeting__in=meetings).values_list(
             "meeting_id", "membership_id", "answer"
         )
     }
+
+
+def meeting_answers(
+    *,
+    meetings: list[Meeting],
+    members: list[Membership],
+    viewer: Membership | None,
+    answers: dict[tuple[int, int], str] | None = None,
+) -> list[MeetingAnswers]:
+    """Each meeting's answers; ``members`` are the circle's active members (their users loaded), ``answers``
+    those ``answers_read`` gives, when the caller has them already."""
+    if not meetings:
+        return []
+    if answers is None:
+        answers = answers_read(meetings)
     rows = []
     for meeting in meetings:
         row = MeetingAnswers(meeting=meeting, mine=answers.get((meeting.pk, viewer.pk)) if viewer else None)

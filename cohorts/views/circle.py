@@ -31,10 +31,10 @@ from .. import calendars, services
 from ..access import circle_for_member, circle_for_viewer
 from ..forms import JoinForm
 from ..models import JOINABLE_STATES, CalendarFeed, Circle, MeetingFeedback, Membership, MembershipStatus, Role
-from ..page_cache import circle_tag
+from ..page_cache import circle_members_tag, circle_tag
 from ..permissions import CircleAccess, circle_access, is_verified, join_button
 from ..public_circles import public_name
-from ..rsvps import meeting_answers
+from ..rsvps import answers_read, meeting_answers
 
 #: Separates the shared parts of the circle page (about, schedule, outline, facilitators) in their cache entry.
 _PART_MARK = "<!--circle-page-part-->"
@@ -60,19 +60,22 @@ def _login_url(request) -> str:
 @dataclass
 class CircleSnapshot:
     """What the circle page shows that is the same for every viewer: the circle with its seats and next
-    meeting, its pinned modules, meetings and active members (users loaded), and whether the course has a
-    newer version than the one the circle follows."""
+    meeting, its pinned modules, meetings and active members (users loaded), whether the course has a newer
+    version than the one the circle follows, and what only members see: the answers to meetings (by meeting
+    and membership) and the facilitators' latest messages."""
 
     circle: Circle
     pinned: list
     meetings: list
     active: list
     newer_version: bool
+    answers: dict[tuple[int, int], str]
+    messages: list
 
 
 def _snapshot_compute(circle_id: int, depends) -> tuple[CircleSnapshot, datetime | None]:
     # The circle's tag covers its course too: publishing the course or a module purges it (cohorts.page_cache).
-    depends(circle_tag(circle_id))
+    depends(circle_tag(circle_id), circle_members_tag(circle_id))
     circle = get_object_or_404(
         Circle.objects.select_related("course", "organisation").with_seat_counts().with_next_meeting(), pk=circle_id
     )
@@ -81,7 +84,7 @@ def _snapshot_compute(circle_id: int, depends) -> tuple[CircleSnapshot, datetime
     for meeting in meetings:
         meeting.topic = titles.get(meeting.module_id, "")
         meeting.circle = circle  # ends_at reads the circle's meeting length
-    # The snapshot lives in the shared cache: the members' password hashes and addresses stay out of it.
+    # The snapshot lives in the shared cache: people's password hashes and addresses stay out of it.
     active = list(
         circle.memberships.active()
         .select_related("user")
@@ -94,6 +97,8 @@ def _snapshot_compute(circle_id: int, depends) -> tuple[CircleSnapshot, datetime
         meetings=meetings,
         active=active,
         newer_version=circle.has_newer_course_version(pinned_modules=pinned),
+        answers=answers_read(circle.meetings.all()),
+        messages=list(circle.messages.select_related("sender").defer("sender__password", "sender__email")[:10]),
     )
     # Which meeting is next changes with the clock rather than with the data.
     return snapshot, circle.next_meeting_at
@@ -204,7 +209,9 @@ def _circle_context(request, snapshot: CircleSnapshot, access: CircleAccess, *, 
     answers = []
     if access.is_member and circle.state in JOINABLE_STATES:
         upcoming = [m for m in reads.meetings if not m.is_cancelled and m.starts_at > now]
-        answers = meeting_answers(meetings=upcoming, members=reads.active, viewer=access.membership)
+        answers = meeting_answers(
+            meetings=upcoming, members=reads.active, viewer=access.membership, answers=snapshot.answers
+        )
     waitlist_position = None
     if access.status == MembershipStatus.WAITLISTED:
         mine = access.membership
@@ -222,7 +229,7 @@ def _circle_context(request, snapshot: CircleSnapshot, access: CircleAccess, *, 
         "shared": shared,
         "meeting_answers": answers,
         "members": [m for m in reads.active if m.role == Role.LEARNER] if access.can_see_members else [],
-        "circle_messages": list(circle.messages.select_related("sender")[:10]) if access.can_read_messages else [],
+        "circle_messages": snapshot.messages if access.can_read_messages else [],
         "newer_version": access.is_member and snapshot.newer_version,
         "feed_token": access.membership.feed_token if access.is_member else None,
         "join": join_button(

@@ -175,6 +175,21 @@ def test_publishing_a_module_purges_the_circles_following_its_course_only(
     assert get(client, other_circle_url)[HIT_HEADER] == "hit"
 
 
+def test_an_answer_to_a_meeting_and_a_message_to_members_leave_the_public_page_cached(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Only members see them."""
+    circle = world["circle"]
+    membership, url = join(circle), f"/circles/{circle.pk}/"
+    warm(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_services.rsvp_set(meeting=circle.meetings.get(number=2), membership=membership, answer="going")
+        circle_services.circle_message_send(circle=circle, sender=circle.created_by, subject="Field notes", body="Hi")
+
+    assert get(client, url)[HIT_HEADER] == "hit"
+
+
 def test_moving_a_module_purges_both_courses(client, world, django_capture_on_commit_callbacks):
     moved = world["modules"][1]
     course, other = world["course"], world["other_course"]
