@@ -2,16 +2,16 @@
 
 Tags: ``circle:<id>`` (the circle's page), ``circles`` (every list of circles: /circles/, the home page's
 upcoming circles), ``course-circles:<course id>`` (the “Study circles” box on that course's page) and
-``circle-members:<id>`` (what only a circle's members see on its page: the answers to meetings and the
-facilitators' messages, purged when either changes). A circle created, changed or cancelled, a seat taken
-or freed (a membership saved) and a meeting moved purge the circle's first three tags; the changes made by
-queryset updates (seats, life-cycle moves) purge through ``circles_page_cache_purge`` in the services that
-make them. An organisation renamed or deleted purges ``circles`` too: the public circles API and the
-embeddable list show its name. A person's name changed purges the circles they are in and the ratings of
-courses they signed or replied to. Publishing, unpublishing, moving or deleting a course or one of its
-modules purges the pages of the circles following that course: they show its title, and members see whether
-it has a newer version. So a circle's own tags cover what its page shows, and are known before anything
-about the circle is read.
+``circle-members:<id>`` (what only a circle's members see on its page: the answers to meetings, their ratings
+of held ones and the facilitators' messages, purged when any of them changes). A circle created, changed or
+cancelled, a seat taken or freed (a membership saved) and a meeting moved purge the circle's first three tags;
+the changes made by queryset updates (seats, life-cycle moves) purge through ``circles_page_cache_purge`` in
+the services that make them. An organisation renamed or deleted purges ``circles`` too: the public circles API
+and the embeddable list show its name. A person's name changed purges the circles they are in and the ratings
+of courses they signed or replied to. Publishing, unpublishing, moving or deleting a course or one of its
+modules purges the pages of the circles following that course: they show its title, and members see whether it
+has a newer version. So a circle's own tags cover what its page shows, and are known before anything about the
+circle is read.
 """
 
 from django.db.models import Q
@@ -23,7 +23,7 @@ from courses.models import CoursePage, ModulePage
 from p2pu.accounts.profile_signals import display_name_changed
 from p2pu.core.page_cache import page_cache_purge
 
-from .models import Circle, CircleMessage, CourseRating, Meeting, MeetingRsvp, Membership
+from .models import Circle, CircleMessage, CourseRating, Meeting, MeetingFeedback, MeetingRsvp, Membership
 
 CIRCLES_TAG = "circles"
 COURSE_RATINGS_TAG = "course-ratings"
@@ -70,7 +70,7 @@ def _on_message_changed(sender, instance, **kwargs):
     page_cache_purge(circle_members_tag(instance.circle_id))
 
 
-def _on_answer_changed(sender, instance, **kwargs):
+def _on_answer_or_rating_changed(sender, instance, **kwargs):
     circle_id = Meeting.objects.filter(pk=instance.meeting_id).values_list("circle_id", flat=True).first()
     if circle_id is not None:
         page_cache_purge(circle_members_tag(circle_id))
@@ -123,7 +123,11 @@ def connect() -> None:
         post_delete.connect(
             _on_part_of_circle_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_deleted"
         )
-    for model, purge in ((CircleMessage, _on_message_changed), (MeetingRsvp, _on_answer_changed)):
+    for model, purge in (
+        (CircleMessage, _on_message_changed),
+        (MeetingRsvp, _on_answer_or_rating_changed),
+        (MeetingFeedback, _on_answer_or_rating_changed),
+    ):
         post_save.connect(purge, sender=model, dispatch_uid=f"page_cache_{model.__name__}_saved")
         post_delete.connect(purge, sender=model, dispatch_uid=f"page_cache_{model.__name__}_deleted")
     display_name_changed.connect(_on_display_name_changed, dispatch_uid="page_cache_circle_names")

@@ -9,11 +9,16 @@ from wagtail.models import Page
 SEARCH_RESULTS_PER_PAGE = 10
 
 
+def searchable_words(query: str) -> str:
+    """The query without the words that hold no letter or digit ("&", "–"): on SQLite every word is a required
+    term and a bare symbol matches nothing, so "salt & pepper" found nothing there."""
+    return " ".join(word for word in query.split() if any(character.isalnum() for character in word))
+
+
 def search(request):
     query = request.GET.get("q", "").strip()
-    results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    words = searchable_words(query)
+    results = Page.objects.live().public().specific().search(words) if words else Page.objects.none()
     page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

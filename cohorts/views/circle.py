@@ -61,8 +61,9 @@ def _login_url(request) -> str:
 class CircleSnapshot:
     """What the circle page shows that is the same for every viewer: the circle with its seats and next
     meeting, its pinned modules, meetings and active members (users loaded), whether the course has a newer
-    version than the one the circle follows, and what only members see: the answers to meetings (by meeting
-    and membership) and the facilitators' latest messages."""
+    version than the one the circle follows, and what only members see: the answers to meetings and the
+    ratings of held ones (by meeting and membership; each member is shown their own) and the facilitators'
+    latest messages."""
 
     circle: Circle
     pinned: list
@@ -70,6 +71,7 @@ class CircleSnapshot:
     active: list
     newer_version: bool
     answers: dict[tuple[int, int], str]
+    ratings: dict[tuple[int, int], int]
     messages: list
 
 
@@ -98,6 +100,12 @@ def _snapshot_compute(circle_id: int, depends) -> tuple[CircleSnapshot, datetime
         active=active,
         newer_version=circle.has_newer_course_version(pinned_modules=pinned),
         answers=answers_read(circle.meetings.all()),
+        ratings={
+            (meeting_id, membership_id): rating
+            for meeting_id, membership_id, rating in MeetingFeedback.objects.filter(meeting__circle=circle).values_list(
+                "meeting_id", "membership_id", "rating"
+            )
+        },
         messages=list(circle.messages.select_related("sender").defer("sender__password", "sender__email")[:10]),
     )
     # Which meeting is next changes with the clock rather than with the data.
@@ -135,7 +143,6 @@ class _CircleReads:
         self.circle = snapshot.circle
         self.pinned = snapshot.pinned
         self.meetings = snapshot.meetings
-        self.access = access
         self.active = [m for m in snapshot.active if access.can_see_members or m.role == Role.FACILITATOR]
 
     @property
@@ -219,7 +226,8 @@ def _circle_context(request, snapshot: CircleSnapshot, access: CircleAccess, *, 
         waitlist_position = circle.memberships.waitlist().filter(ahead).count() + 1
     ratings = {}
     if access.is_member:
-        ratings = dict(MeetingFeedback.objects.filter(membership=access.membership).values_list("meeting_id", "rating"))
+        mine = access.membership.pk
+        ratings = {meeting_id: rating for (meeting_id, member), rating in snapshot.ratings.items() if member == mine}
     shared["schedule"] = _my_feedback_fill(shared["schedule"], circle_id=circle.pk, access=access, ratings=ratings)
     verified = access.is_member or is_verified(request.user)
     return {
