@@ -127,6 +127,12 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache, shared fragments and shared data, which the test settings turn off."""
+    settings.PAGE_CACHE_ENABLED = True
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language: a request in another language (the test client runs

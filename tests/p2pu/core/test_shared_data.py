@@ -5,21 +5,12 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from p2pu.core.page_cache import page_cache_purge, shared_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 BUILT_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Counting:
