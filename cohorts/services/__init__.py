@@ -45,7 +45,7 @@ from .membership import (
     membership_remove,
 )
 from .pinning import circle_course_version_update, schedule_instants
-from .rsvp import RSVP_LINK_SALT, RsvpLink, rsvp_check, rsvp_link_read, rsvp_link_url, rsvp_set
+from .rsvp import RSVP_LINK_SALT, RsvpLink, RsvpLinks, rsvp_check, rsvp_link_read, rsvp_set
 from .seats import waitlist_promote, waitlists_promote
 
 __all__ = [
@@ -86,8 +86,8 @@ __all__ = [
     "membership_leave",
     "membership_remove",
     "rsvp_check",
+    "RsvpLinks",
     "rsvp_link_read",
-    "rsvp_link_url",
     "rsvp_set",
     "schedule_instants",
     "waitlist_promote",

@@ -26,7 +26,7 @@ from .. import notification_kinds
 from ..lazy_texts import filled_in_lazy
 from ..models import JOINABLE_STATES, Circle, Meeting, MeetingFeedback, Membership, MembershipStatus, RsvpAnswer
 from ..models.circles import MAX_MEETING_MINUTES
-from .rsvp import rsvp_link_url
+from .rsvp import RsvpLinks
 
 #: Bulk jobs work in chunks: bounded IN lists, and one transaction per chunk instead of per insert.
 JOB_CHUNK = 500
@@ -109,6 +109,7 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
         due.append((meeting, hours, key))
     members = _members_by_circle(meeting.circle_id for meeting, _, _ in due)
     seen = _already_notified(key for _, _, key in due)
+    links = RsvpLinks()
     drafts = (
         draft
         for meeting, hours, key in due
@@ -117,14 +118,15 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
             lead_hours=hours,
             recipients=[m for m in members.get(meeting.circle_id, ()) if (m.user_id, key) not in seen],
             dedupe_key=key,
+            links=links,
         )
     )
     return notifications_bulk_send(drafts=drafts)
 
 
-def _rsvp_words(*, membership: Membership, meeting: Meeting) -> str:
-    going = rsvp_link_url(membership=membership, meeting=meeting, answer=RsvpAnswer.GOING)
-    not_going = rsvp_link_url(membership=membership, meeting=meeting, answer=RsvpAnswer.NOT_GOING)
+def _rsvp_words(*, links: RsvpLinks, membership: Membership, meeting: Meeting) -> str:
+    going = links.url(membership=membership, meeting=meeting, answer=RsvpAnswer.GOING)
+    not_going = links.url(membership=membership, meeting=meeting, answer=RsvpAnswer.NOT_GOING)
     return gettext("Are you coming? Going: %(going)s\nNot going: %(not_going)s") % {
         "going": going,
         "not_going": not_going,
@@ -132,7 +134,7 @@ def _rsvp_words(*, membership: Membership, meeting: Meeting) -> str:
 
 
 def _reminder_drafts(
-    *, meeting: Meeting, lead_hours: int, recipients: list[Membership], dedupe_key: str
+    *, meeting: Meeting, lead_hours: int, recipients: list[Membership], dedupe_key: str, links: RsvpLinks
 ) -> list[NotificationDraft]:
     """One meeting's reminder to each recipient membership; the time, in each one's own zone, and the
     answer links, signed for each member, differ."""
@@ -154,7 +156,7 @@ def _reminder_drafts(
                 )
         title, body = texts[language, zone.key]
         with translation.override(language):
-            answer_words = _rsvp_words(membership=membership, meeting=meeting)
+            answer_words = _rsvp_words(links=links, membership=membership, meeting=meeting)
         drafts.append(
             NotificationDraft(
                 recipient=user,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cohorts import personal_data, services
 from cohorts.models import Meeting, MeetingRsvp
+from p2pu.core.links import absolute_reverse
 from p2pu.notifications.models import Notification
 from tests.cohorts.factories import join, make_circle
 from tests.factories import UserFactory
@@ -209,6 +210,11 @@ def test_the_reminder_carries_a_going_and_a_not_going_link(reminded, member, mee
     assert "Going: " in Notification.objects.get(recipient=member.user).body
     link = services.rsvp_link_read(token=link_token(reminded["not_going"]))
     assert (link.membership, link.meeting, link.answer) == (member, meeting, "not_going")
+
+
+def test_each_answer_link_is_the_address_reverse_gives_for_its_token(reminded):
+    for url in reminded.values():
+        assert url == absolute_reverse("cohorts:rsvp_link", kwargs={"token": link_token(url)})
 
 
 def test_the_reminder_emails_html_part_makes_both_links_clickable(
