@@ -241,6 +241,19 @@ def test_facilitators_run_the_circle_from_its_manage_page(client, course, facili
     assert Membership.objects.get(pk=asking.pk).role == "facilitator"
 
 
+def test_a_finished_circles_page_offers_its_facilitator_no_running_it_links(client, course, facilitator):
+    """Its manage page refuses them (nothing is left to run), so the circle page must not send them there."""
+    circle = make_circle(course=course, facilitator=facilitator)
+    client.force_login(facilitator)
+    manage_url = reverse("cohorts:manage", args=[circle.pk])
+    assert manage_url in client.get(circle.get_absolute_url()).content.decode()
+
+    Circle.objects.filter(pk=circle.pk).update(state="finished")
+
+    assert manage_url not in client.get(circle.get_absolute_url()).content.decode()
+    assert client.get(manage_url).status_code == 403
+
+
 def test_a_message_to_all_members(client, course, facilitator):
     circle = make_circle(course=course, facilitator=facilitator)
     member = join(circle)
