@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from p2pu.core.text import searchable_words
+
 from .choices import LANGUAGE_CHOICES, Level
 from .licensing import LICENCE_CHOICES
 
@@ -82,14 +84,17 @@ class CatalogFilterForm(forms.Form):
             tagged = courses.model.topics.through.objects.filter(tag__slug=data["topic"]).values("content_object_id")
             courses = courses.filter(id__in=tagged)
         ordering = self.ordering()
-        if data["q"] and ordering is None:
+        words = searchable_words(data["q"])
+        if data["q"] and not words:
+            return courses.none()
+        if words and ordering is None:
             # Relevance order; prefetches still apply to the page of results.
-            return courses.search(data["q"])
-        if data["q"]:
+            return courses.search(words)
+        if words:
             # The search backend orders only by indexed fields, not by what another app annotates: the
             # matching ids first (one query, however many match), then the chosen order on them.
             matching = courses.model.objects.filter(pk__in=courses.values("pk")).order_by()
-            courses = courses.filter(pk__in=[page.pk for page in matching.search(data["q"], order_by_relevance=False)])
+            courses = courses.filter(pk__in=[page.pk for page in matching.search(words, order_by_relevance=False)])
         return courses if ordering is None else ordering.order(courses)
 
     def query_string(self) -> str:

@@ -6,13 +6,9 @@ from django.shortcuts import render
 from django.template import loader
 from wagtail.models import Page
 
+from p2pu.core.text import searchable_words
+
 SEARCH_RESULTS_PER_PAGE = 10
-
-
-def searchable_words(query: str) -> str:
-    """The query without the words that hold no letter or digit ("&", "–"): on SQLite every word is a required
-    term and a bare symbol matches nothing, so "salt & pepper" found nothing there."""
-    return " ".join(word for word in query.split() if any(character.isalnum() for character in word))
 
 
 def search(request):

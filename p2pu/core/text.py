@@ -1,8 +1,9 @@
 """Cleaning what people type before it is stored: no control characters, and none of the bidirectional
-overrides, embeddings and isolates that make a name read backwards ("U+202E") or hide what follows.
+overrides, embeddings and isolates that make a name read backwards ("U+202E") or hide what follows; and
+before it is searched (``searchable_words``).
 
 Pure functions (no Django), shared by the forms and the services that take names and one-line texts
-(``one_line``) and longer texts (``multi_line``).
+(``one_line``) and longer texts (``multi_line``), and by the views that search.
 """
 
 import re
@@ -31,3 +32,9 @@ def multi_line(value: str) -> str:
     """A longer text: its lines (and tabs) stay, every other control character and override goes."""
     lines = value.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(char for char in lines if char in "\n\t" or not _is_unwanted(char)).strip()
+
+
+def searchable_words(query: str) -> str:
+    """A search query without the words that hold no letter or digit ("&", "–"): the SQLite search backend
+    makes every word a required term, and a bare symbol matches nothing, so "salt & pepper" found nothing."""
+    return " ".join(word for word in query.split() if any(character.isalnum() for character in word))

@@ -78,6 +78,14 @@ class TestCatalog:
         response = client.get("/courses/", {"q": "trees"})
         assert [course.title for course in response.context["courses"]] == ["Spreadsheets"]
 
+    def test_search_reads_past_a_bare_symbol(self, client):
+        CoursePageFactory(title="Spreadsheets", summary="Count & chart the trees in your street.")
+        CoursePageFactory(title="Poetry", summary="Read poems aloud together.")
+        for ordering in ({}, {"sort": "title"}):
+            response = client.get("/courses/", {"q": "count & chart", **ordering})
+            assert [course.title for course in response.context["courses"]] == ["Spreadsheets"], ordering
+        assert list(client.get("/courses/", {"q": " & "}).context["courses"]) == []
+
     def test_search_combines_with_filters(self, client):
         CoursePageFactory(title="Trees in French", summary="About trees.", language="fr")
         CoursePageFactory(title="Trees in English", summary="About trees.", language="en")

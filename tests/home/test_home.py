@@ -9,7 +9,6 @@ from home.models import HomePage
 from home.seed import DEMO_PEOPLE
 from home.seed_organisations import LEARNER_USERNAMES
 from home.services import site_tree_ensure
-from home.views import searchable_words
 from tests.factories import UserFactory
 
 
@@ -74,11 +73,6 @@ def test_search_pages_keep_a_query_that_holds_an_ampersand(client, home_page):
     response = client.get("/search/", {"q": "salt & pepper"})
 
     assert 'href="?q=salt+%26+pepper&amp;page=2"' in response.content.decode()
-
-
-def test_search_leaves_out_words_without_a_letter_or_digit():
-    assert searchable_words("salt & pepper – Q&A 2") == "salt pepper Q&A 2"
-    assert searchable_words(" & – ") == ""
 
 
 def test_search_without_query_shows_the_form(client, home_page):

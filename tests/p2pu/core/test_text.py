@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from p2pu.core.text import BIDI_CONTROLS, multi_line, one_line
+from p2pu.core.text import BIDI_CONTROLS, multi_line, one_line, searchable_words
 
 RLO = "\u202e"
 
@@ -44,3 +44,8 @@ def test_multi_line_keeps_only_line_breaks_and_tabs_among_controls(value):
 def test_ordinary_text_is_left_alone(value):
     value = "".join(char for char in value if char not in BIDI_CONTROLS)
     assert one_line(value) == value.strip()
+
+
+def test_a_search_leaves_out_words_without_a_letter_or_digit():
+    assert searchable_words("salt & pepper – Q&A 2") == "salt pepper Q&A 2"
+    assert searchable_words(" & – ") == ""
