@@ -12,14 +12,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from p2pu.audit.services import audit_record
 from p2pu.core.page_cache import page_cache_depends
 
+from . import audit_actions
 from .models import Circle, Organisation
-from .organisations.services import logo_is_public, organisation_admin_edit_record
+from .organisations import audit_actions as organisation_audit_actions
+from .organisations.services import logo_is_public
 from .page_cache import course_circles_tag, course_ratings_tag
 from .ratings import wagtail_hooks as rating_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
 from .review import wagtail_hooks as review_hooks  # noqa: F401 (Wagtail loads only this module's hooks)
-from .services.circles import circle_admin_edit_record
 
 #: How many circles a course page lists before linking to all of them.
 CIRCLES_ON_COURSE_PAGE = 5
@@ -64,11 +66,27 @@ class CircleAdminPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Circle, CircleAdminPermissionPolicy(Circle))
 
 
-class CircleEditView(generic.EditView):
+class AuditedEditView(generic.EditView):
+    """A site editor's edit in the admin is audited, with the fields changed: the facilitators' circle or the
+    organisers' organisation changed under them."""
+
+    audit_action: str
+
     def save_instance(self):
-        circle = super().save_instance()
-        circle_admin_edit_record(circle=circle, by=self.request.user, changed_fields=self.form.changed_data)
-        return circle
+        instance = super().save_instance()
+        if self.form.changed_data:
+            audit_record(
+                actor=self.request.user,
+                action=self.audit_action,
+                subject=instance,
+                scope=instance,
+                reason=", ".join(self.form.changed_data),
+            )
+        return instance
+
+
+class CircleEditView(AuditedEditView):
+    audit_action = audit_actions.EDITED_BY_SITE_EDITOR
 
 
 class CircleViewSet(ModelViewSet):
@@ -100,13 +118,8 @@ class OrganisationAdminForm(forms.ModelForm):
         return logo
 
 
-class OrganisationEditView(generic.EditView):
-    def save_instance(self):
-        organisation = super().save_instance()
-        organisation_admin_edit_record(
-            organisation=organisation, by=self.request.user, changed_fields=self.form.changed_data
-        )
-        return organisation
+class OrganisationEditView(AuditedEditView):
+    audit_action = organisation_audit_actions.EDITED_BY_SITE_EDITOR
 
 
 class OrganisationViewSet(ModelViewSet):

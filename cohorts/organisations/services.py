@@ -162,19 +162,6 @@ def organisation_update(*, organisation: Organisation, by, name: str, about: str
     return organisation
 
 
-def organisation_admin_edit_record(*, organisation: Organisation, by, changed_fields: list[str]) -> None:
-    """A site editor changed an organisation in the Wagtail admin (its name, address, logo): its organisers'
-    page changed under them, so the audit trail says who changed which fields."""
-    if changed_fields:
-        audit_record(
-            actor=by,
-            action=audit_actions.EDITED_BY_SITE_EDITOR,
-            subject=organisation,
-            scope=organisation,
-            reason=", ".join(changed_fields),
-        )
-
-
 # --- Invitations by e-mail ----------------------------------------------------------------------------
 
 

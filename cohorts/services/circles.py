@@ -189,19 +189,6 @@ def circle_cancel(*, circle: Circle, by, reason: str = "") -> Circle:
     return circle
 
 
-def circle_admin_edit_record(*, circle: Circle, by, changed_fields: list[str]) -> None:
-    """A site editor changed a circle in the Wagtail admin (a name, its listing): the facilitators' circle
-    changed under them, so the audit trail says who changed which fields."""
-    if changed_fields:
-        audit_record(
-            actor=by,
-            action=audit_actions.EDITED_BY_SITE_EDITOR,
-            subject=circle,
-            scope=circle,
-            reason=", ".join(changed_fields),
-        )
-
-
 def circles_advance(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Move circles along their life cycle: open → running at the first meeting, → finished after the last.
 
