@@ -10,23 +10,19 @@ address (the home page, the catalog) serve the reader's translation themselves w
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
+
+from p2pu.core.cached_reads import forget_when_changed
 
 _IDS_KEY = "locales:ids"
 
 
 def locale_ids() -> dict[str, int]:
     """Each locale's language code, mapped to its id."""
-    ids = cache.get(_IDS_KEY)
-    if ids is None:
-        ids = dict(Locale.objects.values_list("language_code", "pk"))
-        cache.set(_IDS_KEY, ids, timeout=None)
-    return ids
+    return cache.get_or_set(_IDS_KEY, lambda: dict(Locale.objects.values_list("language_code", "pk")), timeout=None)
 
 
 def active_locale_id() -> int | None:
@@ -74,12 +70,5 @@ def served_version(page, *, served: bool):
     return page.specific
 
 
-def _forget(sender, **kwargs):
-    # Now for this process, and after the commit for a request another process renders meanwhile.
-    cache.delete(_IDS_KEY)
-    transaction.on_commit(lambda: cache.delete(_IDS_KEY), robust=True)
-
-
 def connect() -> None:
-    post_save.connect(_forget, sender=Locale, dispatch_uid="locales_saved")
-    post_delete.connect(_forget, sender=Locale, dispatch_uid="locales_deleted")
+    forget_when_changed(_IDS_KEY, model=Locale, name="locales")

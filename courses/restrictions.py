@@ -7,19 +7,15 @@ deleted), and while none does, both answers are known without a query.
 """
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from wagtail.models import PageViewRestriction
+
+from p2pu.core.cached_reads import forget_when_changed
 
 _ANY_KEY = "page-view-restrictions:any"
 
 
 def any_view_restrictions() -> bool:
-    found = cache.get(_ANY_KEY)
-    if found is None:
-        found = PageViewRestriction.objects.exists()
-        cache.set(_ANY_KEY, found, timeout=None)
-    return found
+    return cache.get_or_set(_ANY_KEY, PageViewRestriction.objects.exists, timeout=None)
 
 
 def public(pages):
@@ -36,12 +32,5 @@ class CachedViewRestrictionsMixin:
         return super().get_view_restrictions()
 
 
-def _forget(sender, **kwargs):
-    # Now for this process, and after the commit for a request another process renders meanwhile.
-    cache.delete(_ANY_KEY)
-    transaction.on_commit(lambda: cache.delete(_ANY_KEY), robust=True)
-
-
 def connect() -> None:
-    post_save.connect(_forget, sender=PageViewRestriction, dispatch_uid="view_restrictions_saved")
-    post_delete.connect(_forget, sender=PageViewRestriction, dispatch_uid="view_restrictions_deleted")
+    forget_when_changed(_ANY_KEY, model=PageViewRestriction, name="view_restrictions")

@@ -148,10 +148,7 @@ def shared_fragment(request: HttpRequest, name: str, *, tags, render) -> SafeStr
         )
     )
     key = _FRAGMENT_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, timeout=settings.PAGE_CACHE_SECONDS)
+    html = cache.get_or_set(key, lambda: str(render()), timeout=settings.PAGE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (rendered by a template)
 
 
