@@ -164,7 +164,7 @@ class TagDepends:
             self.versions.update(_versions_current(new))
 
 
-def shared_data(name: str, *, compute: Callable[[TagDepends], tuple[Any, datetime | None]]) -> Any:
+def shared_data(name: str, *, compute: Callable[[Callable[..., None]], tuple[Any, datetime | None]]) -> Any:
     """Data that is the same for everyone who reads it, kept until a tag it declared is purged.
 
     ``compute(depends)`` calls ``depends(*tags)`` before it reads what those tags name, and returns the data
@@ -172,7 +172,7 @@ def shared_data(name: str, *, compute: Callable[[TagDepends], tuple[Any, datetim
     pickle and must hold nothing about a reader; anything read for a viewer stays outside.
     """
     if not settings.PAGE_CACHE_ENABLED:
-        value, _ = compute(TagDepends())
+        value, _ = compute(lambda *tags: None)  # nothing is kept, so no version is worth reading
         return value
     key = _DATA_PREFIX + name
     entry = cache.get(key)
